@@ -1,0 +1,1 @@
+"""Qt-free speech engine: recording, text-to-speech and local Whisper transcription."""

@@ -1,0 +1,69 @@
+"""Transcript values shared by the speech engine, the feedback engine and the store."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One recognised word with its time span in seconds from the start of the audio."""
+
+    word: str
+    start: float
+    end: float
+    probability: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A stretch of recognised speech (Whisper's segment)."""
+
+    start: float
+    end: float
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    """What was said. ``words`` is empty (and ``duration_s`` may be None) for typed text."""
+
+    text: str
+    words: tuple[Word, ...] = ()
+    segments: tuple[Segment, ...] = ()
+    language: str = "en"
+    duration_s: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def has_timestamps(self) -> bool:
+        return bool(self.words)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``viva transcribe --json``."""
+        out: dict[str, Any] = {
+            "text": self.text,
+            "language": self.language,
+            "duration_s": self.duration_s,
+            "words": [asdict(w) for w in self.words],
+            "segments": [asdict(s) for s in self.segments],
+        }
+        out.update(self.extra)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Transcript:
+        known = {"text", "language", "duration_s", "words", "segments"}
+        return cls(
+            text=str(data.get("text", "")),
+            words=tuple(Word(**w) for w in data.get("words") or ()),
+            segments=tuple(Segment(**s) for s in data.get("segments") or ()),
+            language=str(data.get("language") or "en"),
+            duration_s=data.get("duration_s"),
+            extra={k: v for k, v in data.items() if k not in known},
+        )
+
+    @classmethod
+    def from_text(cls, text: str, duration_s: float | None = None) -> Transcript:
+        return cls(text=text.strip(), duration_s=duration_s)

@@ -1,0 +1,1 @@
+"""Qt-free persistence: paths, attempts store, spaced repetition, reports, backup."""
