@@ -127,8 +127,15 @@ def capture_speaker(tmp_path: Path) -> Callable[..., contextlib.AbstractContextM
     def _capture(path: Path | None = None) -> Iterator[Path]:
         out = Path(path or tmp_path / "speaker.wav")
         proc = subprocess.Popen(
-            ["parec", "-d", "virtual_speaker.monitor", "--file-format=wav", "--rate=16000",
-             "--channels=1", str(out)]
+            [
+                "parec",
+                "-d",
+                "virtual_speaker.monitor",
+                "--file-format=wav",
+                "--rate=16000",
+                "--channels=1",
+                str(out),
+            ]
         )
         time.sleep(0.3)  # parec must be connected before the app starts talking
         try:

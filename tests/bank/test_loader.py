@@ -94,7 +94,9 @@ def test_duplicate_id_across_files_names_both(tmp_path: Path) -> None:
 
 
 def test_content_rules_are_warnings_for_user_banks(tmp_path: Path) -> None:
-    _write(tmp_path, "a.yaml", _question("alpha", reference_answer="Too short.", key_points=["One."]))
+    _write(
+        tmp_path, "a.yaml", _question("alpha", reference_answer="Too short.", key_points=["One."])
+    )
     user = load_bank([tmp_path])
     assert [q.id for q in user] == ["alpha"]
     assert not user.errors

@@ -69,6 +69,18 @@ def _looks_like_question(text: str) -> bool:
     return text.endswith("?") or bool(_ASKING.match(text))
 
 
+def _is_plain_question(line: str) -> bool:
+    """A numbered or plain line (not a heading) that asks something."""
+    if _NUMBERED.match(line) and line.rstrip("*").rstrip().endswith("?"):
+        return True
+    return (
+        line.endswith("?")
+        and not _BULLET.match(line)
+        and not line.lower().startswith(("description:", "answer:"))
+        and _looks_like_question(_question_text(line))
+    )
+
+
 def extract_questions(text: str) -> list[ImportedQuestion]:
     """Find the questions of a Q&A document, in order, with their answer lines."""
     found: list[ImportedQuestion] = []
@@ -97,14 +109,7 @@ def extract_questions(text: str) -> list[ImportedQuestion]:
                 if found and len(heading.group(1)) <= 2:
                     found[-1].answer_lines.append("")
                 continue
-        elif _NUMBERED.match(stripped) and stripped.rstrip("*").rstrip().endswith("?"):
-            candidate = _question_text(stripped)
-        elif (
-            stripped.endswith("?")
-            and not _BULLET.match(stripped)
-            and _looks_like_question(_question_text(stripped))
-            and not stripped.lower().startswith(("description:", "answer:"))
-        ):
+        elif _is_plain_question(stripped):
             candidate = _question_text(stripped)
         if candidate:
             found.append(ImportedQuestion(candidate, number, section))
@@ -205,7 +210,8 @@ def import_markdown(path: Path, *, topic: str | None = None) -> dict[str, Any]:
                 "topic": topic or slugify(item.section or path.stem, max_words=4),
                 "difficulty": "intermediate",
                 "tags": [],
-                "reference_answer": answer or "TODO: write a model answer to speak in about a minute.",
+                "reference_answer": answer
+                or "TODO: write a model answer to speak in about a minute.",
                 "key_points": points or ["TODO: name one idea a good answer must contain."],
                 "target_seconds": _target_seconds(answer),
                 "source": [path.name],

@@ -170,7 +170,9 @@ def _content_problems(
     return problems
 
 
-def load_file(path: Path, *, strict: bool = False) -> tuple[list[tuple[Question, int]], list[Problem]]:
+def load_file(
+    path: Path, *, strict: bool = False
+) -> tuple[list[tuple[Question, int]], list[Problem]]:
     """Parse one bank file. Returns the valid questions (with their line) and the problems.
 
     ``strict`` turns content rules (answer length, number of key points) into errors, as for
@@ -190,9 +192,7 @@ def load_file(path: Path, *, strict: bool = False) -> tuple[list[tuple[Question,
         reason = getattr(exc, "problem", None) or str(exc)
         return [], [Problem(path, line, f"YAML syntax error: {reason}")]
     if not isinstance(data, dict):
-        return [], [
-            Problem(path, 1, "the top level must be a mapping with a 'questions:' list")
-        ]
+        return [], [Problem(path, 1, "the top level must be a mapping with a 'questions:' list")]
     try:
         header = BankFileHeader.model_validate(data)
     except ValidationError as exc:
@@ -230,7 +230,9 @@ def load_file(path: Path, *, strict: bool = False) -> tuple[list[tuple[Question,
         except ValidationError as exc:
             for err in exc.errors():
                 problems.append(
-                    Problem(path, _line_of(node, err["loc"]), f"question {label!r}: {_describe(err)}")
+                    Problem(
+                        path, _line_of(node, err["loc"]), f"question {label!r}: {_describe(err)}"
+                    )
                 )
             continue
         problems.extend(_content_problems(question, path, node, severity))
