@@ -1,0 +1,175 @@
+"""The QApplication: logging to a file, crash handling, theme, and the main window.
+
+``VIVA_EXIT_AFTER_SHOWN=1`` makes :func:`run_app` print the seconds from start to a visible,
+usable window and quit (cold-start measurements by the benchmark and the packaging check).
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import logging
+import logging.handlers
+import os
+import sys
+import time
+import traceback
+from types import TracebackType
+from typing import IO, Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from viva import __version__
+from viva.settings import Settings
+from viva.storage import paths
+
+log = logging.getLogger(__name__)
+
+_fault_file: IO[str] | None = None
+_excepthook_installed = False
+
+
+def setup_logging() -> None:
+    """Log to a rotating file in the log dir (and keep the CLI's stderr handler)."""
+    root = logging.getLogger()
+    target = paths.log_dir() / "viva.log"
+    if any(
+        isinstance(h, logging.handlers.RotatingFileHandler)
+        and getattr(h, "baseFilename", "") == str(target)
+        for h in root.handlers
+    ):
+        return
+    handler = logging.handlers.RotatingFileHandler(
+        target, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.INFO)
+    root.addHandler(handler)
+    if root.level > logging.INFO or root.level == logging.NOTSET:
+        root.setLevel(logging.INFO)
+        for existing in root.handlers:
+            if existing is not handler and existing.level == logging.NOTSET:
+                existing.setLevel(logging.WARNING)
+
+
+def enable_faulthandler() -> None:
+    global _fault_file
+    if _fault_file is None:
+        _fault_file = (paths.log_dir() / "crash.log").open("a", encoding="utf-8")
+        faulthandler.enable(_fault_file)
+
+
+def _excepthook(
+    exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+) -> None:
+    text = "".join(traceback.format_exception(exc_type, exc, tb))
+    log.critical("unhandled exception:\n%s", text)
+    app = QApplication.instance()
+    if app is None or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        sys.__excepthook__(exc_type, exc, tb)
+        return
+    box = QMessageBox()
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle("Viva ran into a problem")
+    box.setText(
+        f"Something unexpected went wrong: {exc}\n\nYour recordings are kept. If this happens "
+        f"again, send the log file {paths.log_dir() / 'viva.log'} with a bug report."
+    )
+    box.setDetailedText(text)
+    box.exec()
+
+
+def install_excepthook() -> None:
+    global _excepthook_installed
+    if not _excepthook_installed:
+        sys.excepthook = _excepthook
+        _excepthook_installed = True
+
+
+def apply_theme(app: QApplication, theme: str) -> None:
+    """Light, dark or the system's palette (Fusion style, so both look alike everywhere)."""
+    app.setStyle("Fusion")
+    if theme == "system":
+        hints = QGuiApplication.styleHints()
+        scheme = hints.colorScheme() if hasattr(hints, "colorScheme") else None
+        dark = scheme is not None and scheme.name == "Dark"
+        theme = "dark" if dark else "light"
+    if theme == "dark":
+        palette = QPalette()
+        colours = {
+            QPalette.ColorRole.Window: "#202124",
+            QPalette.ColorRole.WindowText: "#e8eaed",
+            QPalette.ColorRole.Base: "#17181a",
+            QPalette.ColorRole.AlternateBase: "#26282b",
+            QPalette.ColorRole.Text: "#e8eaed",
+            QPalette.ColorRole.Button: "#2b2d31",
+            QPalette.ColorRole.ButtonText: "#e8eaed",
+            QPalette.ColorRole.Highlight: "#3b82f6",
+            QPalette.ColorRole.HighlightedText: "#ffffff",
+            QPalette.ColorRole.ToolTipBase: "#2b2d31",
+            QPalette.ColorRole.ToolTipText: "#e8eaed",
+            QPalette.ColorRole.Link: "#93c5fd",
+            QPalette.ColorRole.PlaceholderText: "#9aa0a6",
+        }
+        for role, colour in colours.items():
+            palette.setColor(role, QColor(colour))
+        app.setPalette(palette)
+    else:
+        app.setPalette(app.style().standardPalette())
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Viva")
+    app.setApplicationDisplayName("Viva")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("Viva")
+    app.setDesktopFileName("io.github.viva.Viva")
+    _set_icon(app)
+    return app
+
+
+def _set_icon(app: QApplication) -> None:
+    from PySide6.QtGui import QIcon
+
+    from viva.resources import assets_dir
+
+    for name in ("icons/viva.svg", "icons/viva-256.png", "viva.svg"):
+        path = assets_dir() / name
+        if path.is_file():
+            app.setWindowIcon(QIcon(str(path)))
+            return
+
+
+def build_window(settings: Settings | None = None, **services_kwargs: Any) -> Any:
+    from viva.ui.main_window import MainWindow
+    from viva.ui.session import Services
+
+    services = Services(settings, **services_kwargs)
+    return MainWindow(services)
+
+
+def run_app() -> int:
+    """Open the app (``viva`` without a command). Returns the exit code."""
+    started = time.perf_counter()
+    setup_logging()
+    enable_faulthandler()
+    install_excepthook()
+    app = create_application()
+    settings = Settings.load()
+    apply_theme(app, settings.theme)
+    window = build_window(settings)
+    window.show()
+    if os.environ.get("VIVA_EXIT_AFTER_SHOWN") == "1":
+
+        def report() -> None:
+            print(f"window shown after {time.perf_counter() - started:.3f} s")  # noqa: T201
+            window.close()
+
+        QTimer.singleShot(0, report)
+    log.info("Viva %s started", __version__)
+    return int(app.exec())

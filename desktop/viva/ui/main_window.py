@@ -1,0 +1,451 @@
+"""The main window: a sidebar of views, a non-modal banner and background start-up work."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from viva.bank import Bank
+from viva.storage import paths
+from viva.ui import dialogs
+from viva.ui.banner import Banner
+from viva.ui.practice import PracticeView
+from viva.ui.session import Services
+from viva.ui.shortcuts import Shortcut, bind, help_text
+from viva.ui.workers import JobRunner
+
+log = logging.getLogger(__name__)
+
+VIEWS: tuple[tuple[str, str, Shortcut], ...] = (
+    ("practice", "Practice", Shortcut.VIEW_PRACTICE),
+    ("mock", "Mock interview", Shortcut.VIEW_MOCK),
+    ("review", "Review", Shortcut.VIEW_REVIEW),
+    ("progress", "Progress", Shortcut.VIEW_PROGRESS),
+    ("bank", "Bank editor", Shortcut.VIEW_BANK),
+    ("settings", "Settings", Shortcut.VIEW_SETTINGS),
+)
+
+
+def window_settings() -> QSettings:
+    """Window geometry only (everything else lives in viva.settings), below the config dir."""
+    return QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+
+class MainWindow(QMainWindow):
+    """Assembles the views. ``bank_loaded``/``model_loaded`` let tests and the smoke test wait."""
+
+    bank_loaded = Signal(object)
+    model_loaded = Signal(str)
+    due_loaded = Signal(object)
+
+    def __init__(self, services: Services, *, background: bool = True) -> None:
+        super().__init__()
+        self.services = services
+        self.jobs = JobRunner(self)
+        self.setWindowTitle("Viva — interview practice")
+        self.setObjectName("viva-main-window")
+        self.model_where: str | None = None
+        self.model_load_s: float | None = None
+        self.model_error: str | None = None
+        self._close_pending = False
+        self._waiting_to_close = False
+        self._closing_done = False
+        self._views: dict[str, QWidget] = {}
+        self._build()
+        self._bind_shortcuts()
+        self._restore_state()
+        if background:
+            QTimer.singleShot(0, self.start_background_work)
+
+    # --- layout ------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(6, 6, 6, 6)
+        self.banner = Banner()
+        outer.addWidget(self.banner)
+        row = QHBoxLayout()
+        outer.addLayout(row, 1)
+        self.sidebar = QListWidget()
+        self.sidebar.setAccessibleName("Views")
+        self.sidebar.setMaximumWidth(200)
+        for _key, title, shortcut in VIEWS:
+            self.sidebar.addItem(f"{title}\n{shortcut.keys}")
+        self.sidebar.currentRowChanged.connect(self._on_sidebar_current_row_changed)
+        row.addWidget(self.sidebar)
+        self.stack = QStackedWidget()
+        row.addWidget(self.stack, 1)
+        self._placeholders: dict[str, QWidget] = {}
+        for key, _title, _shortcut in VIEWS:
+            placeholder = QWidget()
+            self._placeholders[key] = placeholder
+            self.stack.addWidget(placeholder)
+        self.setCentralWidget(central)
+        self.status_label = QLabel("Loading the speech model in the background…")
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.statusBar().addWidget(self.status_label, 1)
+        self.practice = PracticeView(self.services, self.jobs)
+        self._install("practice", self.practice)
+        self.practice.error_occurred.connect(self.show_error)
+        self.sidebar.setCurrentRow(0)
+
+    def _install(self, key: str, view: QWidget) -> None:
+        index = [k for k, _t, _s in VIEWS].index(key)
+        old = self.stack.widget(index)
+        self.stack.insertWidget(index, view)
+        self.stack.removeWidget(old)
+        old.deleteLater()
+        self._views[key] = view
+
+    def view(self, key: str) -> Any:
+        """The view ``key`` (created on first use, so start-up stays fast)."""
+        if key not in self._views:
+            factory = self._factories()[key]
+            view = factory()
+            error = getattr(view, "error_occurred", None)
+            if error is not None:
+                error.connect(self.show_error)
+            self._install(key, view)
+        return self._views[key]
+
+    def _factories(self) -> dict[str, Callable[[], QWidget]]:
+        def mock() -> QWidget:
+            from viva.ui.mock import MockView
+
+            view = MockView(self.services, self.jobs)
+            view.review_requested.connect(self.review_attempt)
+            return view
+
+        def review() -> QWidget:
+            from viva.ui.review import ReviewView
+
+            return ReviewView(self.services, self.jobs)
+
+        def progress() -> QWidget:
+            from viva.ui.progress import ProgressView
+
+            return ProgressView(self.services, self.jobs)
+
+        def bank() -> QWidget:
+            from viva.ui.bank_editor import BankEditorView
+
+            view = BankEditorView(self.services, self.jobs)
+            view.bank_changed.connect(self._on_bank_changed)
+            return view
+
+        def settings() -> QWidget:
+            from viva.ui.settings_dialog import SettingsView
+
+            view = SettingsView(self.services, self.jobs)
+            view.text_only_requested.connect(self.use_text_only)
+            return view
+
+        return {
+            "practice": lambda: self.practice,
+            "mock": mock,
+            "review": review,
+            "progress": progress,
+            "bank": bank,
+            "settings": settings,
+        }
+
+    def show_view(self, key: str) -> Any:
+        index = [k for k, _t, _s in VIEWS].index(key)
+        view = self.view(key)
+        self.sidebar.setCurrentRow(index)
+        return view
+
+    @Slot(int)
+    def _on_sidebar_current_row_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        key = VIEWS[row][0]
+        view = self.view(key)
+        self.stack.setCurrentWidget(view)
+        activated = getattr(view, "activated", None)
+        if callable(activated):
+            activated()
+
+    def _bind_shortcuts(self) -> None:
+        ctx = Qt.ShortcutContext.WindowShortcut
+        for key, _title, shortcut in VIEWS:
+            bind(shortcut, self, lambda key=key: self.show_view(key), ctx)
+        bind(Shortcut.HELP, self, self.show_shortcuts, ctx)
+        bind(Shortcut.QUIT, self, self.close, ctx)
+        self._shortcut_keys = QKeySequence(Shortcut.HELP.keys)
+
+    @Slot()
+    def show_shortcuts(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle("Keyboard shortcuts")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(help_text())
+        box.setModal(False)
+        box.show()
+
+    # --- messages ----------------------------------------------------------------------------
+
+    @Slot(str)
+    def show_error(self, message: str) -> None:
+        self.banner.show_message(message, "error")
+
+    def show_info(
+        self, message: str, *, action: tuple[str, Callable[[], None]] | None = None
+    ) -> None:
+        self.banner.show_message(message, "info", action=action)
+
+    def show_warning(
+        self, message: str, *, action: tuple[str, Callable[[], None]] | None = None
+    ) -> None:
+        self.banner.show_message(message, "warning", action=action)
+
+    # --- background start-up -----------------------------------------------------------------
+
+    @Slot()
+    def start_background_work(self) -> None:
+        """Load the bank, the model and the schedule, and check the microphone: all on workers."""
+        notice = self.services.settings.load_notice
+        if notice:
+            self.show_warning(notice)
+        self.reload_bank()
+        self.load_model()
+        self.check_devices()
+        self.check_store()
+
+    def reload_bank(self) -> None:
+        services = self.services
+        self.jobs.start(
+            "bank",
+            lambda _p, _t: services.bank(reload=True),
+            on_success=self._on_bank_ready,
+            on_error=self.show_error,
+        )
+
+    @Slot(object)
+    def _on_bank_ready(self, bank: Bank) -> None:
+        self.practice.set_bank(bank)
+        if bank.errors and not len(bank):
+            self.show_error(
+                f"The question bank could not be loaded ({bank.errors[0]}). Reinstall Viva or "
+                "fix the file named there; run `viva bank validate` for the full list."
+            )
+        self.bank_loaded.emit(bank)
+        self.refresh_due()
+        for key in ("mock", "review", "progress", "bank"):
+            view = self._views.get(key)
+            on_bank = getattr(view, "set_bank", None)
+            if callable(on_bank):
+                on_bank(bank)
+
+    @Slot()
+    def _on_bank_changed(self) -> None:
+        self.reload_bank()
+
+    def load_model(self) -> None:
+        services = self.services
+        self.status_label.setText("Loading the speech model in the background…")
+        self.jobs.start(
+            "model",
+            lambda _p, _t: services.load_model(),
+            on_success=self._on_model_loaded,
+            on_error=self._on_model_failed,
+        )
+
+    @Slot(object)
+    def _on_model_loaded(self, result: tuple[str, float]) -> None:
+        self.model_where, self.model_load_s = result
+        self.status_label.setText(f"Speech model ready ({self.model_where})")
+        self.model_loaded.emit(self.model_where)
+
+    @Slot(str)
+    def _on_model_failed(self, message: str) -> None:
+        self.model_error = message
+        self.status_label.setText("Speech recognition is unavailable; typed answers still work.")
+        self.show_error(message)
+
+    def refresh_due(self) -> None:
+        services = self.services
+
+        def due(_p: Any, _t: Any) -> set[str]:
+            from viva.storage.schedule import due_questions
+
+            bank = services.bank()
+            store = services.open_store()
+            try:
+                return {d.question_id for d in due_questions(store, bank)}
+            finally:
+                store.close()
+
+        self.jobs.start("due", due, on_success=self._on_due_ready, on_error=self.show_error)
+
+    @Slot(object)
+    def _on_due_ready(self, due: set[str]) -> None:
+        self.practice.set_due(due)
+        self.due_loaded.emit(due)
+
+    def check_devices(self) -> None:
+        settings = self.services.settings
+        if settings.text_only:
+            self.use_text_only()
+            return
+        sd_module = self.services.sd_module
+
+        def inputs(_p: Any, _t: Any) -> int:
+            from viva.speech.devices import list_devices
+
+            return len(list_devices(sd_module).inputs)
+
+        self.jobs.start("devices", inputs, on_success=self._on_devices_checked)
+
+    @Slot(object)
+    def _on_devices_checked(self, count: int) -> None:
+        if count == 0:
+            self.show_warning(
+                "No microphone found. Connect one, then pick it in Settings. Meanwhile you can "
+                "type or paste your answers and still get coverage feedback.",
+                action=("Type answers", self.use_text_only),
+            )
+        elif not self.services.settings.mic_checked:
+            self.show_info(
+                "First time here? Check that your microphone works before your first answer.",
+                action=("Test microphone", lambda: self.show_view("settings").test_microphone()),
+            )
+
+    @Slot()
+    def use_text_only(self) -> None:
+        self.practice.set_text_only(True)
+        self.show_view("practice")
+
+    def check_store(self) -> None:
+        services = self.services
+
+        def check(_p: Any, _t: Any) -> tuple[str | None, int]:
+            store = services.open_store()
+            try:
+                notice = store.recovered.message if store.recovered else None
+            finally:
+                store.close()
+            try:
+                from viva.storage.recovery import pending_recordings
+            except ImportError:
+                return notice, 0
+            return notice, len(pending_recordings())
+
+        self.jobs.start("store", check, on_success=self._on_store_checked, on_error=self.show_error)
+
+    @Slot(object)
+    def _on_store_checked(self, result: tuple[str | None, int]) -> None:
+        notice, pending = result
+        if notice:
+            self.show_warning(notice)
+        elif pending:
+            self.show_info(
+                f"{pending} recorded answer{'s were' if pending != 1 else ' was'} not scored "
+                "(Viva closed before saving). They are kept; score them from Review.",
+                action=("Open Review", lambda: self.show_view("review")),
+            )
+
+    @Slot()
+    def review_attempt(self, attempt_id: int) -> None:
+        view = self.show_view("review")
+        view.open_attempt(attempt_id)
+
+    # --- closing -----------------------------------------------------------------------------
+
+    def busy_reason(self) -> str | None:
+        for key in ("practice", "mock", "settings"):
+            view = self._views.get(key)
+            reason = getattr(view, "interrupt_reason", None)
+            if callable(reason) and (text := reason()):
+                return text
+        return None
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self._closing_done:
+            event.accept()
+            return
+        reason = self.busy_reason()
+        if reason and not self._close_pending:
+            if not dialogs.ask(
+                self,
+                "Quit Viva?",
+                f"{reason}\n\nQuit anyway? What was recorded so far is saved first.",
+                yes="Save and quit",
+                no="Keep going",
+            ):
+                event.ignore()
+                return
+        self._save_state()
+        if not self._close_pending:
+            self._close_pending = True
+            for key in ("practice", "mock", "review", "settings"):
+                view = self._views.get(key)
+                shutdown = getattr(view, "shutdown", None)
+                if callable(shutdown):
+                    shutdown()
+            self.practice.recorder.stop()
+        if self.jobs.busy or self._recording_active():
+            log.info("closing after running work finishes: %s", self.jobs.active_names())
+            self.status_label.setText("Finishing background work before closing…")
+            self.setEnabled(False)
+            event.ignore()
+            if not self._waiting_to_close:
+                self._waiting_to_close = True
+                self.jobs.idle.connect(self._try_close)
+                self.practice.recorder.stopped.connect(self._try_close)
+                mock = self._views.get("mock")
+                if mock is not None:
+                    mock.recorder.stopped.connect(self._try_close)
+            return
+        self._closing_done = True
+        event.accept()
+
+    def _recording_active(self) -> bool:
+        if self.practice.recorder.recording:
+            return True
+        mock = self._views.get("mock")
+        return bool(mock is not None and mock.recorder.recording)
+
+    @Slot()
+    def _try_close(self) -> None:
+        if self.jobs.busy or self._recording_active():
+            return  # called again by the next idle/stopped signal
+        self.close()
+
+    def _save_state(self) -> None:
+        qs = window_settings()
+        qs.setValue("geometry", self.saveGeometry())
+        qs.setValue("state", self.saveState())
+        qs.setValue("view", self.sidebar.currentRow())
+        qs.sync()
+
+    def _restore_state(self) -> None:
+        qs = window_settings()
+        geometry = qs.value("geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 820)
+        state = qs.value("state")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+
+
+def time_to_visible(started: float) -> float:
+    return time.perf_counter() - started

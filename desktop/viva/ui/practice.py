@@ -1,0 +1,570 @@
+"""Practice: pick a question, hear it, answer aloud (or type), get feedback within a second."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from viva.bank import Bank, Question
+from viva.bank.models import DIFFICULTIES
+from viva.speech.transcript import Transcript
+from viva.ui import render
+from viva.ui.render import get
+from viva.ui.session import SavedAttempt, Services, filter_questions
+from viva.ui.shortcuts import Shortcut, bind
+from viva.ui.widgets import (
+    AnswerRecorder,
+    FeedbackPanel,
+    LevelMeter,
+    TimeBar,
+    heading,
+    plain_label,
+)
+from viva.ui.workers import JobRunner, RecordingResult
+
+log = logging.getLogger(__name__)
+
+
+class PracticeView(QWidget):
+    """The default view. Signals let the window and the tests follow what happens."""
+
+    feedback_shown = Signal(object)  # SavedAttempt
+    error_occurred = Signal(str)
+    recording_changed = Signal(bool)
+    question_changed = Signal(str)
+
+    def __init__(self, services: Services, jobs: JobRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.jobs = jobs
+        self.question: Question | None = None
+        self.attempts: dict[str, list[SavedAttempt]] = {}
+        self.due_ids: set[str] | None = None
+        self.last_stop_to_feedback_s: float | None = None
+        self.last_timings: dict[str, float] = {}
+        self._busy = False
+        self.recorder = AnswerRecorder(services, self)
+        self.recorder.level_changed.connect(self._on_recorder_level_changed)
+        self.recorder.partial_changed.connect(self._on_recorder_partial_changed)
+        self.recorder.elapsed_changed.connect(self._on_recorder_elapsed_changed)
+        self.recorder.recorded.connect(self._on_recorder_recorded)
+        self.recorder.failed.connect(self._on_recorder_failed)
+        self.recorder.stopped.connect(self._update_buttons)
+        self._build()
+        self._bind_shortcuts()
+        self.set_text_only(services.settings.text_only)
+        self._update_buttons()
+
+    # --- layout ------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        outer.addWidget(splitter)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search questions (Ctrl+F)")
+        self.search.setAccessibleName("Search questions")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.refresh_list)
+        left_layout.addWidget(self.search)
+        filters = QHBoxLayout()
+        self.topic_box = QComboBox()
+        self.topic_box.setAccessibleName("Topic filter")
+        self.topic_box.addItem("All topics", None)
+        self.topic_box.currentIndexChanged.connect(self.refresh_list)
+        filters.addWidget(self.topic_box, 1)
+        self.difficulty_box = QComboBox()
+        self.difficulty_box.setAccessibleName("Difficulty filter")
+        self.difficulty_box.addItem("Any level", None)
+        for level in DIFFICULTIES:
+            self.difficulty_box.addItem(level.capitalize(), level)
+        self.difficulty_box.currentIndexChanged.connect(self.refresh_list)
+        filters.addWidget(self.difficulty_box)
+        left_layout.addLayout(filters)
+        self.due_check = QCheckBox("&Due today only")
+        self.due_check.setAccessibleName("Show only questions due today")
+        self.due_check.toggled.connect(self._on_due_check_toggled)
+        left_layout.addWidget(self.due_check)
+        self.question_list = QListWidget()
+        self.question_list.setAccessibleName("Questions")
+        self.question_list.setWordWrap(True)
+        self.question_list.currentItemChanged.connect(self._on_question_list_current_changed)
+        left_layout.addWidget(self.question_list, 1)
+        self.count_label = plain_label(name="Number of questions shown")
+        left_layout.addWidget(self.count_label)
+        splitter.addWidget(left)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        self.title = heading("Loading the question bank…", 1)
+        self.title.setAccessibleName("Question")
+        right_layout.addWidget(self.title)
+        self.meta = plain_label(name="Question details")
+        right_layout.addWidget(self.meta)
+
+        buttons = QHBoxLayout()
+        self.play_button = QPushButton(Shortcut.PLAY_QUESTION.label("&Play question"))
+        self.play_button.setToolTip("Read the question aloud (R repeats it)")
+        self.play_button.clicked.connect(self.play_question)
+        self.record_button = QPushButton(Shortcut.RECORD.label("Record"))
+        self.record_button.setToolTip("Start or stop recording your answer")
+        self.record_button.clicked.connect(self.toggle_recording)
+        self.type_button = QPushButton(Shortcut.TYPE_ANSWER.label("Type answer"))
+        self.type_button.setCheckable(True)
+        self.type_button.setToolTip("Type or paste an answer instead of speaking")
+        self.type_button.toggled.connect(self.set_text_only)
+        self.retry_button = QPushButton(Shortcut.RETRY.label("Retry"))
+        self.retry_button.setToolTip("Answer again; earlier attempts stay listed for comparison")
+        self.retry_button.clicked.connect(self.retry)
+        self.next_button = QPushButton(Shortcut.NEXT_QUESTION.label("Next"))
+        self.next_button.setToolTip("Go to the next question")
+        self.next_button.clicked.connect(self.next_question)
+        for button in (
+            self.play_button,
+            self.record_button,
+            self.type_button,
+            self.retry_button,
+            self.next_button,
+        ):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        right_layout.addLayout(buttons)
+
+        self.record_box = QGroupBox("Recording")
+        record_layout = QVBoxLayout(self.record_box)
+        self.level = LevelMeter()
+        record_layout.addWidget(self.level)
+        self.time_bar = TimeBar()
+        record_layout.addWidget(self.time_bar)
+        self.live_label = plain_label(name="Live transcript")
+        self.live_label.setMinimumHeight(40)
+        record_layout.addWidget(self.live_label)
+        self.record_box.hide()
+        right_layout.addWidget(self.record_box)
+
+        self.typed_box = QGroupBox("Type or paste your answer")
+        typed_layout = QVBoxLayout(self.typed_box)
+        self.typed = QPlainTextEdit()
+        self.typed.setAccessibleName("Typed answer")
+        self.typed.setPlaceholderText("Write your answer as you would say it…")
+        self.typed.setMaximumHeight(140)
+        typed_layout.addWidget(self.typed)
+        self.score_typed_button = QPushButton(Shortcut.SCORE_TYPED.label("Score typed answer"))
+        self.score_typed_button.clicked.connect(self.score_typed)
+        typed_layout.addWidget(self.score_typed_button, 0, Qt.AlignmentFlag.AlignLeft)
+        right_layout.addWidget(self.typed_box)
+
+        self.status = plain_label(name="Status")
+        right_layout.addWidget(self.status)
+
+        self.feedback = FeedbackPanel()
+        self.feedback.hide()
+        right_layout.addWidget(self.feedback)
+
+        self.attempts_box = QGroupBox("Your attempts at this question")
+        attempts_layout = QVBoxLayout(self.attempts_box)
+        self.attempt_list = QListWidget()
+        self.attempt_list.setAccessibleName("Earlier attempts")
+        self.attempt_list.setMaximumHeight(110)
+        self.attempt_list.currentRowChanged.connect(self._on_attempt_list_current_row_changed)
+        attempts_layout.addWidget(self.attempt_list)
+        self.attempts_box.hide()
+        right_layout.addWidget(self.attempts_box)
+        right_layout.addStretch(1)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(right)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        splitter.addWidget(scroll)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([330, 900])
+
+    def _bind_shortcuts(self) -> None:
+        ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        bind(Shortcut.RECORD, self, self.toggle_recording, ctx)
+        bind(Shortcut.PLAY_QUESTION, self, self.play_question, ctx)
+        bind(Shortcut.REPEAT_QUESTION, self, self.play_question, ctx)
+        bind(Shortcut.NEXT_QUESTION, self, self.next_question, ctx)
+        bind(Shortcut.RETRY, self, self.retry, ctx)
+        bind(Shortcut.TYPE_ANSWER, self, self.type_button.toggle, ctx)
+        bind(Shortcut.SCORE_TYPED, self, self.score_typed, ctx)
+        bind(Shortcut.SEARCH, self, self.search.setFocus, ctx)
+
+    # --- the bank ----------------------------------------------------------------------------
+
+    def set_bank(self, bank: Bank) -> None:
+        current_topic = self.topic_box.currentData()
+        self.topic_box.blockSignals(True)
+        self.topic_box.clear()
+        self.topic_box.addItem("All topics", None)
+        for topic in bank.topics():
+            self.topic_box.addItem(topic, topic)
+        index = self.topic_box.findData(current_topic)
+        self.topic_box.setCurrentIndex(max(0, index))
+        self.topic_box.blockSignals(False)
+        self.refresh_list()
+        if not len(bank):
+            self.title.setText("The question bank is empty")
+            self.meta.setText("Add questions in the Bank editor (Ctrl+5).")
+
+    def set_due(self, due_ids: set[str] | None) -> None:
+        self.due_ids = due_ids
+        if self.due_check.isChecked():
+            self.refresh_list()
+
+    @Slot()
+    def refresh_list(self) -> None:
+        bank = self.services.cached_bank
+        if bank is None:
+            return
+        only = self.due_ids if self.due_check.isChecked() and self.due_ids is not None else None
+        questions = filter_questions(
+            list(bank),
+            text=self.search.text(),
+            topic=self.topic_box.currentData(),
+            difficulty=self.difficulty_box.currentData(),
+            only=only,
+        )
+        keep = self.question.id if self.question else None
+        self.question_list.blockSignals(True)
+        self.question_list.clear()
+        for q in questions:
+            due = " · due" if self.due_ids and q.id in self.due_ids else ""
+            item = QListWidgetItem(f"{q.question}\n{q.topic} · {q.difficulty}{due}")
+            item.setData(Qt.ItemDataRole.UserRole, q.id)
+            item.setToolTip(q.question)
+            self.question_list.addItem(item)
+        self.question_list.blockSignals(False)
+        self.count_label.setText(f"{len(questions)} of {len(bank)} questions")
+        row = next(
+            (
+                i
+                for i in range(self.question_list.count())
+                if self.question_list.item(i).data(Qt.ItemDataRole.UserRole) == keep
+            ),
+            0 if self.question is None else -1,
+        )
+        if row >= 0 and self.question_list.count():
+            self.question_list.setCurrentRow(row)
+
+    @Slot(bool)
+    def _on_due_check_toggled(self, _on: bool) -> None:
+        self.refresh_list()
+
+    def select_question(self, question_id: str) -> bool:
+        for i in range(self.question_list.count()):
+            if self.question_list.item(i).data(Qt.ItemDataRole.UserRole) == question_id:
+                self.question_list.setCurrentRow(i)
+                return True
+        bank = self.services.cached_bank
+        if bank is not None and (q := bank.get(question_id)) is not None:
+            self.search.clear()
+            self.due_check.setChecked(False)
+            self.topic_box.setCurrentIndex(0)
+            self.difficulty_box.setCurrentIndex(0)
+            self._show_question(q)
+            return True
+        return False
+
+    @Slot(QListWidgetItem, QListWidgetItem)
+    def _on_question_list_current_changed(
+        self, current: QListWidgetItem | None, _previous: QListWidgetItem | None
+    ) -> None:
+        if current is None or self.recorder.recording:
+            return
+        bank = self.services.cached_bank
+        question = bank.get(current.data(Qt.ItemDataRole.UserRole)) if bank else None
+        if question is not None and question is not self.question:
+            self._show_question(question)
+
+    def _show_question(self, question: Question) -> None:
+        self.question = question
+        self.title.setText(question.question)
+        low, high = question.target_seconds
+        self.meta.setText(
+            f"{question.topic} · {question.difficulty} · aim for "
+            f"{render.format_seconds(low)}–{render.format_seconds(high)} · "
+            f"{len(question.key_points)} key points"
+        )
+        self.time_bar.set_target(question.target_seconds)
+        self.feedback.clear()
+        self.feedback.hide()
+        self.record_box.hide()
+        self.typed.clear()
+        self.status.setText("")
+        self._refresh_attempts()
+        self._update_buttons()
+        self.question_changed.emit(question.id)
+
+    # --- actions -----------------------------------------------------------------------------
+
+    @Slot()
+    def play_question(self) -> None:
+        if self.question is None or self.recorder.recording:
+            return
+        text = self.question.question
+        services = self.services
+
+        def speak(progress: Any, token: Any) -> None:
+            services.speaker().say(text)
+
+        self.status.setText("Reading the question aloud…")
+        self.jobs.start(
+            "tts",
+            speak,
+            on_success=lambda _r: self.status.setText(""),
+            on_error=self._report,
+        )
+
+    @Slot()
+    def toggle_recording(self) -> None:
+        if self.recorder.recording:
+            self.stop_recording()
+        else:
+            self.start_recording()
+
+    def start_recording(self) -> None:
+        if self.question is None or self._busy or self.type_button.isChecked():
+            return
+        self._stop_speaking()
+        self.feedback.hide()
+        self.record_box.show()
+        self.live_label.setText("Listening… (press Space to stop)")
+        self.level.set_level(0.0)
+        self.time_bar.set_elapsed(0.0)
+        self.status.setText("")
+        self.recorder.start(self.question)
+        self.recording_changed.emit(True)
+        self._update_buttons()
+
+    def stop_recording(self) -> None:
+        if not self.recorder.recording:
+            return
+        self._busy = True
+        self.recorder.stop()
+        self.status.setText("Scoring your answer…")
+        self.recording_changed.emit(False)
+        self._update_buttons()
+
+    @Slot()
+    def score_typed(self) -> None:
+        if self.question is None or self._busy or not self.typed_box.isVisible():
+            return
+        text = self.typed.toPlainText().strip()
+        if not text:
+            self._report("The answer is empty. Type or paste your answer first, then score it.")
+            return
+        self._busy = True
+        self.recorder.stop_pressed_at = time.perf_counter()
+        self._finish(Transcript.from_text(text), audio_path=None)
+
+    @Slot()
+    def retry(self) -> None:
+        if self.question is None or self.recorder.recording or self._busy:
+            return
+        self.feedback.hide()
+        self.record_box.hide()
+        self.typed.clear()
+        self.status.setText("Try again: earlier attempts stay listed below.")
+        self._update_buttons()
+
+    @Slot()
+    def next_question(self) -> None:
+        if self.recorder.recording or self._busy:
+            return
+        count = self.question_list.count()
+        if not count:
+            return
+        row = (self.question_list.currentRow() + 1) % count
+        self.question_list.setCurrentRow(row)
+
+    @Slot(bool)
+    def set_text_only(self, on: bool) -> None:
+        if self.type_button.isChecked() != on:
+            self.type_button.setChecked(on)
+            return
+        self.typed_box.setVisible(on)
+        if on:
+            self.typed.setFocus()
+        self._update_buttons()
+
+    # --- recording results -------------------------------------------------------------------
+
+    @Slot(float)
+    def _on_recorder_level_changed(self, level: float) -> None:
+        self.level.set_level(level)
+
+    @Slot(str)
+    def _on_recorder_partial_changed(self, text: str) -> None:
+        self.live_label.setText(text or "Listening…")
+
+    @Slot(float)
+    def _on_recorder_elapsed_changed(self, seconds: float) -> None:
+        self.time_bar.set_elapsed(seconds)
+
+    @Slot(object)
+    def _on_recorder_recorded(self, result: RecordingResult) -> None:
+        question = self.question
+        if question is None:
+            self._busy = False
+            return
+        self.last_timings = {"stop_to_transcript_s": result.stop_to_transcript_s}
+        if result.transcript is None:
+            services = self.services
+            self.status.setText("Transcribing your answer…")
+
+            def transcribe(progress: Any, token: Any) -> Transcript:
+                return services.transcribe_file(question, result.path, progress)
+
+            self.jobs.start(
+                "transcribe",
+                transcribe,
+                on_success=lambda t: self._finish(t, audio_path=result.path),
+                on_error=self._on_finish_failed,
+            )
+            return
+        transcript = result.transcript
+        if transcript.duration_s is None:
+            transcript = Transcript(
+                text=transcript.text,
+                words=transcript.words,
+                segments=transcript.segments,
+                language=transcript.language,
+                duration_s=result.duration_s,
+                extra=transcript.extra,
+            )
+        self._finish(transcript, audio_path=result.path)
+
+    @Slot(str)
+    def _on_recorder_failed(self, message: str) -> None:
+        self._busy = False
+        self.record_box.hide()
+        self.status.setText("")
+        self.recording_changed.emit(False)
+        self._report(message)
+        self._update_buttons()
+
+    def _finish(self, transcript: Transcript, *, audio_path: Any) -> None:
+        question = self.question
+        if question is None:
+            self._busy = False
+            return
+        if not transcript.text.strip():
+            self._busy = False
+            self.status.setText("")
+            self._report(
+                "Nothing was heard in your answer. Check that the right microphone is chosen "
+                "in Settings and speak closer to it, or type your answer (Ctrl+T)."
+            )
+            self._update_buttons()
+            return
+        services = self.services
+
+        def score(progress: Any, token: Any) -> SavedAttempt:
+            return services.finish_answer(question, transcript, audio_path=audio_path)
+
+        self.jobs.start("score", score, on_success=self._on_scored, on_error=self._on_finish_failed)
+
+    @Slot(object)
+    def _on_scored(self, saved: SavedAttempt) -> None:
+        self._busy = False
+        self.record_box.hide()
+        self.status.setText("")
+        if self.recorder.stop_pressed_at is not None:
+            self.last_stop_to_feedback_s = time.perf_counter() - self.recorder.stop_pressed_at
+        self.last_timings.update(saved.timings)
+        self.attempts.setdefault(saved.question.id, []).append(saved)
+        if self.question is not None and saved.question.id == self.question.id:
+            self.feedback.show_feedback(saved.question, saved.transcript, saved.feedback)
+            self.feedback.show()
+            self._refresh_attempts(select_last=True)
+        self._update_buttons()
+        self.feedback_shown.emit(saved)
+
+    @Slot(str)
+    def _on_finish_failed(self, message: str) -> None:
+        self._busy = False
+        self.status.setText("")
+        self.record_box.hide()
+        self._report(message)
+        self._update_buttons()
+
+    def _refresh_attempts(self, *, select_last: bool = False) -> None:
+        items = self.attempts.get(self.question.id, []) if self.question else []
+        self.attempt_list.blockSignals(True)
+        self.attempt_list.clear()
+        for n, saved in enumerate(items, 1):
+            timing = get(saved.feedback, "timing")
+            duration = get(timing, "duration_s")
+            self.attempt_list.addItem(
+                f"Attempt {n}: coverage {float(get(saved.feedback, 'coverage', 0)):.0%}, "
+                f"{render.format_seconds(duration) if duration is not None else 'typed'}"
+            )
+        if select_last and items:
+            self.attempt_list.setCurrentRow(len(items) - 1)
+        self.attempt_list.blockSignals(False)
+        self.attempts_box.setVisible(bool(items))
+
+    @Slot(int)
+    def _on_attempt_list_current_row_changed(self, row: int) -> None:
+        items = self.attempts.get(self.question.id, []) if self.question else []
+        if 0 <= row < len(items):
+            saved = items[row]
+            self.feedback.show_feedback(saved.question, saved.transcript, saved.feedback)
+            self.feedback.show()
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def _stop_speaking(self) -> None:
+        services = self.services
+
+        def stop(progress: Any, token: Any) -> None:
+            speaker = services._speaker
+            if speaker is not None:
+                speaker.stop()
+
+        self.jobs.start("tts-stop", stop, on_error=lambda _m: None)
+
+    def _report(self, message: str) -> None:
+        self.error_occurred.emit(message)
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        has_q = self.question is not None
+        recording = self.recorder.recording
+        typing = self.type_button.isChecked()
+        self.record_button.setText(Shortcut.RECORD.label("Stop" if recording else "Record"))
+        self.record_button.setEnabled(has_q and not typing and not self._busy)
+        self.play_button.setEnabled(has_q and not recording)
+        self.type_button.setEnabled(not recording)
+        self.retry_button.setEnabled(has_q and not recording and not self._busy)
+        self.next_button.setEnabled(has_q and not recording and not self._busy)
+        self.score_typed_button.setEnabled(has_q and not self._busy)
+
+    @property
+    def busy(self) -> bool:
+        return self._busy or self.recorder.recording

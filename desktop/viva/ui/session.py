@@ -1,0 +1,304 @@
+"""The app's services: bank, speech engine, feedback engine and store behind small Protocols.
+
+Qt-free. The views get one :class:`Services` object; tests and the smoke test build it with
+other parts (a WAV replayed as the microphone, a temporary store) through the factories. All
+methods here may block: the GUI calls them from workers only.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from viva.bank import Bank, Question
+from viva.settings import Settings
+from viva.speech.transcript import Transcript
+
+log = logging.getLogger(__name__)
+
+
+class TranscriberLike(Protocol):
+    @property
+    def model_name(self) -> str: ...
+
+    def load(self) -> Any: ...
+
+    def transcribe(
+        self,
+        audio: Any,
+        *,
+        hotwords: str | None = None,
+        progress: Callable[[float], None] | None = None,
+    ) -> Transcript: ...
+
+
+class RecorderLike(Protocol):
+    def start(self, path: Path | None = None) -> Path: ...
+
+    def stop(self) -> Any: ...
+
+
+class LiveLike(Protocol):
+    def feed(self, chunk: np.ndarray) -> Any: ...
+
+    def finish(self) -> Transcript: ...
+
+
+class SpeakerLike(Protocol):
+    def say(self, text: str) -> Any: ...
+
+    def stop(self) -> Any: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SavedAttempt:
+    """An answer after scoring: its feedback and the attempt id in the store."""
+
+    question: Question
+    transcript: Transcript
+    feedback: Any  # viva.scoring.Feedback
+    attempt_id: int | None
+    audio_path: Path | None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def hotwords_for(question: Question) -> str:
+    """Jargon Whisper should expect: the question's tags and the key points' first wordings."""
+    words: list[str] = [*question.tags]
+    for point in question.key_points:
+        for group in point.concepts:
+            if group:
+                words.append(group[0])
+    seen: list[str] = []
+    for word in words:
+        if word not in seen:
+            seen.append(word)
+    return ", ".join(seen)[:400]
+
+
+class Services:
+    """Lazily built core objects, shared by the views. Thread-safe where workers share them."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        bank_loader: Callable[[], Bank] | None = None,
+        transcriber_factory: Callable[[Settings], TranscriberLike] | None = None,
+        recorder_factory: Callable[[Settings, Callable[[np.ndarray], None]], RecorderLike]
+        | None = None,
+        speaker_factory: Callable[[Settings], SpeakerLike] | None = None,
+        sd_module: Any = None,
+        clock: Callable[[], float] = time.monotonic,
+        live: bool = True,
+    ) -> None:
+        self.settings = settings or Settings.load()
+        self._bank_loader = bank_loader or _default_bank
+        self._transcriber_factory = transcriber_factory or _default_transcriber
+        self._recorder_factory = recorder_factory
+        self._speaker_factory = speaker_factory or _default_speaker
+        self.sd_module = sd_module
+        self.clock = clock
+        self.live = live
+        self._lock = threading.Lock()
+        self._bank: Bank | None = None
+        self._transcriber: TranscriberLike | None = None
+        self._transcriber_key: str | None = None
+        self._speaker: SpeakerLike | None = None
+
+    # --- bank ---------------------------------------------------------------------------------
+
+    def bank(self, *, reload: bool = False) -> Bank:
+        with self._lock:
+            if self._bank is None or reload:
+                self._bank = self._bank_loader()
+            return self._bank
+
+    @property
+    def cached_bank(self) -> Bank | None:
+        return self._bank
+
+    # --- speech -------------------------------------------------------------------------------
+
+    def transcriber(self) -> TranscriberLike:
+        key = f"{self.settings.model_dir}|{self.settings.language}"
+        with self._lock:
+            if self._transcriber is None or self._transcriber_key != key:
+                self._transcriber = self._transcriber_factory(self.settings)
+                self._transcriber_key = key
+            return self._transcriber
+
+    def load_model(self) -> tuple[str, float]:
+        """Load the Whisper model now. Returns (where it was loaded from, seconds taken)."""
+        transcriber = self.transcriber()
+        started = time.perf_counter()
+        transcriber.load()
+        where = str(getattr(transcriber, "model_dir", transcriber.model_name))
+        return where, time.perf_counter() - started
+
+    def make_recorder(self, on_chunk: Callable[[np.ndarray], None]) -> RecorderLike:
+        if self._recorder_factory is not None:
+            return self._recorder_factory(self.settings, on_chunk)
+        from viva.speech.recorder import Recorder
+
+        return Recorder(
+            self.settings.input_device,
+            sd_module=self.sd_module,
+            on_chunk=on_chunk,
+            max_seconds=max(600, self.settings.answer_limit_seconds + 60),
+        )
+
+    def make_live(
+        self,
+        question: Question | None,
+        on_partial: Callable[[str], None],
+        on_commit: Callable[[str], None],
+    ) -> LiveLike | None:
+        if not self.live:
+            return None
+        from viva.speech.live import LiveTranscriber
+
+        return LiveTranscriber(
+            self.transcriber(),
+            hotwords=hotwords_for(question) if question else None,
+            on_partial=on_partial,
+            on_commit=on_commit,
+        )
+
+    def speaker(self) -> SpeakerLike:
+        with self._lock:
+            if self._speaker is None:
+                self._speaker = self._speaker_factory(self.settings)
+            return self._speaker
+
+    def reset_speech(self) -> None:
+        """Forget the speaker and transcriber so new settings take effect."""
+        with self._lock:
+            self._speaker = None
+            self._transcriber = None
+
+    # --- scoring and storage -----------------------------------------------------------------
+
+    def score(self, question: Question, transcript: Transcript) -> Any:
+        from viva.scoring import score_answer
+
+        return score_answer(question, transcript, fillers=self.settings.fillers or None)
+
+    def open_store(self) -> Any:
+        from viva.storage.store import AttemptStore
+
+        return AttemptStore.open()
+
+    def finish_answer(
+        self,
+        question: Question,
+        transcript: Transcript,
+        *,
+        audio_path: Path | None = None,
+        session_id: int | None = None,
+        save: bool = True,
+    ) -> SavedAttempt:
+        """Score an answer and store it. Runs on a worker."""
+        started = time.perf_counter()
+        feedback = self.score(question, transcript)
+        scored = time.perf_counter()
+        attempt_id = None
+        if save:
+            store = self.open_store()
+            try:
+                attempt_id = store.add_attempt(
+                    question,
+                    transcript,
+                    feedback,
+                    audio_path=audio_path,
+                    model_name=self._model_name() if audio_path else None,
+                    session_id=session_id,
+                )
+            finally:
+                _close(store)
+        saved = time.perf_counter()
+        return SavedAttempt(
+            question=question,
+            transcript=transcript,
+            feedback=feedback,
+            attempt_id=attempt_id,
+            audio_path=audio_path,
+            timings={"score_s": scored - started, "save_s": saved - scored},
+        )
+
+    def transcribe_file(
+        self,
+        question: Question,
+        path: Path,
+        progress: Callable[[float], None] | None = None,
+    ) -> Transcript:
+        return self.transcriber().transcribe(
+            path, hotwords=hotwords_for(question), progress=progress
+        )
+
+    def _model_name(self) -> str | None:
+        if self._transcriber is None:
+            return None
+        try:
+            return self._transcriber.model_name
+        except Exception as exc:  # noqa: BLE001 - a name is optional; never fail a save on it
+            log.warning("could not read the model name: %s", exc)
+            return None
+
+
+def _close(store: Any) -> None:
+    close = getattr(store, "close", None)
+    if callable(close):
+        close()
+
+
+def _default_bank() -> Bank:
+    from viva.bank import open_bank
+
+    return open_bank()
+
+
+def _default_transcriber(settings: Settings) -> TranscriberLike:
+    from viva.speech.transcriber import Transcriber
+
+    language = settings.language or "en"
+    return Transcriber(settings.model_dir or None, language=language)
+
+
+def _default_speaker(settings: Settings) -> SpeakerLike:
+    from viva.speech.speaker import Speaker
+
+    return Speaker(voice=settings.voice, rate=settings.rate, device=settings.output_device)
+
+
+def filter_questions(
+    questions: Sequence[Question],
+    *,
+    text: str = "",
+    topic: str | None = None,
+    difficulty: str | None = None,
+    only: set[str] | None = None,
+) -> list[Question]:
+    """The questions matching the Practice list's search box and filters."""
+    needle = text.strip().lower()
+    out: list[Question] = []
+    for q in questions:
+        if topic and q.topic != topic:
+            continue
+        if difficulty and q.difficulty != difficulty:
+            continue
+        if only is not None and q.id not in only:
+            continue
+        if needle and not any(
+            needle in field.lower() for field in (q.id, q.question, q.topic, " ".join(q.tags))
+        ):
+            continue
+        out.append(q)
+    return out

@@ -1,0 +1,63 @@
+"""Every keyboard shortcut of the app, in one registry (shown in Help → Keyboard shortcuts)."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QWidget
+
+
+class Shortcut(Enum):
+    """Key sequence and description of each action."""
+
+    VIEW_PRACTICE = ("Ctrl+1", "Show Practice")
+    VIEW_MOCK = ("Ctrl+2", "Show Mock interview")
+    VIEW_REVIEW = ("Ctrl+3", "Show Review")
+    VIEW_PROGRESS = ("Ctrl+4", "Show Progress")
+    VIEW_BANK = ("Ctrl+5", "Show Bank editor")
+    VIEW_SETTINGS = ("Ctrl+6", "Show Settings")
+    RECORD = ("Space", "Record / stop the answer")
+    PLAY_QUESTION = ("P", "Read the question aloud")
+    REPEAT_QUESTION = ("R", "Repeat the question")
+    NEXT_QUESTION = ("N", "Next question")
+    RETRY = ("Ctrl+R", "Retry the question (keeps earlier attempts)")
+    TYPE_ANSWER = ("Ctrl+T", "Type or paste an answer instead of speaking")
+    SCORE_TYPED = ("Ctrl+Return", "Score the typed answer")
+    SEARCH = ("Ctrl+F", "Search questions")
+    ABORT = ("Esc", "Stop the mock interview (asks first)")
+    PLAY_PAUSE = ("Ctrl+Space", "Play / pause the recording in Review")
+    OPEN_AUDIO = ("Ctrl+O", "Review a recorded answer from a file")
+    SAVE_QUESTION = ("Ctrl+S", "Save the question in the bank editor")
+    HELP = ("F1", "Keyboard shortcuts")
+    QUIT = ("Ctrl+Q", "Quit")
+
+    @property
+    def keys(self) -> str:
+        return self.value[0]
+
+    @property
+    def description(self) -> str:
+        return self.value[1]
+
+    def label(self, text: str) -> str:
+        """A button caption with its shortcut, e.g. ``Record (Space)``."""
+        return f"{text} ({self.keys})"
+
+
+def bind(
+    shortcut: Shortcut,
+    parent: QWidget,
+    slot: object,
+    context: Qt.ShortcutContext = Qt.ShortcutContext.WidgetWithChildrenShortcut,
+) -> QShortcut:
+    """Attach ``shortcut`` to ``parent`` (active while ``parent`` or a child has focus)."""
+    sc = QShortcut(QKeySequence(shortcut.keys), parent)
+    sc.setContext(context)
+    sc.activated.connect(slot)  # type: ignore[arg-type]
+    return sc
+
+
+def help_text() -> str:
+    return "\n".join(f"{s.keys:<14} {s.description}" for s in Shortcut)

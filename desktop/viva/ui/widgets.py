@@ -1,0 +1,362 @@
+"""Widgets shared by the views: meters, the transcript, the feedback panel, the answer recorder."""
+
+from __future__ import annotations
+
+import html
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QSizePolicy,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from viva.bank import Question
+from viva.speech.transcript import Transcript
+from viva.ui import render
+from viva.ui.render import get
+from viva.ui.workers import RecordingResult, RecordingThread, RecordingWorker
+
+log = logging.getLogger(__name__)
+
+
+def heading(text: str, level: int = 2) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * {1: 1.6, 2: 1.25, 3: 1.05}.get(level, 1.0))
+    font.setBold(True)
+    label.setFont(font)
+    label.setWordWrap(True)
+    return label
+
+
+def plain_label(text: str = "", *, name: str | None = None) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if name:
+        label.setAccessibleName(name)
+    return label
+
+
+class LevelMeter(QProgressBar):
+    """Microphone level, 0-100."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRange(0, 100)
+        self.setTextVisible(False)
+        self.setMaximumHeight(12)
+        self.setAccessibleName("Microphone level")
+        self.setToolTip("Microphone level")
+
+    @Slot(float)
+    def set_level(self, level: float) -> None:
+        self.setValue(int(max(0.0, min(1.0, level)) * 100))
+
+
+class TimeBar(QProgressBar):
+    """Elapsed time against the target: green, amber near the upper bound, red past it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Answer time against the target")
+        self.target: tuple[int, int] = (60, 120)
+        self.state = "ok"
+        self.setRange(0, 1000)
+        self.set_elapsed(0.0)
+
+    def set_target(self, target: tuple[int, int]) -> None:
+        self.target = (int(target[0]), int(target[1]))
+        self.set_elapsed(0.0)
+
+    def set_elapsed(self, seconds: float) -> None:
+        low, high = self.target
+        span = high * 1.25
+        self.setValue(int(min(1.0, seconds / span) * 1000))
+        if seconds > high:
+            state, colour = "over", "#dc2626"
+        elif seconds >= high - max(10.0, 0.15 * high):
+            state, colour = "near", "#f59e0b"
+        else:
+            state, colour = "ok", "#16a34a"
+        if state != self.state or not self.styleSheet():
+            self.state = state
+            self.setStyleSheet(f"QProgressBar::chunk {{ background-color: {colour}; }}")
+        self.setFormat(
+            f"{render.format_seconds(seconds)}  (target {render.format_seconds(low)}–"
+            f"{render.format_seconds(high)})"
+        )
+
+
+class TranscriptView(QTextBrowser):
+    """A transcript whose words can be highlighted and clicked (``word_clicked(index)``)."""
+
+    word_clicked = Signal(int)
+
+    def __init__(self, name: str = "Transcript", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setAccessibleName(name)
+        self.anchorClicked.connect(self._on_anchor_clicked)
+        self.tokens: list[render.Token] = []
+        self.fillers: set[int] = set()
+        self.pauses: dict[int, float] = {}
+        self.highlight: set[int] = set()
+        self.current: int | None = None
+        self.links = False
+        self.setMinimumHeight(90)
+
+    def set_transcript(
+        self, transcript: Transcript | None, feedback: Any = None, *, links: bool = False
+    ) -> None:
+        self.tokens = render.tokens_of(transcript) if transcript else []
+        timing = get(feedback, "timing") if feedback is not None else None
+        self.fillers = render.filler_indices(self.tokens, get(timing, "fillers") or [])
+        self.pauses = render.pause_after(self.tokens, get(timing, "long_pauses") or [])
+        self.highlight = set()
+        self.current = None
+        self.links = links
+        self._render()
+
+    def set_highlight(self, indices: set[int]) -> None:
+        self.highlight = indices
+        self._render()
+        if indices:
+            self.scrollToAnchor(f"w:{min(indices)}")
+
+    def set_current(self, index: int | None) -> None:
+        if index != self.current:
+            self.current = index
+            self._render()
+
+    def word_at_time(self, seconds: float) -> int | None:
+        last = None
+        for i, token in enumerate(self.tokens):
+            if token.start is None:
+                return None
+            if token.start <= seconds:
+                last = i
+            else:
+                break
+        if last is not None:
+            token = self.tokens[last]
+            if token.end is not None and seconds > token.end + 0.6:
+                return None
+        return last
+
+    def _render(self) -> None:
+        bar = self.verticalScrollBar().value()
+        self.setHtml(
+            render.transcript_html(
+                self.tokens,
+                fillers=self.fillers,
+                highlight=self.highlight,
+                current=self.current,
+                pauses=self.pauses,
+                links=self.links,
+            )
+        )
+        self.verticalScrollBar().setValue(bar)
+
+    @Slot(QUrl)
+    def _on_anchor_clicked(self, url: QUrl) -> None:
+        text = url.toString()
+        if text.startswith("w:"):
+            self.word_clicked.emit(int(text[2:]))
+
+
+class FeedbackPanel(QFrame):
+    """Coverage, key-point checklist, transcript, reference answer, timing and tips."""
+
+    def __init__(self, parent: QWidget | None = None, *, links: bool = False) -> None:
+        super().__init__(parent)
+        self.links = links
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.coverage_label = heading("", 2)
+        self.coverage_label.setAccessibleName("Coverage")
+        layout.addWidget(self.coverage_label)
+        layout.addWidget(heading("Key points (click one to see where you made it)", 3))
+        self.points = QListWidget()
+        self.points.setAccessibleName("Key points")
+        self.points.setWordWrap(True)
+        self.points.currentRowChanged.connect(self._on_points_current_row_changed)
+        layout.addWidget(self.points)
+        layout.addWidget(heading("Your answer", 3))
+        self.transcript = TranscriptView("Your answer")
+        layout.addWidget(self.transcript)
+        layout.addWidget(heading("Timing and delivery", 3))
+        self.timing = plain_label(name="Timing and delivery")
+        layout.addWidget(self.timing)
+        layout.addWidget(heading("Tips", 3))
+        self.tips = plain_label(name="Tips")
+        layout.addWidget(self.tips)
+        layout.addWidget(heading("Reference answer (missed points in red, partial in amber)", 3))
+        self.reference = QTextBrowser()
+        self.reference.setAccessibleName("Reference answer")
+        self.reference.setMinimumHeight(90)
+        layout.addWidget(self.reference)
+        self.feedback: Any = None
+        self._spans: list[set[int]] = []
+
+    def clear(self) -> None:
+        self.feedback = None
+        self.coverage_label.setText("")
+        self.points.clear()
+        self.transcript.set_transcript(None)
+        self.timing.setText("")
+        self.tips.setText("")
+        self.reference.clear()
+
+    def show_feedback(self, question: Question, transcript: Transcript, feedback: Any) -> None:
+        self.feedback = feedback
+        coverage = float(get(feedback, "coverage", 0.0) or 0.0)
+        points = list(get(feedback, "key_points", []) or [])
+        covered = sum(1 for p in points if get(p, "status") == "covered")
+        self.coverage_label.setText(
+            f"Coverage {coverage:.0%} — {covered} of {len(points)} key points covered"
+        )
+        self.transcript.set_transcript(transcript, feedback, links=self.links)
+        self.points.clear()
+        self._spans = []
+        for point in points:
+            status = str(get(point, "status", "missed"))
+            text = f"{render.STATUS_MARK.get(status, '?')}  {status.upper()}: {get(point, 'text')}"
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, status)
+            item.setToolTip(str(get(point, "evidence") or "not found in your answer"))
+            self.points.addItem(item)
+            self._spans.append(
+                render.find_span(
+                    self.transcript.tokens,
+                    get(point, "evidence"),
+                    get(point, "start_s"),
+                    get(point, "end_s"),
+                )
+            )
+        self.points.setFixedHeight(
+            min(260, max(60, self.points.sizeHintForRow(0) * (len(points) + 1) + 8))
+            if points
+            else 60
+        )
+        self.timing.setText("\n".join(render.timing_lines(get(feedback, "timing"))))
+        tips = list(get(feedback, "tips", []) or [])
+        self.tips.setText("\n".join(f"• {tip}" for tip in tips) if tips else "No tips: well done.")
+        self.reference.setHtml(render.reference_html(question.reference_answer, points))
+
+    def select_point(self, row: int) -> None:
+        self.points.setCurrentRow(row)
+
+    @Slot(int)
+    def _on_points_current_row_changed(self, row: int) -> None:
+        if 0 <= row < len(self._spans):
+            self.transcript.set_highlight(self._spans[row])
+
+
+def summary_html(rows: list[tuple[str, str]]) -> str:
+    return "".join(f"<b>{html.escape(k)}</b> {html.escape(v)}<br>" for k, v in rows)
+
+
+class AnswerRecorder(QObject):
+    """Records one answer on a QThread; elapsed time ticks on the GUI thread."""
+
+    level_changed = Signal(float)
+    partial_changed = Signal(str)
+    elapsed_changed = Signal(float)
+    recorded = Signal(object)
+    failed = Signal(str)
+    stopped = Signal()
+
+    def __init__(self, services: Any, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self._thread: RecordingThread | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(100)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self._started_at = 0.0
+        self.stop_pressed_at: float | None = None
+        self.limit_s: float | None = None
+        self.question: Question | None = None
+
+    @property
+    def recording(self) -> bool:
+        return self._thread is not None
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self._started_at if self.recording else 0.0
+
+    def start(
+        self, question: Question | None, *, live: bool = True, limit_s: float | None = None
+    ) -> None:
+        if self._thread is not None:
+            return
+        self.question = question
+        self.limit_s = limit_s
+        self.stop_pressed_at = None
+
+        def make_live(on_partial: Any, on_commit: Any) -> Any:
+            return self.services.make_live(question, on_partial, on_commit)
+
+        worker = RecordingWorker(self.services.make_recorder, make_live if live else None)
+        worker.level_changed.connect(self.level_changed)
+        worker.partial_changed.connect(self.partial_changed)
+        worker.recorded.connect(self._on_worker_recorded)
+        worker.failed.connect(self._on_worker_failed)
+        thread = RecordingThread(worker, self)
+        thread.finished.connect(self._on_thread_finished)
+        self._thread = thread
+        self._started_at = time.perf_counter()
+        self._timer.start()
+        thread.start()
+
+    def stop(self) -> None:
+        if self._thread is not None and self.stop_pressed_at is None:
+            self.stop_pressed_at = time.perf_counter()
+            self._timer.stop()
+            self._thread.stop()
+
+    @Slot()
+    def _on_timer_timeout(self) -> None:
+        elapsed = self.elapsed()
+        self.elapsed_changed.emit(elapsed)
+        if self.limit_s is not None and elapsed >= self.limit_s:
+            self.stop()
+
+    @Slot(object)
+    def _on_worker_recorded(self, result: RecordingResult) -> None:
+        self.recorded.emit(result)
+
+    @Slot(str)
+    def _on_worker_failed(self, message: str) -> None:
+        self._timer.stop()
+        self.failed.emit(message)
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        self._timer.stop()
+        self._thread = None
+        self.stopped.emit()
+
+
+def expanding(widget: QWidget) -> QWidget:
+    widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+    return widget
+
+
+def audio_exists(path: str | Path | None) -> bool:
+    return bool(path) and Path(str(path)).is_file()

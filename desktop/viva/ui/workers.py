@@ -1,0 +1,278 @@
+"""Background work for the GUI: one-shot jobs on a QThreadPool, long loops in a QThread.
+
+Core code reports progress through plain callbacks; these classes turn them into Qt signals, so
+only GUI-thread slots touch widgets. Nothing here blocks the GUI thread: the window defers
+closing until :class:`JobRunner` reports that every job has finished.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
+
+from viva.ui.errors import user_message
+
+log = logging.getLogger(__name__)
+
+
+class CancelToken:
+    """Set by the GUI to ask a job to stop; jobs check it between steps."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+
+class JobCancelled(Exception):
+    """Raised inside a job's function when its token was cancelled."""
+
+
+JobFn = Callable[[Callable[[float], None], CancelToken], Any]
+
+
+class JobSignals(QObject):
+    progressed = Signal(float)
+    succeeded = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+    done = Signal()
+
+
+class Job(QRunnable):
+    """Run ``fn(progress, token)`` on the pool; its result or error comes back as a signal."""
+
+    def __init__(self, name: str, fn: JobFn) -> None:
+        super().__init__()
+        self.name = name
+        self.fn = fn
+        self.token = CancelToken()
+        self.signals = JobSignals()
+        self.setAutoDelete(False)  # the runner keeps it until ``done``
+
+    def run(self) -> None:
+        started = time.perf_counter()
+        try:
+            result = self.fn(self.signals.progressed.emit, self.token)
+        except JobCancelled:
+            self.signals.cancelled.emit()
+        except Exception as exc:  # noqa: BLE001 - any worker error must reach the user
+            log.error("job %s failed:\n%s", self.name, traceback.format_exc())
+            self.signals.failed.emit(user_message(exc))
+        else:
+            log.debug("job %s finished in %.3f s", self.name, time.perf_counter() - started)
+            self.signals.succeeded.emit(result)
+        finally:
+            self.signals.done.emit()
+
+
+class JobRunner(QObject):
+    """Starts jobs and knows which are still running (for closeEvent and the tests)."""
+
+    idle = Signal()
+
+    def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
+        super().__init__(parent)
+        self.pool = pool or QThreadPool.globalInstance()
+        self._active: list[Job] = []
+
+    def start(
+        self,
+        name: str,
+        fn: JobFn,
+        *,
+        on_success: Callable[[Any], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+        on_progress: Callable[[float], None] | None = None,
+    ) -> Job:
+        job = Job(name, fn)
+        if on_success is not None:
+            job.signals.succeeded.connect(on_success)
+        if on_error is not None:
+            job.signals.failed.connect(on_error)
+        if on_progress is not None:
+            job.signals.progressed.connect(on_progress)
+        job.signals.done.connect(lambda job=job: self._on_job_done(job))
+        self._active.append(job)
+        self.pool.start(job)
+        return job
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._active)
+
+    def active_names(self) -> list[str]:
+        return [job.name for job in self._active]
+
+    def cancel_all(self) -> None:
+        for job in self._active:
+            job.token.cancel()
+
+    def _on_job_done(self, job: Job) -> None:
+        if job in self._active:
+            self._active.remove(job)
+        if not self._active:
+            self.idle.emit()
+
+
+# --- the recording loop --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingResult:
+    """What a finished recording produced: the audio file and the final transcript."""
+
+    path: Path
+    duration_s: float
+    transcript: Any  # viva.speech.transcript.Transcript
+    stop_to_transcript_s: float
+
+
+class RecordingWorker(QObject):
+    """Drives a recorder and a live transcriber on its own QThread.
+
+    The recorder's ``on_chunk`` hook only queues the block; this loop feeds the live
+    transcriber, measures the level and emits the partial text. ``stop()`` may be called from
+    the GUI thread; the loop then stops the recorder, finishes the transcript and emits
+    ``recorded`` (or ``failed``).
+    """
+
+    level_changed = Signal(float)
+    partial_changed = Signal(str)
+    started_recording = Signal(str)
+    recorded = Signal(object)
+    failed = Signal(str)
+    finished = Signal()
+
+    def __init__(
+        self,
+        make_recorder: Callable[[Callable[[np.ndarray], None]], Any],
+        make_live: Callable[[Callable[[str], None]], Any] | None,
+        path: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self._make_recorder = make_recorder
+        self._make_live = make_live
+        self._path = path
+        self._chunks: queue.Queue[np.ndarray] = queue.Queue()
+        self._stop = threading.Event()
+        self._stop_time: float | None = None
+        self._committed = ""
+
+    @Slot()
+    def stop(self) -> None:
+        if not self._stop.is_set():
+            self._stop_time = time.perf_counter()
+            self._stop.set()
+
+    def _on_partial(self, partial: Any) -> None:
+        # viva.speech.live.Partial: committed text plus the tentative tail (worker thread).
+        text = getattr(partial, "text", None)
+        self.partial_changed.emit(text if isinstance(text, str) else str(partial))
+
+    def _on_commit(self, commit: Any) -> None:
+        text = str(getattr(commit, "text", commit)).strip()
+        self._committed = " ".join(t for t in (self._committed, text) if t)
+        self.partial_changed.emit(self._committed)
+
+    @Slot()
+    def run(self) -> None:
+        recorder = None
+        try:
+            live = self._make_live(self._on_partial, self._on_commit) if self._make_live else None
+            recorder = self._make_recorder(self._chunks.put)
+            path = recorder.start(self._path)
+            self.started_recording.emit(str(path))
+            while not self._stop.is_set():
+                self._drain(live, timeout=0.05)
+            recording = recorder.stop()
+            recorder = None
+            self._drain(live, timeout=0.0)
+            transcript = live.finish() if live is not None else None
+            stop_s = time.perf_counter() - (self._stop_time or time.perf_counter())
+            self.recorded.emit(
+                RecordingResult(
+                    path=Path(recording.path),
+                    duration_s=float(recording.duration_s),
+                    transcript=transcript,
+                    stop_to_transcript_s=stop_s,
+                )
+            )
+        except Exception as exc:  # noqa: BLE001 - every recording error must reach the user
+            log.error("recording failed:\n%s", traceback.format_exc())
+            if recorder is not None:
+                self._stop_quietly(recorder)
+            self.failed.emit(user_message(exc))
+        finally:
+            self.finished.emit()
+
+    def _drain(self, live: Any, timeout: float) -> None:
+        try:
+            chunk = self._chunks.get(timeout=timeout) if timeout else self._chunks.get_nowait()
+        except queue.Empty:
+            return
+        blocks = [chunk]
+        while True:
+            try:
+                blocks.append(self._chunks.get_nowait())
+            except queue.Empty:
+                break
+        data = np.concatenate([np.asarray(b, dtype=np.float32).reshape(-1) for b in blocks])
+        if data.size:
+            self.level_changed.emit(float(min(1.0, np.sqrt(np.mean(data * data)) * 4.0)))
+        if live is not None:
+            live.feed(data)
+
+    @staticmethod
+    def _stop_quietly(recorder: Any) -> None:
+        try:
+            recorder.stop()
+        except Exception as exc:  # noqa: BLE001 - already reporting the first error
+            log.warning("stopping the recorder after an error also failed: %s", exc)
+
+
+class RecordingThread(QObject):
+    """Owns a QThread running a RecordingWorker, wired the documented way."""
+
+    finished = Signal()
+
+    def __init__(self, worker: RecordingWorker, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.worker = worker
+        self.thread = QThread()
+        self.thread.setObjectName("viva-recording")
+        worker.moveToThread(self.thread)
+        self.thread.started.connect(worker.run)
+        worker.finished.connect(self.thread.quit)
+        worker.finished.connect(worker.deleteLater)
+        self.thread.finished.connect(self._on_thread_finished)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.worker.stop()
+
+    @property
+    def running(self) -> bool:
+        return self.thread.isRunning()
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        self.thread.deleteLater()
+        self.finished.emit()
