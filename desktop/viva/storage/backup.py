@@ -1,0 +1,382 @@
+"""Export everything to one zip and import it elsewhere, safely.
+
+Layout of an export (all paths relative to the zip root)::
+
+    manifest.json        format, versions, counts (pydantic ``ExportManifest``)
+    viva.sqlite3         a consistent copy of the attempts database (SQLite backup API)
+    attempts.json        every attempt in full, for people and other tools
+    recordings/...       the audio of the store (relative paths as stored in the database)
+    external/<uid>.wav   audio the store only referenced (attempts saved with copy_audio=False)
+    banks/...            the user's own question banks
+    settings.json        the settings file, if there is one
+
+Import checks every entry name first and rejects the whole zip if any would land outside the
+target folders (absolute paths, ``..``, drive letters, symlinks). Attempts are merged by their
+``uid``; an identical attempt or file is skipped, a different one is a conflict and nothing is
+changed unless ``overwrite=True``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import sqlite3
+import stat
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from viva import __version__
+from viva.storage import paths
+from viva.storage.store import Attempt, AttemptStore, StoreError, iso
+
+log = logging.getLogger(__name__)
+
+FORMAT = "viva-export"
+FORMAT_VERSION = 1
+DB_NAME = "viva.sqlite3"
+
+
+class BackupError(StoreError):
+    """An export or import failed; ``user_message`` says why and what to do."""
+
+
+class UnsafeArchive(BackupError):
+    """The zip has entries that would be written outside the target folders (zip-slip)."""
+
+
+class ImportConflict(BackupError):
+    """Importing would overwrite existing data; ``conflicts`` lists what."""
+
+    def __init__(self, user_message: str, conflicts: list[str]) -> None:
+        super().__init__(user_message)
+        self.conflicts = conflicts
+
+
+class ExportManifest(BaseModel):
+    """``manifest.json`` of an export."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    format: Literal["viva-export"]
+    format_version: int
+    app_version: str
+    created_at: datetime
+    schema_version: int
+    attempts: int
+    recordings: int
+    banks: int
+    settings: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ExportSummary:
+    path: Path
+    attempts: int
+    recordings: int
+    banks: int
+    settings: bool
+
+
+@dataclass(slots=True)
+class ImportSummary:
+    attempts_added: int = 0
+    attempts_replaced: int = 0
+    attempts_unchanged: int = 0
+    files_written: int = 0
+    files_unchanged: int = 0
+    conflicts: list[str] = field(default_factory=list)
+
+
+def _files_under(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+
+
+def export_zip(out: str | os.PathLike[str], *, store: AttemptStore | None = None) -> ExportSummary:
+    """Write attempts, audio, user banks and settings to the zip ``out``."""
+    target = Path(out)
+    if target.suffix.lower() != ".zip":
+        raise BackupError(f"{target} does not end in .zip; give a file name like viva-backup.zip.")
+    own = store is None
+    active = AttemptStore.open() if store is None else store
+    partial = target.with_name(f".{target.name}.partial")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            db_copy = Path(tmp) / DB_NAME
+            dest = sqlite3.connect(db_copy)
+            try:
+                active.connection.backup(dest)
+            finally:
+                dest.close()
+            ids = [a.id for a in active.list_attempts(oldest_first=True)]
+            attempts = [active.get_attempt(i) for i in ids]
+            recordings = _files_under(active.recordings_dir)
+            banks = _files_under(paths.user_bank_dir())
+            settings = paths.settings_path()
+            with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
+                zf.write(db_copy, DB_NAME)
+                zf.writestr(
+                    "attempts.json",
+                    json.dumps([a.to_dict() for a in attempts], ensure_ascii=False, indent=1),
+                )
+                for path in recordings:
+                    zf.write(path, path.relative_to(active.root).as_posix(), zipfile.ZIP_STORED)
+                n_external = 0
+                for attempt in attempts:
+                    audio = attempt.audio_path
+                    if audio and audio.is_file() and not _inside(audio, active.root):
+                        zf.write(
+                            audio,
+                            f"external/{attempt.uid}{audio.suffix.lower()}",
+                            zipfile.ZIP_STORED,
+                        )
+                        n_external += 1
+                for path in banks:
+                    zf.write(path, "banks/" + path.relative_to(paths.user_bank_dir()).as_posix())
+                if settings.is_file():
+                    zf.write(settings, "settings.json")
+                manifest = ExportManifest(
+                    format=FORMAT,
+                    format_version=FORMAT_VERSION,
+                    app_version=__version__,
+                    created_at=datetime.now(timezone.utc),
+                    schema_version=active.schema_version,
+                    attempts=len(attempts),
+                    recordings=len(recordings) + n_external,
+                    banks=len(banks),
+                    settings=settings.is_file(),
+                )
+                zf.writestr("manifest.json", manifest.model_dump_json(indent=1))
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+        if own:
+            active.close()
+    log.info("exported %s attempts to %s", manifest.attempts, target)
+    return ExportSummary(
+        target, manifest.attempts, manifest.recordings, manifest.banks, manifest.settings
+    )
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path.resolve().is_relative_to(root.resolve())
+
+
+def check_entry_name(name: str) -> PurePosixPath:
+    """The entry's path if it stays inside the zip root; raises :class:`UnsafeArchive`."""
+    unsafe = UnsafeArchive(
+        f"The file contains an unsafe entry {name!r} that would be written outside Viva's "
+        "folders, so nothing was imported. Only import exports made by Viva."
+    )
+    normalised = name.replace("\\", "/")
+    if not normalised or normalised.startswith("/") or (len(name) > 1 and name[1] == ":"):
+        raise unsafe
+    path = PurePosixPath(normalised)
+    if any(part in ("..", "") for part in path.parts) or path.is_absolute():
+        raise unsafe
+    return path
+
+
+def _check_archive(zf: zipfile.ZipFile) -> ExportManifest:
+    for info in zf.infolist():
+        check_entry_name(info.filename)
+        mode = info.external_attr >> 16
+        if stat.S_ISLNK(mode):
+            raise UnsafeArchive(
+                f"The file contains a symbolic link {info.filename!r}, so nothing was imported. "
+                "Only import exports made by Viva."
+            )
+    try:
+        raw = zf.read("manifest.json")
+    except KeyError as exc:
+        raise BackupError(
+            "This zip is not a Viva export (it has no manifest.json). Choose a file made with "
+            "`viva export`."
+        ) from exc
+    try:
+        manifest = ExportManifest.model_validate_json(raw)
+    except ValidationError as exc:
+        raise BackupError(
+            f"The export's manifest is not valid ({exc.errors()[0]['msg']}); the file may be "
+            "damaged. Export it again."
+        ) from exc
+    if manifest.format_version > FORMAT_VERSION:
+        raise BackupError(
+            f"This export was made by a newer Viva (format {manifest.format_version}); update "
+            "Viva to import it."
+        )
+    return manifest
+
+
+def _digest(data_or_path: bytes | Path) -> str:
+    h = hashlib.sha256()
+    if isinstance(data_or_path, Path):
+        with open(data_or_path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    else:
+        h.update(data_or_path)
+    return h.hexdigest()
+
+
+def _same_attempt(a: Attempt, b: Attempt) -> bool:
+    def core(x: Attempt) -> dict[str, Any]:
+        return {
+            "q": x.question,
+            "t": x.transcript.to_dict(),
+            "f": x.feedback,
+            "s": iso(x.started_at),
+            "h": len(x.history),
+        }
+
+    return core(a) == core(b)
+
+
+def import_zip(
+    source: str | os.PathLike[str],
+    *,
+    overwrite: bool = False,
+    store: AttemptStore | None = None,
+) -> ImportSummary:
+    """Merge an export into this installation.
+
+    Raises :class:`UnsafeArchive` for zip-slip entries, :class:`ImportConflict` when existing
+    attempts or files differ from the export's and ``overwrite`` is False (nothing is changed
+    then).
+    """
+    zip_path = Path(source)
+    try:
+        zf = zipfile.ZipFile(zip_path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise BackupError(f"{zip_path} is not a readable zip file ({exc}).") from exc
+    own = store is None
+    active = AttemptStore.open() if store is None else store
+    try:
+        with zf, tempfile.TemporaryDirectory() as tmp:
+            _check_archive(zf)
+            names = [i.filename for i in zf.infolist() if not i.is_dir()]
+            if DB_NAME not in names:
+                raise BackupError("The export has no database (viva.sqlite3); export it again.")
+            db_copy = Path(tmp) / DB_NAME
+            db_copy.write_bytes(zf.read(DB_NAME))
+            incoming = AttemptStore.open(db_copy)
+            try:
+                return _merge(zf, names, incoming, active, overwrite)
+            finally:
+                incoming.close()
+    finally:
+        if own:
+            active.close()
+
+
+def _file_targets(names: list[str], store: AttemptStore) -> dict[str, Path]:
+    targets: dict[str, Path] = {}
+    for name in names:
+        path = check_entry_name(name)
+        top = path.parts[0]
+        if top == "recordings":
+            targets[name] = store.root.joinpath(*path.parts)
+        elif top == "banks" and len(path.parts) > 1:
+            targets[name] = paths.user_bank_dir().joinpath(*path.parts[1:])
+        elif name == "settings.json":
+            targets[name] = paths.settings_path()
+    return targets
+
+
+def _merge(
+    zf: zipfile.ZipFile,
+    names: list[str],
+    incoming: AttemptStore,
+    store: AttemptStore,
+    overwrite: bool,
+) -> ImportSummary:
+    summary = ImportSummary()
+    targets = _file_targets(names, store)
+    writes: dict[str, Path] = {}
+    for name, target in targets.items():
+        if target.exists():
+            if _digest(target) == _digest(zf.read(name)):
+                summary.files_unchanged += 1
+                continue
+            summary.conflicts.append(f"file {target}")
+        writes[name] = target
+    existing = store.attempt_ids_by_uid()
+    plan: list[tuple[Attempt, int | None]] = []
+    for summary_row in incoming.list_attempts(oldest_first=True):
+        attempt = incoming.get_attempt(summary_row.id)
+        current_id = existing.get(attempt.uid)
+        if current_id is not None:
+            if _same_attempt(attempt, store.get_attempt(current_id)):
+                summary.attempts_unchanged += 1
+                continue
+            summary.conflicts.append(
+                f"attempt {current_id} ({attempt.question_id}, {attempt.started_at:%Y-%m-%d %H:%M})"
+            )
+        plan.append((attempt, current_id))
+    if summary.conflicts and not overwrite:
+        shown = "; ".join(summary.conflicts[:5])
+        more = f" and {len(summary.conflicts) - 5} more" if len(summary.conflicts) > 5 else ""
+        raise ImportConflict(
+            f"Importing would overwrite {len(summary.conflicts)} existing item(s): {shown}{more}. "
+            "Nothing was changed. Pass --overwrite to replace them with the export's version.",
+            summary.conflicts,
+        )
+    for name, target in writes.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.partial")
+        with zf.open(name) as src, open(partial, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+        os.replace(partial, target)
+        summary.files_written += 1
+    sessions = {s.uid: s.id for s in store.list_sessions()}
+    for attempt, current_id in plan:
+        session_id = None
+        if attempt.session_id is not None:
+            session = incoming.get_session(attempt.session_id)
+            if session.uid not in sessions:
+                sessions[session.uid] = store.import_session(session)
+            session_id = sessions[session.uid]
+        audio = _incoming_audio(zf, names, attempt, incoming, store)
+        store.import_attempt(
+            attempt, audio_path=audio, session_id=session_id, replace_id=current_id
+        )
+        if current_id is None:
+            summary.attempts_added += 1
+        else:
+            summary.attempts_replaced += 1
+    log.info("import: %s", summary)
+    return summary
+
+
+def _incoming_audio(
+    zf: zipfile.ZipFile,
+    names: list[str],
+    attempt: Attempt,
+    incoming: AttemptStore,
+    store: AttemptStore,
+) -> Path | None:
+    """Where the attempt's audio is after the files were written (None if it has none)."""
+    if attempt.audio_path is None:
+        return None
+    if _inside(attempt.audio_path, incoming.root):
+        relative = attempt.audio_path.resolve().relative_to(incoming.root.resolve())
+        target = store.root / relative
+        return target if target.is_file() else None
+    external = f"external/{attempt.uid}{attempt.audio_path.suffix.lower()}"
+    if external not in names:
+        return None
+    target = store.recordings_dir / f"imported-{attempt.uid}{attempt.audio_path.suffix.lower()}"
+    with zf.open(external) as src, open(target, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    return target

@@ -1,0 +1,273 @@
+"""Spaced repetition with FSRS: every question is a card, every scored attempt a review.
+
+Rating of an attempt (coverage = share of key points made, 0..1; verdict = the timing verdict
+against the question's target length):
+
+======  ============================================================
+Again   coverage < 0.4 (or the attempt could not be scored)
+Hard    coverage < 0.7, or coverage >= 0.7 but "too short"/"too long"
+Good    coverage >= 0.7 and on target (or no timing, e.g. typed text)
+Easy    coverage >= 0.9 and "on target"
+======  ============================================================
+
+Scheduling uses ``fsrs.Scheduler`` with one 10-minute (re)learning step and no fuzzing, so the
+dates are reproducible: a first Good answer comes back in about 2 days, Easy in about 8, and the
+intervals grow with every further good answer; Again brings a question back after 10 minutes (the
+same practice day) and sends a learnt question back to relearning.
+
+The card of a question is always rebuilt by replaying all of its attempts in order (cheap: a few
+microseconds per review), so imports, deletions and re-scores keep it consistent. The cards live
+in the ``cards`` table, updated in the same transaction as the attempt.
+
+Questions never practised are introduced at a steady pace: at most ``new_per_day`` (default 3)
+new questions per local calendar day, easiest first, in bank order.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta, timezone
+from typing import TYPE_CHECKING, Literal
+
+from fsrs import Card, Rating, Scheduler, State
+
+if TYPE_CHECKING:
+    from viva.bank import Bank, Question
+    from viva.storage.store import AttemptStore
+
+log = logging.getLogger(__name__)
+
+NEW_PER_DAY = 3
+LEARNING_STEP = timedelta(minutes=10)
+AGAIN_BELOW = 0.4
+GOOD_FROM = 0.7
+EASY_FROM = 0.9
+ON_TARGET = "on target"
+DIFFICULTY_ORDER = {"basic": 0, "intermediate": 1, "advanced": 2}
+
+SCHEDULER = Scheduler(
+    learning_steps=(LEARNING_STEP,),
+    relearning_steps=(LEARNING_STEP,),
+    enable_fuzzing=False,
+)
+
+RATING_HELP = (
+    "Ratings: Again if coverage < 0.4; Hard if coverage < 0.7 or the answer was too short/long; "
+    "Good if coverage >= 0.7; Easy if coverage >= 0.9 and on target."
+)
+
+
+def rating_for(coverage: float | None, verdict: str | None) -> Rating:
+    """The FSRS rating of one attempt (see the module docstring)."""
+    if coverage is None or coverage < AGAIN_BELOW:
+        return Rating.Again
+    off_target = verdict is not None and verdict != ON_TARGET
+    if coverage < GOOD_FROM or off_target:
+        return Rating.Hard
+    if coverage >= EASY_FROM and verdict == ON_TARGET:
+        return Rating.Easy
+    return Rating.Good
+
+
+def utc(dt: datetime) -> datetime:
+    """``dt`` as an aware UTC datetime (naive values are taken as local time)."""
+    return dt.astimezone(timezone.utc)
+
+
+def _card_id(question_id: str) -> int:
+    # fsrs.Card() without an id sleeps 1 ms to make a time-based one; a stable id is better.
+    return zlib.crc32(question_id.encode("utf-8"))
+
+
+def replay(question_id: str, reviews: Iterable[tuple[datetime, Rating]]) -> Card:
+    """The card after the given reviews, applied in time order."""
+    card = Card(card_id=_card_id(question_id))
+    for when, rating in sorted(reviews, key=lambda item: item[0]):
+        card, _ = SCHEDULER.review_card(card, rating, utc(when))
+    return card
+
+
+@dataclass(frozen=True, slots=True)
+class CardState:
+    """A question's spaced-repetition state, as kept in the store."""
+
+    question_id: str
+    topic: str
+    card: Card
+    due: datetime
+    first_seen: datetime
+    reviews: int
+    last_rating: Rating | None
+    last_coverage: float | None
+
+    @property
+    def state(self) -> str:
+        return {State.Learning: "learning", State.Review: "review", State.Relearning: "relearning"}[
+            self.card.state
+        ]
+
+
+def rebuild_cards(conn: sqlite3.Connection, question_ids: Sequence[str] | None = None) -> None:
+    """Recompute the ``cards`` rows of ``question_ids`` (all when None) from the attempts.
+
+    Runs inside the caller's transaction.
+    """
+    if question_ids is None:
+        conn.execute("DELETE FROM cards")
+        rows = conn.execute(
+            "SELECT question_id, topic, started_at, coverage, verdict FROM attempts "
+            "ORDER BY question_id, started_at, id"
+        ).fetchall()
+    else:
+        ids = list(dict.fromkeys(question_ids))
+        if not ids:
+            return
+        marks = ",".join("?" * len(ids))
+        conn.execute(f"DELETE FROM cards WHERE question_id IN ({marks})", ids)
+        rows = conn.execute(
+            "SELECT question_id, topic, started_at, coverage, verdict FROM attempts "
+            f"WHERE question_id IN ({marks}) ORDER BY question_id, started_at, id",
+            ids,
+        ).fetchall()
+    grouped: dict[str, list[tuple[str, str, float | None, str | None]]] = {}
+    for qid, topic, started, coverage, verdict in rows:
+        grouped.setdefault(qid, []).append((topic, started, coverage, verdict))
+    for qid, attempts in grouped.items():
+        card = Card(card_id=_card_id(qid))
+        rating = Rating.Again
+        for _topic, started, coverage, verdict in attempts:
+            rating = rating_for(coverage, verdict)
+            card, _ = SCHEDULER.review_card(card, rating, utc(datetime.fromisoformat(started)))
+        topic, first, last_cov = attempts[-1][0], attempts[0][1], attempts[-1][2]
+        conn.execute(
+            "INSERT INTO cards (question_id, topic, card_json, due, first_seen, reviews, "
+            "last_rating, last_coverage) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                qid,
+                topic,
+                json.dumps(card.to_dict()),
+                utc(card.due).isoformat(timespec="microseconds"),
+                first,
+                len(attempts),
+                int(rating),
+                last_cov,
+            ),
+        )
+
+
+def card_from_row(row: Sequence[object]) -> CardState:
+    """A :class:`CardState` from a ``cards`` row (question_id, topic, card_json, due, first_seen,
+    reviews, last_rating, last_coverage)."""
+    qid, topic, card_json, due, first_seen, reviews, last_rating, last_cov = row
+    return CardState(
+        question_id=str(qid),
+        topic=str(topic),
+        card=Card.from_dict(json.loads(str(card_json))),
+        due=datetime.fromisoformat(str(due)),
+        first_seen=datetime.fromisoformat(str(first_seen)),
+        reviews=int(reviews),  # type: ignore[call-overload]
+        last_rating=Rating(int(last_rating)) if last_rating is not None else None,  # type: ignore[call-overload]
+        last_coverage=float(last_cov) if last_cov is not None else None,  # type: ignore[arg-type]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DueQuestion:
+    """One question to practise now: a review that is due, or a new question."""
+
+    question_id: str
+    question: Question
+    kind: Literal["review", "new"]
+    due: datetime | None
+    state: str
+    reviews: int
+    last_coverage: float | None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "question_id": self.question_id,
+            "question": self.question.question,
+            "topic": self.question.topic,
+            "difficulty": self.question.difficulty,
+            "kind": self.kind,
+            "due": self.due.isoformat() if self.due else None,
+            "state": self.state,
+            "reviews": self.reviews,
+            "last_coverage": self.last_coverage,
+        }
+
+
+def end_of_local_day(now: datetime) -> datetime:
+    """Midnight after ``now`` in the local time zone, as UTC."""
+    local = now.astimezone()
+    tomorrow = datetime.combine(local.date() + timedelta(days=1), time(), tzinfo=local.tzinfo)
+    return utc(tomorrow)
+
+
+def start_of_local_day(now: datetime) -> datetime:
+    local = now.astimezone()
+    return utc(datetime.combine(local.date(), time(), tzinfo=local.tzinfo))
+
+
+def due_questions(
+    store: AttemptStore,
+    bank: Bank,
+    *,
+    topic: str | None = None,
+    now: datetime | None = None,
+    new_per_day: int = NEW_PER_DAY,
+    include_later_today: bool = True,
+) -> list[DueQuestion]:
+    """What to practise: due reviews (most overdue first), then up to ``new_per_day`` new ones.
+
+    A review counts as due when its card is due before the end of the local day (or before
+    ``now`` with ``include_later_today=False``). New questions already introduced today count
+    against ``new_per_day``. Questions no longer in ``bank`` are left out.
+    """
+    now = utc(now) if now else datetime.now(timezone.utc)
+    limit = end_of_local_day(now) if include_later_today else now
+    wanted_topic = topic.strip().lower() if topic else None
+    cards = store.cards()
+
+    def in_topic(question: Question) -> bool:
+        return wanted_topic is None or question.topic.lower() == wanted_topic
+
+    due: list[DueQuestion] = []
+    for state in sorted(cards.values(), key=lambda c: c.due):
+        question = bank.get(state.question_id)
+        if question is None or not in_topic(question) or state.due > limit:
+            continue
+        due.append(
+            DueQuestion(
+                question_id=state.question_id,
+                question=question,
+                kind="review",
+                due=state.due,
+                state=state.state,
+                reviews=state.reviews,
+                last_coverage=state.last_coverage,
+            )
+        )
+    day_start = start_of_local_day(now)
+    introduced_today = sum(1 for c in cards.values() if day_start <= c.first_seen < limit)
+    slots = max(0, new_per_day - introduced_today)
+    fresh = [q for q in bank if q.id not in cards and in_topic(q)]
+    fresh.sort(key=lambda q: DIFFICULTY_ORDER.get(q.difficulty, 1))
+    for question in fresh[:slots]:
+        due.append(
+            DueQuestion(
+                question_id=question.id,
+                question=question,
+                kind="new",
+                due=None,
+                state="new",
+                reviews=0,
+                last_coverage=None,
+            )
+        )
+    return due

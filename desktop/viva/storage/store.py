@@ -1,0 +1,856 @@
+"""The attempts store: every answer, kept safely in SQLite with its audio beside it.
+
+One SQLite file (``paths.database_path()``, WAL journal, ``synchronous=FULL``, foreign keys on,
+``secure_delete`` on) and a ``recordings/`` folder next to it. Each attempt keeps the question id
+and a snapshot of the question as asked, the start time, the audio path, the duration, the
+transcript with word timestamps, the feedback (``Feedback.to_dict()``), the model name and the
+scorer version; coverage, verdict, topic and start time are also indexed columns for fast
+listing. Re-scoring moves the previous results to ``score_history``.
+
+Every write is one transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``): a crash at any point leaves
+the database as it was before or after the write. Audio is copied under a temporary name and
+renamed into place before the row is committed; a copy whose row never landed shows up in
+:func:`viva.storage.recovery.pending_recordings` instead of being lost.
+
+A database that SQLite cannot read is moved aside as ``viva.sqlite3.corrupt-<timestamp>`` and a
+fresh one is created; :attr:`AttemptStore.recovered` then tells the UI what happened.
+
+Use one ``AttemptStore`` per thread (SQLite connections are not shared between threads).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import shutil
+import sqlite3
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Protocol
+
+from viva.speech.transcript import Transcript
+from viva.storage import paths
+from viva.storage.migrations import SCHEMA_VERSION, SchemaTooNew, migrate
+from viva.storage.schedule import CardState, card_from_row, rebuild_cards
+
+if TYPE_CHECKING:
+    from viva.bank import Question
+    from viva.storage.progress import Progress
+
+log = logging.getLogger(__name__)
+
+SQLITE_CORRUPT = 11
+SQLITE_NOTADB = 26
+
+
+class StoreError(Exception):
+    """The store cannot do what was asked; ``user_message`` says what to do."""
+
+    def __init__(self, user_message: str) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
+
+
+class AttemptNotFound(StoreError):
+    """No attempt with that id."""
+
+
+class SessionNotFound(StoreError):
+    """No session with that id."""
+
+
+class _HasToDict(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StoreRecovered:
+    """The database file was unreadable: it was kept aside and a fresh one created."""
+
+    backup_path: Path
+    reason: str
+
+    @property
+    def message(self) -> str:
+        return (
+            "Your practice history could not be read (the database file is damaged), so Viva "
+            f"started a new, empty history. The damaged file was kept as {self.backup_path}; "
+            "your recordings are untouched and can be scored again from the Review view."
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptSummary:
+    """What the history list shows: no transcript or feedback JSON is parsed."""
+
+    id: int
+    uid: str
+    question_id: str
+    question_text: str
+    topic: str
+    started_at: datetime
+    duration_s: float | None
+    coverage: float | None
+    verdict: str | None
+    model_name: str | None
+    scorer_version: str | None
+    session_id: int | None
+    audio_path: Path | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "uid": self.uid,
+            "question_id": self.question_id,
+            "question": self.question_text,
+            "topic": self.topic,
+            "started_at": self.started_at.isoformat(),
+            "duration_s": self.duration_s,
+            "coverage": self.coverage,
+            "verdict": self.verdict,
+            "model_name": self.model_name,
+            "scorer_version": self.scorer_version,
+            "session_id": self.session_id,
+            "audio_path": str(self.audio_path) if self.audio_path else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreRecord:
+    """Results of an attempt that a re-score replaced."""
+
+    replaced_at: datetime
+    scored_at: datetime | None
+    coverage: float | None
+    verdict: str | None
+    model_name: str | None
+    scorer_version: str | None
+    transcript: Transcript
+    feedback: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "replaced_at": self.replaced_at.isoformat(),
+            "scored_at": self.scored_at.isoformat() if self.scored_at else None,
+            "coverage": self.coverage,
+            "verdict": self.verdict,
+            "model_name": self.model_name,
+            "scorer_version": self.scorer_version,
+            "transcript": self.transcript.to_dict(),
+            "feedback": self.feedback,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt(AttemptSummary):
+    """One attempt in full: question snapshot, transcript, feedback and earlier scores."""
+
+    question: dict[str, Any]
+    transcript: Transcript
+    feedback: dict[str, Any]
+    scored_at: datetime | None
+    history: tuple[ScoreRecord, ...] = field(default=())
+
+    def question_model(self) -> Question:
+        """The question as asked, validated (raises pydantic's ValidationError if it no longer
+        fits the schema)."""
+        from viva.bank import Question
+
+        return Question.model_validate(self.question)
+
+    def feedback_object(self) -> Any:
+        """The feedback as ``viva.scoring.Feedback``."""
+        from viva.scoring import Feedback  # type: ignore[attr-defined]
+
+        return Feedback.from_dict(self.feedback)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = AttemptSummary.to_dict(self)
+        out.update(
+            question_snapshot=self.question,
+            transcript=self.transcript.to_dict(),
+            feedback=self.feedback,
+            scored_at=self.scored_at.isoformat() if self.scored_at else None,
+            history=[h.to_dict() for h in self.history],
+        )
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A mock interview or practice round grouping attempts."""
+
+    id: int
+    uid: str
+    kind: str
+    question_ids: tuple[str, ...]
+    started_at: datetime
+    finished_at: datetime | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "uid": self.uid,
+            "kind": self.kind,
+            "question_ids": list(self.question_ids),
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+        }
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def iso(dt: datetime) -> str:
+    """The stored form of a time: UTC, microseconds, sortable as text."""
+    return dt.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def _parse(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _as_dict(value: Any, what: str) -> dict[str, Any]:
+    if isinstance(value, Mapping):
+        return dict(value)
+    if hasattr(value, "to_dict"):
+        return dict(value.to_dict())
+    if hasattr(value, "model_dump"):
+        return dict(value.model_dump(mode="json"))
+    raise TypeError(f"{what} must be a mapping or have to_dict(), got {type(value).__name__}")
+
+
+def _question_snapshot(question: Any) -> dict[str, Any]:
+    if hasattr(question, "model_dump"):
+        return dict(question.model_dump(mode="json"))
+    if isinstance(question, Mapping):
+        return json.loads(json.dumps(dict(question)))
+    raise TypeError(f"question must be a Question or a mapping, got {type(question).__name__}")
+
+
+def _float(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _current_scorer_version() -> str | None:
+    try:
+        from viva.scoring import SCORER_VERSION  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return str(SCORER_VERSION)
+
+
+_SUMMARY_COLUMNS = (
+    "id, uid, question_id, question_text, topic, started_at, duration_s, coverage, verdict, "
+    "model_name, scorer_version, session_id, audio_path"
+)
+
+
+class AttemptStore:
+    """Attempts, sessions and spaced-repetition cards in one SQLite file."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        *,
+        recovered: StoreRecovered | None = None,
+        migrated_from: int | None = None,
+        migration_backup: Path | None = None,
+    ) -> None:
+        self._conn = conn
+        self.path = path
+        #: Set when the database file was damaged and replaced by a fresh one (show its message).
+        self.recovered = recovered
+        #: Schema version found on open when a migration ran (None: nothing to migrate).
+        self.migrated_from = migrated_from
+        #: Copy of the database taken before migrating.
+        self.migration_backup = migration_backup
+
+    # ---------------------------------------------------------------- opening and closing
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None) -> AttemptStore:
+        """Open (creating or migrating) the store at ``path`` (default ``paths.database_path()``).
+
+        Raises :class:`StoreError` if the file is in use or written by a newer Viva. A damaged
+        file is moved aside and replaced; see :attr:`recovered`.
+        """
+        db_path = Path(path) if path is not None else paths.database_path()
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn, found, backup = cls._open_checked(db_path)
+        except SchemaTooNew as exc:
+            raise StoreError(str(exc)) from exc
+        except sqlite3.DatabaseError as exc:
+            if not _is_corruption(exc):
+                raise StoreError(
+                    f"Could not open the practice history at {db_path} ({exc}). Close other "
+                    "Viva windows, check the folder is writable, then try again."
+                ) from exc
+            aside = _move_aside(db_path)
+            log.error("history database %s is damaged (%s); kept as %s", db_path, exc, aside)
+            conn, found, backup = cls._open_checked(db_path)
+            return cls(conn, db_path, recovered=StoreRecovered(aside, str(exc)))
+        migrated = found if 0 < found < SCHEMA_VERSION else None
+        return cls(conn, db_path, migrated_from=migrated, migration_backup=backup)
+
+    @staticmethod
+    def _open_checked(db_path: Path) -> tuple[sqlite3.Connection, int, Path | None]:
+        conn = sqlite3.connect(db_path, isolation_level=None, timeout=10.0)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA secure_delete=ON")
+            check = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise sqlite3.DatabaseError(f"integrity check failed: {check}")
+            found, backup = migrate(conn, db_path=db_path)
+        except BaseException:
+            conn.close()
+            raise
+        return conn, found, backup
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> AttemptStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The raw connection (read-only use: reports, benchmarks)."""
+        return self._conn
+
+    @property
+    def root(self) -> Path:
+        """The folder of the database; relative audio paths are relative to it."""
+        return self.path.parent
+
+    @property
+    def recordings_dir(self) -> Path:
+        path = self.root / "recordings"
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def integrity_check(self) -> str:
+        """``ok`` or SQLite's list of problems."""
+        return "\n".join(str(r[0]) for r in self._conn.execute("PRAGMA integrity_check"))
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._conn
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    # ---------------------------------------------------------------- audio paths
+    def _stored_audio(self, path: Path) -> str:
+        resolved = path.resolve()
+        try:
+            return resolved.relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(resolved)
+
+    def resolve_audio(self, stored: str | None) -> Path | None:
+        if not stored:
+            return None
+        path = Path(stored)
+        return path if path.is_absolute() else self.root / path
+
+    def _copy_audio(self, source: Path, started_at: datetime, question_id: str, uid: str) -> Path:
+        stamp = started_at.astimezone(timezone.utc).strftime("%Y%m%d-%H%M%S")
+        target = self.recordings_dir / f"{stamp}-{question_id}-{uid[:8]}{source.suffix.lower()}"
+        partial = target.with_name(f".{target.name}.partial")
+        shutil.copyfile(source, partial)
+        with open(partial, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(partial, target)
+        return target
+
+    # ---------------------------------------------------------------- writing
+    def add_attempt(
+        self,
+        question: Question | Mapping[str, Any],
+        transcript: Transcript | Mapping[str, Any],
+        feedback: _HasToDict | Mapping[str, Any],
+        *,
+        audio_path: str | os.PathLike[str] | None = None,
+        model_name: str | None = None,
+        session_id: int | None = None,
+        copy_audio: bool = True,
+        started_at: datetime | None = None,
+        scorer_version: str | None = None,
+        uid: str | None = None,
+    ) -> int:
+        """Store one scored attempt atomically and update its question's card; returns its id.
+
+        ``feedback`` is a ``viva.scoring.Feedback`` (anything with ``to_dict()``) or its dict.
+        With ``audio_path`` and ``copy_audio`` the file is copied into :attr:`recordings_dir`
+        (unless already there); without ``copy_audio`` the path is referenced as it is.
+        """
+        snapshot = _question_snapshot(question)
+        question_id = str(snapshot.get("id") or "")
+        if not question_id:
+            raise StoreError("The question has no id; it cannot be stored.")
+        tr = (
+            transcript
+            if isinstance(transcript, Transcript)
+            else Transcript.from_dict(dict(transcript))
+        )
+        fb = _as_dict(feedback, "feedback")
+        timing = fb.get("timing") if isinstance(fb.get("timing"), Mapping) else {}
+        started = started_at or now_utc()
+        uid = uid or uuid.uuid4().hex
+        version = scorer_version or fb.get("scorer_version") or _current_scorer_version()
+        duration = _float(timing.get("duration_s"))
+        if duration is None:
+            duration = _float(tr.duration_s)
+
+        copied: Path | None = None
+        stored_audio: str | None = None
+        if audio_path is not None:
+            source = Path(audio_path)
+            if not source.is_file():
+                raise StoreError(
+                    f"The recording {source} does not exist, so the attempt was not saved. "
+                    "Check the file path and try again."
+                )
+            inside = source.resolve().is_relative_to(self.recordings_dir.resolve())
+            if copy_audio and not inside:
+                copied = self._copy_audio(source, started, question_id, uid)
+                stored_audio = self._stored_audio(copied)
+            else:
+                stored_audio = self._stored_audio(source)
+        try:
+            with self._transaction() as conn:
+                cur = conn.execute(
+                    "INSERT INTO attempts (uid, question_id, topic, question_text, question_json, "
+                    "started_at, audio_path, duration_s, transcript_json, feedback_json, "
+                    "coverage, verdict, model_name, scorer_version, session_id, scored_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        uid,
+                        question_id,
+                        str(snapshot.get("topic") or ""),
+                        str(snapshot.get("question") or ""),
+                        json.dumps(snapshot, ensure_ascii=False),
+                        iso(started),
+                        stored_audio,
+                        duration,
+                        json.dumps(tr.to_dict(), ensure_ascii=False),
+                        json.dumps(fb, ensure_ascii=False),
+                        _float(fb.get("coverage")),
+                        timing.get("verdict"),
+                        model_name,
+                        version,
+                        session_id,
+                        iso(now_utc()),
+                    ),
+                )
+                rebuild_cards(conn, [question_id])
+        except sqlite3.IntegrityError as exc:
+            if copied is not None:
+                copied.unlink(missing_ok=True)
+            if session_id is not None and "FOREIGN KEY" in str(exc):
+                raise SessionNotFound(
+                    f"There is no practice session {session_id}; start one first."
+                ) from exc
+            raise StoreError(f"The attempt could not be saved: {exc}.") from exc
+        except BaseException:
+            if copied is not None:
+                copied.unlink(missing_ok=True)
+            raise
+        attempt_id = int(cur.lastrowid or 0)
+        log.info(
+            "stored attempt %s for %s (coverage %s)", attempt_id, question_id, fb.get("coverage")
+        )
+        return attempt_id
+
+    def replace_score(
+        self,
+        attempt_id: int,
+        feedback: _HasToDict | Mapping[str, Any],
+        *,
+        transcript: Transcript | None = None,
+        model_name: str | None = None,
+        scorer_version: str | None = None,
+    ) -> None:
+        """Give an attempt new results; the previous ones move to its score history."""
+        fb = _as_dict(feedback, "feedback")
+        timing = fb.get("timing") if isinstance(fb.get("timing"), Mapping) else {}
+        version = scorer_version or fb.get("scorer_version") or _current_scorer_version()
+        with self._transaction() as conn:
+            row = conn.execute(
+                "SELECT question_id, transcript_json, feedback_json, coverage, verdict, "
+                "model_name, scorer_version, scored_at, duration_s FROM attempts WHERE id = ?",
+                (attempt_id,),
+            ).fetchone()
+            if row is None:
+                raise AttemptNotFound(f"There is no attempt {attempt_id}; see `viva history`.")
+            qid, tr_json, fb_json, cov, verdict, old_model, old_version, scored, dur = row
+            conn.execute(
+                "INSERT INTO score_history (attempt_id, replaced_at, scored_at, transcript_json, "
+                "feedback_json, coverage, verdict, model_name, scorer_version) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    attempt_id,
+                    iso(now_utc()),
+                    scored,
+                    tr_json,
+                    fb_json,
+                    cov,
+                    verdict,
+                    old_model,
+                    old_version,
+                ),
+            )
+            new_tr = json.dumps(transcript.to_dict(), ensure_ascii=False) if transcript else tr_json
+            duration = _float(timing.get("duration_s"))
+            conn.execute(
+                "UPDATE attempts SET transcript_json = ?, feedback_json = ?, coverage = ?, "
+                "verdict = ?, model_name = ?, scorer_version = ?, scored_at = ?, duration_s = ? "
+                "WHERE id = ?",
+                (
+                    new_tr,
+                    json.dumps(fb, ensure_ascii=False),
+                    _float(fb.get("coverage")),
+                    timing.get("verdict"),
+                    model_name if model_name is not None else old_model,
+                    version,
+                    iso(now_utc()),
+                    duration if duration is not None else dur,
+                    attempt_id,
+                ),
+            )
+            rebuild_cards(conn, [qid])
+
+    def import_attempt(
+        self,
+        attempt: Attempt,
+        *,
+        audio_path: Path | None,
+        session_id: int | None,
+        replace_id: int | None = None,
+    ) -> int:
+        """Insert an attempt from another store (same uid, times and score history), replacing
+        attempt ``replace_id`` if given; one transaction."""
+        with self._transaction() as conn:
+            if replace_id is not None:
+                conn.execute("DELETE FROM attempts WHERE id = ?", (replace_id,))
+            cur = conn.execute(
+                "INSERT INTO attempts (uid, question_id, topic, question_text, question_json, "
+                "started_at, audio_path, duration_s, transcript_json, feedback_json, "
+                "coverage, verdict, model_name, scorer_version, session_id, scored_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    attempt.uid,
+                    attempt.question_id,
+                    attempt.topic,
+                    attempt.question_text,
+                    json.dumps(attempt.question, ensure_ascii=False),
+                    iso(attempt.started_at),
+                    self._stored_audio(audio_path) if audio_path else None,
+                    attempt.duration_s,
+                    json.dumps(attempt.transcript.to_dict(), ensure_ascii=False),
+                    json.dumps(attempt.feedback, ensure_ascii=False),
+                    attempt.coverage,
+                    attempt.verdict,
+                    attempt.model_name,
+                    attempt.scorer_version,
+                    session_id,
+                    iso(attempt.scored_at) if attempt.scored_at else None,
+                ),
+            )
+            new_id = int(cur.lastrowid or 0)
+            for old in attempt.history:
+                conn.execute(
+                    "INSERT INTO score_history (attempt_id, replaced_at, scored_at, "
+                    "transcript_json, feedback_json, coverage, verdict, model_name, "
+                    "scorer_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        new_id,
+                        iso(old.replaced_at),
+                        iso(old.scored_at) if old.scored_at else None,
+                        json.dumps(old.transcript.to_dict(), ensure_ascii=False),
+                        json.dumps(old.feedback, ensure_ascii=False),
+                        old.coverage,
+                        old.verdict,
+                        old.model_name,
+                        old.scorer_version,
+                    ),
+                )
+            rebuild_cards(conn, [attempt.question_id])
+        return new_id
+
+    def import_session(self, session: Session) -> int:
+        """Insert a session from another store (same uid and times)."""
+        with self._transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO sessions (uid, kind, question_ids_json, started_at, finished_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (
+                    session.uid,
+                    session.kind,
+                    json.dumps(list(session.question_ids)),
+                    iso(session.started_at),
+                    iso(session.finished_at) if session.finished_at else None,
+                ),
+            )
+        return int(cur.lastrowid or 0)
+
+    def start_session(self, kind: str, question_ids: Sequence[str]) -> int:
+        """Open a session (``kind``: e.g. "mock", "practice", "due") over ``question_ids``."""
+        with self._transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO sessions (uid, kind, question_ids_json, started_at) "
+                "VALUES (?, ?, ?, ?)",
+                (uuid.uuid4().hex, kind, json.dumps(list(question_ids)), iso(now_utc())),
+            )
+        return int(cur.lastrowid or 0)
+
+    def finish_session(self, session_id: int) -> None:
+        with self._transaction() as conn:
+            cur = conn.execute(
+                "UPDATE sessions SET finished_at = ? WHERE id = ? AND finished_at IS NULL",
+                (iso(now_utc()), session_id),
+            )
+            if cur.rowcount == 0 and self._session_row(session_id) is None:
+                raise SessionNotFound(f"There is no practice session {session_id}.")
+
+    def delete_attempt(self, attempt_id: int) -> None:
+        """Delete an attempt, its earlier scores and its audio (if the store holds the file)."""
+        with self._transaction() as conn:
+            row = conn.execute(
+                "SELECT question_id, audio_path FROM attempts WHERE id = ?", (attempt_id,)
+            ).fetchone()
+            if row is None:
+                raise AttemptNotFound(f"There is no attempt {attempt_id}; see `viva history`.")
+            conn.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))
+            rebuild_cards(conn, [row[0]])
+        audio = self.resolve_audio(row[1])
+        if audio is not None and audio.resolve().is_relative_to(self.recordings_dir.resolve()):
+            try:
+                audio.unlink(missing_ok=True)
+            except OSError as exc:
+                log.warning("could not delete the recording %s: %s", audio, exc)
+        log.info("deleted attempt %s", attempt_id)
+
+    def delete_all(self) -> int:
+        """Delete every attempt, session and recording, and the backups beside the database.
+
+        Returns the number of attempts deleted. The database file is vacuumed so nothing of the
+        deleted answers stays on disk.
+        """
+        with self._transaction() as conn:
+            count = int(conn.execute("SELECT count(*) FROM attempts").fetchone()[0])
+            for table in ("score_history", "attempts", "sessions", "cards"):
+                conn.execute(f"DELETE FROM {table}")
+        self._conn.execute("VACUUM")
+        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        shutil.rmtree(self.recordings_dir, ignore_errors=False)
+        self.recordings_dir.mkdir(parents=True, exist_ok=True)
+        for old in self.root.glob(f"{self.path.name}.*"):
+            if "-backup-" in old.name or ".corrupt-" in old.name:
+                old.unlink()
+        log.info("deleted all %s attempts and their recordings", count)
+        return count
+
+    # ---------------------------------------------------------------- reading
+    def _summary(self, row: Sequence[Any]) -> AttemptSummary:
+        return AttemptSummary(
+            id=row[0],
+            uid=row[1],
+            question_id=row[2],
+            question_text=row[3],
+            topic=row[4],
+            started_at=datetime.fromisoformat(row[5]),
+            duration_s=row[6],
+            coverage=row[7],
+            verdict=row[8],
+            model_name=row[9],
+            scorer_version=row[10],
+            session_id=row[11],
+            audio_path=self.resolve_audio(row[12]),
+        )
+
+    def list_attempts(
+        self,
+        question_id: str | None = None,
+        limit: int | None = None,
+        *,
+        topic: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        session_id: int | None = None,
+        oldest_first: bool = False,
+    ) -> list[AttemptSummary]:
+        """Attempts, newest first (``oldest_first`` reverses), filtered as asked."""
+        where: list[str] = []
+        args: list[Any] = []
+        if question_id is not None:
+            where.append("question_id = ?")
+            args.append(question_id)
+        if topic is not None:
+            where.append("topic = ? COLLATE NOCASE")
+            args.append(topic)
+        if since is not None:
+            where.append("started_at >= ?")
+            args.append(iso(since))
+        if until is not None:
+            where.append("started_at < ?")
+            args.append(iso(until))
+        if session_id is not None:
+            where.append("session_id = ?")
+            args.append(session_id)
+        sql = f"SELECT {_SUMMARY_COLUMNS} FROM attempts"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        order = "ASC" if oldest_first else "DESC"
+        sql += f" ORDER BY started_at {order}, id {order}"
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(int(limit))
+        return [self._summary(row) for row in self._conn.execute(sql, args)]
+
+    def count_attempts(self) -> int:
+        return int(self._conn.execute("SELECT count(*) FROM attempts").fetchone()[0])
+
+    def get_attempt(self, attempt_id: int) -> Attempt:
+        """One attempt in full; raises :class:`AttemptNotFound`."""
+        row = self._conn.execute(
+            f"SELECT {_SUMMARY_COLUMNS}, question_json, transcript_json, feedback_json, scored_at "
+            "FROM attempts WHERE id = ?",
+            (attempt_id,),
+        ).fetchone()
+        if row is None:
+            raise AttemptNotFound(f"There is no attempt {attempt_id}; see `viva history`.")
+        summary = self._summary(row)
+        fields = {name: getattr(summary, name) for name in AttemptSummary.__dataclass_fields__}
+        return Attempt(
+            **fields,
+            question=json.loads(row[13]),
+            transcript=Transcript.from_dict(json.loads(row[14])),
+            feedback=json.loads(row[15]),
+            scored_at=_parse(row[16]),
+            history=tuple(self.score_history(attempt_id)),
+        )
+
+    def attempt_ids_by_uid(self) -> dict[str, int]:
+        return {uid: i for i, uid in self._conn.execute("SELECT id, uid FROM attempts")}
+
+    def score_history(self, attempt_id: int) -> list[ScoreRecord]:
+        """Earlier results of an attempt, oldest first."""
+        rows = self._conn.execute(
+            "SELECT replaced_at, scored_at, coverage, verdict, model_name, scorer_version, "
+            "transcript_json, feedback_json FROM score_history WHERE attempt_id = ? ORDER BY id",
+            (attempt_id,),
+        )
+        return [
+            ScoreRecord(
+                replaced_at=datetime.fromisoformat(r[0]),
+                scored_at=_parse(r[1]),
+                coverage=r[2],
+                verdict=r[3],
+                model_name=r[4],
+                scorer_version=r[5],
+                transcript=Transcript.from_dict(json.loads(r[6])),
+                feedback=json.loads(r[7]),
+            )
+            for r in rows
+        ]
+
+    def _session_row(self, session_id: int) -> Sequence[Any] | None:
+        return self._conn.execute(
+            "SELECT id, uid, kind, question_ids_json, started_at, finished_at FROM sessions "
+            "WHERE id = ?",
+            (session_id,),
+        ).fetchone()
+
+    @staticmethod
+    def _session(row: Sequence[Any]) -> Session:
+        return Session(
+            id=row[0],
+            uid=row[1],
+            kind=row[2],
+            question_ids=tuple(json.loads(row[3])),
+            started_at=datetime.fromisoformat(row[4]),
+            finished_at=_parse(row[5]),
+        )
+
+    def get_session(self, session_id: int) -> Session:
+        row = self._session_row(session_id)
+        if row is None:
+            raise SessionNotFound(f"There is no practice session {session_id}.")
+        return self._session(row)
+
+    def list_sessions(self, limit: int | None = None) -> list[Session]:
+        sql = (
+            "SELECT id, uid, kind, question_ids_json, started_at, finished_at FROM sessions "
+            "ORDER BY started_at DESC, id DESC"
+        )
+        args: tuple[Any, ...] = ()
+        if limit is not None:
+            sql += " LIMIT ?"
+            args = (int(limit),)
+        return [self._session(r) for r in self._conn.execute(sql, args)]
+
+    def cards(self) -> dict[str, CardState]:
+        """Spaced-repetition state of every practised question."""
+        rows = self._conn.execute(
+            "SELECT question_id, topic, card_json, due, first_seen, reviews, last_rating, "
+            "last_coverage FROM cards"
+        )
+        return {r[0]: card_from_row(r) for r in rows}
+
+    def audio_paths(self) -> set[Path]:
+        """Every recording an attempt refers to (resolved)."""
+        rows = self._conn.execute("SELECT audio_path FROM attempts WHERE audio_path IS NOT NULL")
+        return {p.resolve() for (stored,) in rows if (p := self.resolve_audio(stored))}
+
+    def progress(self, topic: str | None = None, *, now: datetime | None = None) -> Progress:
+        """Per-topic coverage and duration over time, with practised and due counts."""
+        from viva.storage.progress import compute_progress
+
+        return compute_progress(self, topic=topic, now=now)
+
+
+def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code in (SQLITE_CORRUPT, SQLITE_NOTADB)
+    return not isinstance(exc, sqlite3.OperationalError)
+
+
+def _move_aside(db_path: Path) -> Path:
+    """Rename a damaged database (and its WAL/SHM files) to ``<name>.corrupt-<timestamp>``."""
+    stamp = now_utc().strftime("%Y%m%dT%H%M%S%fZ")
+    aside = db_path.with_name(f"{db_path.name}.corrupt-{stamp}")
+    os.replace(db_path, aside)
+    for suffix in ("-wal", "-shm"):
+        extra = db_path.with_name(db_path.name + suffix)
+        if extra.exists():
+            os.replace(extra, aside.with_name(aside.name + suffix))
+    return aside
