@@ -1,9 +1,185 @@
-"""CLI commands of the score group (filled in by its issue)."""
+"""``viva score``: score a spoken (audio) or typed (transcript) answer against a bank question.
+
+``viva score --question ID [--bank DIR] (AUDIO | --transcript FILE [--duration S]) [--json]
+[--save]``. With ``--json`` one object is printed: ``Feedback.to_dict()``. A transcript file is
+plain text or the JSON of ``viva transcribe --json`` (its word timestamps are then used).
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import logging
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from viva.cli import EXIT_OK, CliError
+
+log = logging.getLogger(__name__)
+
+_MARK = {"covered": "[x]", "partial": "[~]", "missed": "[ ]"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add this group's commands to the `viva` parser."""
+    p = sub.add_parser(
+        "score",
+        help="score an answer (audio or transcript) against a question",
+        description=(
+            "Score a spoken or typed answer: key-point coverage with evidence, timing and "
+            "delivery, and tips. Give an audio file, or --transcript with a text or "
+            "`viva transcribe --json` file."
+        ),
+    )
+    p.add_argument("--question", "-q", required=True, metavar="ID", help="question id")
+    p.add_argument(
+        "--bank", action="append", type=Path, metavar="DIR", help="read questions from DIR only"
+    )
+    p.add_argument("audio", nargs="?", type=Path, metavar="AUDIO", help="recorded answer")
+    p.add_argument(
+        "--transcript", type=Path, metavar="FILE", help="plain text or transcript JSON file"
+    )
+    p.add_argument(
+        "--duration",
+        type=float,
+        metavar="S",
+        help="length of the spoken answer in seconds (with --transcript)",
+    )
+    p.add_argument("--model", metavar="DIR", help="Whisper model folder (default: bundled)")
+    p.add_argument("--json", action="store_true", help="print the feedback as one JSON object")
+    p.add_argument("--save", action="store_true", help="store the scored attempt in the history")
+    p.set_defaults(func=run_score)
+
+
+def _question(args: argparse.Namespace) -> Any:
+    from viva.bank import open_bank
+
+    bank = open_bank(args.bank)
+    question = bank.get(args.question)
+    if question is None:
+        hint = "; try `viva bank list`" if len(bank) else ""
+        where = f" in {', '.join(map(str, args.bank))}" if args.bank else ""
+        raise CliError(f"unknown question id {args.question!r}{where}{hint}")
+    return question
+
+
+def _read_transcript(path: Path, duration: float | None) -> Any:
+    from viva.speech.transcript import Transcript
+
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"cannot read the transcript {path}: {exc}") from exc
+    stripped = raw.strip()
+    transcript: Transcript
+    if stripped.startswith("{"):
+        try:
+            data = json.loads(stripped)
+            transcript = Transcript.from_dict(data)
+        except (ValueError, TypeError, KeyError) as exc:
+            raise CliError(
+                f"{path} looks like JSON but is not a `viva transcribe --json` transcript "
+                f"({exc}); give plain text or that JSON"
+            ) from exc
+    else:
+        transcript = Transcript.from_text(stripped)
+    if duration is not None:
+        transcript = Transcript(
+            text=transcript.text,
+            words=transcript.words,
+            segments=transcript.segments,
+            language=transcript.language,
+            duration_s=duration,
+            extra=transcript.extra,
+        )
+    return transcript
+
+
+def _hotwords(question: Any) -> str:
+    from viva.scoring.coverage import hotwords
+
+    return hotwords(question)
+
+
+def _transcribe(path: Path, question: Any, model: str | None) -> tuple[Any, str]:
+    if not path.is_file():
+        raise CliError(f"no such audio file: {path}")
+    from viva.speech.errors import SpeechError
+    from viva.speech.transcriber import Transcriber
+
+    try:
+        transcriber = Transcriber(model)
+        transcript = transcriber.transcribe(path, hotwords=_hotwords(question))
+    except SpeechError as exc:
+        raise CliError(exc.user_message) from exc
+    return transcript, transcriber.model_name
+
+
+def _report(feedback: Any) -> str:
+    from viva.scoring.timing import format_seconds
+
+    lines = [f"Question: {feedback.question_id}", f"Coverage: {feedback.coverage:.0%}", ""]
+    for kp in feedback.key_points:
+        lines.append(f"{_MARK[kp.status]} {kp.text}")
+        if kp.evidence:
+            when = f" at {format_seconds(kp.start_s)}" if kp.start_s is not None else ""
+            quote = textwrap.shorten(kp.evidence, 90, placeholder="…")
+            lines.append(f'      said{when}: "{quote}"')
+    t = feedback.timing
+    low, high = t.target_seconds
+    lines.append("")
+    length = f"{format_seconds(t.duration_s)}" if t.duration_s is not None else "unknown"
+    verdict = f" ({t.verdict})" if t.verdict else ""
+    lines.append(f"Length: {length} against {format_seconds(low)}–{format_seconds(high)}{verdict}")
+    if t.wpm is not None:
+        lines.append(f"Pace: {t.wpm:.0f} words per minute, {t.word_count} words")
+    else:
+        lines.append(f"Words: {t.word_count}")
+    lines.append(f"Fillers: {t.filler_count} ({t.fillers_per_100:.1f} per 100 words)")
+    if t.long_pauses:
+        lines.append(f"Long pauses: {len(t.long_pauses)}")
+    lines.append("")
+    lines.append("Tips:")
+    lines.extend(f"- {tip}" for tip in feedback.tips)
+    return "\n".join(lines)
+
+
+def run_score(args: argparse.Namespace) -> int:
+    """Score one answer; print the report or JSON; optionally store the attempt."""
+    if (args.audio is None) == (args.transcript is None):
+        raise CliError("give either an AUDIO file or --transcript FILE (not both)")
+    if args.duration is not None and args.duration <= 0:
+        raise CliError("--duration must be a positive number of seconds")
+    question = _question(args)
+    model_name: str | None = None
+    if args.transcript is not None:
+        transcript = _read_transcript(args.transcript, args.duration)
+    else:
+        transcript, model_name = _transcribe(args.audio, question, args.model)
+    if not transcript.text.strip():
+        source = args.transcript or args.audio
+        raise CliError(
+            f"the answer in {source} is empty: nothing was said (or recognised); "
+            "record or type the answer again"
+        )
+    from viva.scoring import score_answer
+
+    feedback = score_answer(question, transcript)
+    if args.json:
+        print(json.dumps(feedback.to_dict(), ensure_ascii=False, indent=2))  # noqa: T201
+    else:
+        print(_report(feedback))  # noqa: T201
+    if args.save:
+        from viva.storage.store import AttemptStore, StoreError
+
+        try:
+            with AttemptStore.open() as store:
+                attempt_id = store.add_attempt(
+                    question, transcript, feedback, audio_path=args.audio, model_name=model_name
+                )
+        except StoreError as exc:
+            raise CliError(f"the attempt was scored but not saved: {exc}") from exc
+        print(f"saved attempt {attempt_id}", file=sys.stderr if args.json else sys.stdout)  # noqa: T201
+    return EXIT_OK

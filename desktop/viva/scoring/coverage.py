@@ -1,0 +1,493 @@
+"""Key-point coverage: was each point made, in one stretch of the answer, and not contradicted?
+
+A key point is a set of concept groups (from the bank's ``concepts``, else derived from its
+text); each group lists wordings of one idea, widened by the lexicon. The point is made where
+every group is said, positively, within one window of the answer (one sentence or two adjacent
+ones, at most ``MAX_SPAN`` tokens). Matches inside a bare keyword list ("monitoring, drift,
+retraining, alerts") count as one idea at most. A group said under a negator, or said as its
+opposite ("little by little" for "all at once"), denies the point; so does a ``wrong`` statement.
+An answer that shares too little vocabulary with the question is off topic and gets nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from viva.bank.models import KeyPoint, Question
+from viva.scoring.lexicon import CLASSES, GENERIC_WORDS, OPPOSITES
+from viva.scoring.matching import Matcher, Occurrence, Phrase
+from viva.scoring.text import (
+    CLAUSE_WORDS,
+    STOPWORDS,
+    Answer,
+    stem,
+    tokenize_text,
+    wordset,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_SPAN = 45
+WRONG_MAX_SPAN = 16
+#: Fraction of (weighted) concept groups: at or above COVERED -> covered; PARTIAL -> partial.
+COVERED_CONCEPTS = 0.99
+PARTIAL_CONCEPTS = 0.5
+COVERED_DERIVED = 0.75
+PARTIAL_DERIVED = 0.45
+#: Share of the answer's content words found in the question's vocabulary below which the
+#: answer is off topic.
+MIN_RELEVANCE = 0.2
+MIN_RELEVANT_WORDS = 3
+LIST_MIN_ITEMS = 3
+LIST_MAX_ITEM_WORDS = 3
+SCORES = {"covered": 1.0, "partial": 0.5, "missed": 0.0}
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Alternative wordings of one idea; ``opposites`` are wordings that contradict it."""
+
+    label: str
+    phrases: tuple[Phrase, ...]
+    opposites: tuple[Phrase, ...]
+    weight: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class PointSpec:
+    """What the scorer looks for to credit one key point."""
+
+    text: str
+    groups: tuple[Group, ...]
+    derived: bool  # groups derived from the text (no bank concepts)
+    synonyms: tuple[tuple[Group, ...], ...]
+    wrong: tuple[tuple[tuple[Group, ...], bool], ...]  # (groups, statement is negated)
+
+
+@dataclass(frozen=True, slots=True)
+class PointResult:
+    """Coverage of one key point."""
+
+    text: str
+    status: str
+    score: float
+    first: int | None
+    last: int | None
+    fraction: float
+    contradicted: bool
+    contradiction: tuple[int, int] | None
+    missing: tuple[str, ...]
+
+
+# --- building specs -------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _class_index() -> tuple[dict[tuple[str, ...], tuple[str, ...]], int]:
+    """Phrase stems -> the classes that list it; and the longest phrase length."""
+    index: dict[tuple[str, ...], list[str]] = {}
+    longest = 1
+    for name, phrases in CLASSES.items():
+        for text in phrases:
+            phrase = Phrase.parse(text)
+            if phrase is None:
+                continue
+            index.setdefault(phrase.key, []).append(name)
+            longest = max(longest, len(phrase.key))
+    return {k: tuple(v) for k, v in index.items()}, longest
+
+
+@lru_cache(maxsize=256)
+def _class_phrases(name: str) -> tuple[Phrase, ...]:
+    return tuple(p for p in (Phrase.parse(t) for t in CLASSES[name]) if p is not None)
+
+
+def _classes_of(phrase: Phrase) -> tuple[str, ...]:
+    index, _ = _class_index()
+    return index.get(phrase.key, ())
+
+
+def _dedupe(phrases: Iterable[Phrase]) -> tuple[Phrase, ...]:
+    seen: set[tuple[tuple[str, ...], bool]] = set()
+    out: list[Phrase] = []
+    for p in phrases:
+        k = (p.key, p.negated)
+        if k not in seen:
+            seen.add(k)
+            out.append(p)
+    return tuple(out)
+
+
+def _widen(phrases: Sequence[Phrase], classes: Iterable[str] = ()) -> Group:
+    """A group of ``phrases`` widened with every lexicon class one of them belongs to."""
+    names = list(dict.fromkeys([*classes, *(c for p in phrases for c in _classes_of(p))]))
+    widened = [*phrases, *(p for n in names for p in _class_phrases(n))]
+    opposite_names = {o for n in names for o in OPPOSITES.get(n, ())} - set(names)
+    opposites = [p for n in sorted(opposite_names) for p in _class_phrases(n)]
+    label = phrases[0].text if phrases else names[0]
+    return Group(label=label, phrases=_dedupe(widened), opposites=_dedupe(opposites))
+
+
+def derive_groups(text: str, question_stems: frozenset[str] = frozenset()) -> tuple[Group, ...]:
+    """Concept groups from a sentence: lexicon phrases first, then its other content words."""
+    words = [w for w, _, _ in tokenize_text(text)]
+    stems = [stem(w) for w in words]
+    index, longest = _class_index()
+    groups: list[Group] = []
+    used = [False] * len(words)
+    # Lexicon phrases, longest first, over content words (stopwords skipped inside phrases).
+    content_idx = [i for i, w in enumerate(words) if w not in STOPWORDS]
+    for n in range(min(longest, len(content_idx)), 1, -1):
+        for k in range(len(content_idx) - n + 1):
+            idx = content_idx[k : k + n]
+            if any(used[i] for i in idx) or idx[-1] - idx[0] > n + 2:
+                continue
+            key = tuple(stems[i] for i in idx)
+            names = index.get(key)
+            if names:
+                for i in idx:
+                    used[i] = True
+                phrase = Phrase.parse(" ".join(words[i] for i in idx))
+                if phrase is not None:
+                    groups.append(_widen([phrase], names))
+    for i in content_idx:
+        if used[i] or words[i] in GENERIC_WORDS or words[i].isdigit() and len(words[i]) < 2:
+            continue
+        used[i] = True
+        phrase = Phrase.parse(words[i])
+        if phrase is None:
+            continue
+        group = _widen([phrase])
+        weight = 0.6 if stems[i] in question_stems else 1.0
+        groups.append(Group(group.label, group.phrases, group.opposites, weight=weight))
+    return tuple(groups)
+
+
+def build_spec(point: KeyPoint, question_stems: frozenset[str] = frozenset()) -> PointSpec:
+    """The concept groups, synonyms and wrong statements the scorer uses for ``point``."""
+    if point.concepts:
+        groups = tuple(
+            _widen([p for p in (Phrase.parse(w) for w in wordings) if p is not None])
+            for wordings in point.concepts
+        )
+        derived = False
+    else:
+        groups = derive_groups(point.text, question_stems)
+        derived = True
+    synonyms = tuple(derive_groups(s, question_stems) for s in point.synonyms)
+    wrong = tuple(
+        (derive_groups(w), any(t in _NEG for t, _, _ in tokenize_text(w))) for w in point.wrong
+    )
+    return PointSpec(point.text, groups, derived, synonyms, wrong)
+
+
+_NEG = wordset("not no never don't doesn't didn't isn't aren't won't can't cannot without")
+
+
+# --- lists and windows ----------------------------------------------------------------------
+
+
+def bare_list_items(answer: Answer) -> dict[int, int]:
+    """Token index -> list id, for tokens inside bare keyword lists.
+
+    A list is three or more consecutive short items (at most three content words each)
+    separated by commas or "and"/"or" within one sentence. It is bare when the words before
+    its first item (same clause) say nothing: fewer than two non-generic content words.
+    """
+    toks = answer.tokens
+    text = answer.text
+    items: list[list[int]] = []
+    current: list[int] = []
+    for i, t in enumerate(toks):
+        if current:
+            prev = toks[i - 1]
+            between = text[prev.end : t.start]
+            if (
+                t.sentence != prev.sentence
+                or "," in between
+                or ";" in between
+                or t.norm in {"and", "or", "plus", "etc"}
+            ):
+                items.append(current)
+                current = []
+        current.append(i)
+    if current:
+        items.append(current)
+
+    def content(item: list[int]) -> list[int]:
+        return [i for i in item if toks[i].norm not in STOPWORDS and toks[i].norm not in _FILL]
+
+    out: dict[int, int] = {}
+    list_id = 0
+    k = 0
+    while k < len(items):
+        run = [k]
+        j = k + 1
+        while (
+            j < len(items)
+            and toks[items[j][0]].sentence == toks[items[k][0]].sentence
+            and 0 < len(content(items[j])) <= LIST_MAX_ITEM_WORDS
+        ):
+            run.append(j)
+            j += 1
+        if len(run) >= LIST_MIN_ITEMS:
+            tail_sizes = [len(content(items[r])) for r in run[1:]]
+            first = content(items[run[0]])
+            core = max(tail_sizes) if tail_sizes else 1
+            lead = first[:-core] if len(first) > core else []
+            lead_words = [toks[i].norm for i in lead if toks[i].norm not in GENERIC_WORDS]
+            if len(lead_words) < 2:
+                list_id += 1
+                for r in run:
+                    for i in items[r]:
+                        out[i] = list_id
+            k = j
+        else:
+            k += 1
+    return out
+
+
+_FILL = wordset("um uh er erm like basically stuff things etc all")
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    group: int
+    first: int
+    last: int
+    sentence: int
+    in_list: int | None
+    polarity: bool  # True: asserts the idea; False: denies it
+
+
+def _hits(groups: Sequence[Group], matcher: Matcher, lists: dict[int, int]) -> list[_Hit]:
+    toks = matcher.answer.tokens
+    hits: list[_Hit] = []
+    for g, group in enumerate(groups):
+        for phrase in group.phrases:
+            for occ in matcher.find(phrase):
+                hits.append(_make_hit(g, occ, occ.negated == phrase.negated, toks, lists))
+        for phrase in group.opposites:
+            for occ in matcher.find(phrase):
+                hits.append(_make_hit(g, occ, occ.negated != phrase.negated, toks, lists))
+    hits.sort(key=lambda h: (h.first, h.last))
+    return hits
+
+
+def _make_hit(
+    g: int, occ: Occurrence, polarity: bool, toks: Sequence[object], lists: dict[int, int]
+) -> _Hit:
+    sentence = toks[occ.first].sentence  # type: ignore[attr-defined]
+    in_list = lists.get(occ.first)
+    if in_list is not None and lists.get(occ.last) != in_list:
+        in_list = None
+    return _Hit(g, occ.first, occ.last, sentence, in_list, polarity)
+
+
+@dataclass(frozen=True, slots=True)
+class _Window:
+    fraction: float
+    first: int
+    last: int
+    groups: frozenset[int]
+    denied: frozenset[int]
+
+
+def _best_window(groups: Sequence[Group], hits: Sequence[_Hit]) -> _Window | None:
+    """The window saying the most of the point (weighted), then the shortest."""
+    total = sum(g.weight for g in groups) or 1.0
+    best: _Window | None = None
+    n = len(hits)
+    for i in range(n):
+        left = hits[i]
+        chosen: dict[int, _Hit] = {}
+        denied: dict[int, _Hit] = {}
+        for j in range(i, n):
+            h = hits[j]
+            if h.sentence - left.sentence > 1 or h.last - left.first > MAX_SPAN:
+                break
+            if h.polarity:
+                chosen.setdefault(h.group, h)
+            else:
+                denied.setdefault(h.group, h)
+            got = _count(groups, chosen)
+            frac = got / total
+            last = max(x.last for x in [*chosen.values(), *denied.values()])
+            denied_only = frozenset(denied) - frozenset(chosen)
+            cand = _Window(frac, left.first, last, frozenset(chosen), denied_only)
+            if best is None or _better(cand, best, groups):
+                best = cand
+    return best
+
+
+def _count(groups: Sequence[Group], chosen: dict[int, _Hit]) -> float:
+    """Weighted groups said. Ideas found only inside a bare keyword list count for nothing on
+    their own; next to an idea said in a sentence, one of them counts."""
+    plain = [g for g, h in chosen.items() if h.in_list is None]
+    listed = [g for g, h in chosen.items() if h.in_list is not None]
+    total = sum(groups[g].weight for g in plain)
+    if listed and plain:
+        total += max(groups[g].weight for g in listed)
+    return total
+
+
+def _better(a: _Window, b: _Window, groups: Sequence[Group]) -> bool:
+    if abs(a.fraction - b.fraction) > 1e-9:
+        return a.fraction > b.fraction
+    return (a.last - a.first) < (b.last - b.first)
+
+
+def _contradiction(groups: Sequence[Group], hits: Sequence[_Hit]) -> tuple[int, int] | None:
+    """A window where every idea of the point is present and at least one is denied."""
+    n = len(hits)
+    k = len(groups)
+    for i in range(n):
+        left = hits[i]
+        pos: set[int] = set()
+        neg: set[int] = set()
+        for j in range(i, n):
+            h = hits[j]
+            if h.sentence != left.sentence or h.last - left.first > MAX_SPAN:
+                break
+            if h.in_list is not None:
+                continue
+            (pos if h.polarity else neg).add(h.group)
+            if neg - pos and len(pos | neg) >= k:
+                return left.first, h.last
+    return None
+
+
+def _wrong_match(
+    spec: tuple[tuple[Group, ...], bool], matcher: Matcher, lists: dict[int, int]
+) -> tuple[int, int] | None:
+    """Where the answer makes a ``wrong`` statement (its polarity included)."""
+    groups, negated = spec
+    if not groups:
+        return None
+    toks = matcher.answer.tokens
+    hits = [h for h in _hits(groups, matcher, lists) if h.in_list is None]
+    total = sum(g.weight for g in groups)
+    n = len(hits)
+    for i in range(n):
+        left = hits[i]
+        seen: dict[int, bool] = {}
+        for j in range(i, n):
+            h = hits[j]
+            if h.sentence != left.sentence or h.last - left.first > WRONG_MAX_SPAN:
+                break
+            if any(toks[x].norm in CLAUSE_WORDS for x in range(left.first + 1, h.first)):
+                break
+            seen.setdefault(h.group, h.polarity)
+            got = sum(groups[g].weight for g in seen)
+            if got / total >= 0.99:
+                # A negated wrong statement ("we never retrain") is made where its ideas
+                # are denied; a plain one where they are asserted.
+                polarities = set(seen.values())
+                if (negated and False in polarities) or (not negated and polarities == {True}):
+                    return left.first, h.last
+    return None
+
+
+# --- scoring --------------------------------------------------------------------------------
+
+
+def question_vocabulary(question: Question) -> frozenset[str]:
+    """Stems of the content words the question, its reference answer and key points use."""
+    texts: list[str] = [*question.phrasings, question.reference_answer]
+    for kp in question.key_points:
+        texts.append(kp.text)
+        texts.extend(w for group in kp.concepts for w in group)
+        texts.extend(kp.synonyms)
+    out: set[str] = set()
+    for t in texts:
+        for w, _, _ in tokenize_text(t):
+            if w not in STOPWORDS and w not in GENERIC_WORDS:
+                out.add(stem(w))
+    return frozenset(out)
+
+
+def relevance(answer: Answer, vocabulary: frozenset[str], specs: Sequence[PointSpec]) -> float:
+    """Share of the answer's content words that belong to the question's vocabulary."""
+    vocab = set(vocabulary)
+    for spec in specs:
+        for group in spec.groups:
+            for phrase in group.phrases:
+                vocab.update(phrase.key)
+    content = [t for t in answer.tokens if t.norm not in STOPWORDS and t.norm not in GENERIC_WORDS]
+    if not content:
+        return 0.0
+    return sum(1 for t in content if t.stem in vocab) / len(content)
+
+
+def score_point(spec: PointSpec, matcher: Matcher, lists: dict[int, int]) -> PointResult:
+    """Coverage of one key point in the answer."""
+    for wrong in spec.wrong:
+        span = _wrong_match(wrong, matcher, lists)
+        if span is not None:
+            return PointResult(spec.text, "missed", 0.0, None, None, 0.0, True, span, ())
+    hits = _hits(spec.groups, matcher, lists)
+    contradiction = _contradiction(spec.groups, hits)
+    if contradiction is not None:
+        return PointResult(spec.text, "missed", 0.0, None, None, 0.0, True, contradiction, ())
+    window = _best_window(spec.groups, hits) if spec.groups else None
+    fraction = window.fraction if window else 0.0
+    covered_at, partial_at = (
+        (COVERED_DERIVED, PARTIAL_DERIVED) if spec.derived else (COVERED_CONCEPTS, PARTIAL_CONCEPTS)
+    )
+    status = (
+        "covered" if fraction >= covered_at else "partial" if fraction >= partial_at else "missed"
+    )
+    # A whole-point paraphrase from the bank's ``synonyms`` can make the point on its own.
+    if status != "covered":
+        for syn in spec.synonyms:
+            syn_hits = _hits(syn, matcher, lists)
+            w = _best_window(syn, syn_hits)
+            if w is not None and w.fraction >= COVERED_DERIVED:
+                window, fraction, status = w, w.fraction, "covered"
+                break
+    missing = tuple(
+        g.label for i, g in enumerate(spec.groups) if window is None or i not in window.groups
+    )
+    if status == "missed" or window is None:
+        return PointResult(spec.text, "missed", 0.0, None, None, fraction, False, None, missing)
+    return PointResult(
+        spec.text, status, SCORES[status], window.first, window.last, fraction, False, None, missing
+    )
+
+
+def score_coverage(question: Question, answer: Answer) -> tuple[list[PointResult], float]:
+    """Per-point results in bank order, and the answer's relevance to the question."""
+    vocabulary = question_vocabulary(question)
+    qstems = frozenset(stem(w) for text in question.phrasings for w, _, _ in tokenize_text(text))
+    specs = [build_spec(kp, qstems) for kp in question.key_points]
+    matcher = Matcher(answer)
+    lists = bare_list_items(answer)
+    rel = relevance(answer, vocabulary, specs)
+    content_count = sum(1 for t in answer.tokens if t.norm not in STOPWORDS)
+    results = [score_point(spec, matcher, lists) for spec in specs]
+    if rel < MIN_RELEVANCE or content_count < MIN_RELEVANT_WORDS:
+        log.debug("answer off topic (relevance %.2f); no key point credited", rel)
+        results = [
+            PointResult(r.text, "missed", 0.0, None, None, 0.0, False, None, r.missing)
+            for r in results
+        ]
+    return results, rel
+
+
+def hotwords(question: Question, limit: int = 40) -> str:
+    """The question's jargon as a Whisper hotword prompt: tags, then short concept wordings."""
+    terms: list[str] = list(question.tags)
+    for kp in question.key_points:
+        for group in kp.concepts:
+            terms.extend(w for w in group if len(w.split()) <= 3)
+    seen: set[str] = set()
+    out: list[str] = []
+    for term in terms:
+        key = term.lower()
+        if key not in seen:
+            seen.add(key)
+            out.append(term)
+    return ", ".join(out[:limit])

@@ -1,0 +1,132 @@
+"""The feedback on one answer and the function that produces it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from viva.bank.models import Question
+from viva.scoring.coverage import MIN_RELEVANCE, score_coverage
+from viva.scoring.text import build_answer
+from viva.scoring.timing import Timing, measure_timing
+from viva.scoring.tips import make_tips
+from viva.speech.transcript import Transcript
+
+log = logging.getLogger(__name__)
+
+Status = Literal["covered", "partial", "missed"]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPointResult:
+    """How one key point was covered, with the span of the answer that made it."""
+
+    text: str
+    status: Status
+    score: float
+    evidence: str | None
+    start_s: float | None
+    end_s: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "status": self.status,
+            "score": self.score,
+            "evidence": self.evidence,
+            "start_s": self.start_s,
+            "end_s": self.end_s,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> KeyPointResult:
+        return cls(
+            text=str(data["text"]),
+            status=data["status"],
+            score=float(data["score"]),
+            evidence=data.get("evidence"),
+            start_s=data.get("start_s"),
+            end_s=data.get("end_s"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """Coverage, timing and tips for one answer: the object of ``viva score --json``."""
+
+    question_id: str
+    transcript: str
+    coverage: float
+    key_points: tuple[KeyPointResult, ...]
+    timing: Timing
+    tips: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question_id": self.question_id,
+            "transcript": self.transcript,
+            "coverage": self.coverage,
+            "key_points": [kp.to_dict() for kp in self.key_points],
+            "timing": self.timing.to_dict(),
+            "tips": list(self.tips),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Feedback:
+        return cls(
+            question_id=str(data["question_id"]),
+            transcript=str(data.get("transcript") or ""),
+            coverage=float(data["coverage"]),
+            key_points=tuple(KeyPointResult.from_dict(kp) for kp in data.get("key_points") or ()),
+            timing=Timing.from_dict(data.get("timing") or {}),
+            tips=tuple(str(t) for t in data.get("tips") or ()),
+        )
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def score_answer(
+    question: Question, transcript: Transcript, *, fillers: Sequence[str] | None = None
+) -> Feedback:
+    """Score ``transcript`` against ``question``: key-point coverage, timing, tips.
+
+    ``fillers`` replaces the default filler words ("um", "uh", "you know", ...).
+    """
+    answer = build_answer(transcript)
+    points, relevance = score_coverage(question, answer)
+    timing = measure_timing(transcript, question.target_seconds, fillers)
+    results: list[KeyPointResult] = []
+    contradictions: list[str | None] = []
+    evidence: list[str | None] = []
+    for p in points:
+        said: str | None = None
+        start_s = end_s = None
+        if p.first is not None and p.last is not None:
+            lo, hi = answer.clause_span(p.first, p.last)
+            said = answer.span_text(lo, hi)
+            start_s, end_s = answer.span_times(lo, hi)
+        evidence.append(said)
+        contradictions.append(
+            answer.span_text(*answer.clause_span(*p.contradiction))
+            if p.contradiction is not None
+            else None
+        )
+        results.append(
+            KeyPointResult(p.text, p.status, p.score, said, _round(start_s), _round(end_s))  # type: ignore[arg-type]
+        )
+    coverage = round(sum(r.score for r in results) / len(results), 3) if results else 0.0
+    off_topic = relevance < MIN_RELEVANCE
+    tips = make_tips(points, evidence, contradictions, timing, off_topic=off_topic)
+    log.debug("scored %s: coverage %.2f, relevance %.2f", question.id, coverage, relevance)
+    return Feedback(
+        question_id=question.id,
+        transcript=transcript.text,
+        coverage=coverage,
+        key_points=tuple(results),
+        timing=timing,
+        tips=tuple(tips),
+    )

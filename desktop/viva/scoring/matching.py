@@ -1,0 +1,174 @@
+"""Finding wordings in an answer: stems, small gaps, ASR slips, split or joined compounds, negation.
+
+A wording ("small percentage of users") is a :class:`Phrase` of content tokens. It occurs in an
+answer where its tokens appear in order with at most ``MAX_GAP`` other tokens between them. One
+token matches another when their stems are equal, when they are close in spelling (an ASR slip
+such as "feature stor"), when they sound alike (metaphone), or when two or three answer tokens
+joined give it ("ML flow" for "mlflow", "cube flow" for "kubeflow").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from viva.scoring.text import (
+    NEGATION_BLOCKERS,
+    NEGATOR_PAIRS,
+    NEGATORS,
+    STOPWORDS,
+    Answer,
+    phonetic,
+    stem,
+    tokenize_text,
+)
+
+MAX_GAP = 3
+NEGATION_LOOKBACK = 5
+FUZZY_MIN_LEN = 5
+FUZZY_RATIO = 85.0
+PHONETIC_MIN_LEN = 4
+PHONETIC_RATIO = 70.0
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseToken:
+    norm: str
+    stem: str
+    phon: str
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A wording reduced to its content tokens; ``negated`` if it says "no"/"not"/"without".
+
+    "no downtime" is the token "downtime" with ``negated``: an answer asserts it where
+    "downtime" occurs under a negator, and denies it where "downtime" occurs plainly.
+    """
+
+    text: str
+    tokens: tuple[PhraseToken, ...]
+    negated: bool  # the wording itself contains a negator
+
+    @classmethod
+    def parse(cls, text: str) -> Phrase | None:
+        words = [w for w, _, _ in tokenize_text(text)]
+        negated = any(w in NEGATORS for w in words)
+        content = [w for w in words if w not in STOPWORDS and w not in NEGATORS]
+        if not content:
+            content = [w for w in words if w not in NEGATORS]
+        if not content:
+            return None
+        toks = tuple(PhraseToken(w, stem(w), phonetic(w)) for w in content)
+        return cls(text=text, tokens=toks, negated=negated)
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return tuple(t.stem for t in self.tokens)
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """Where a phrase occurs: token range, and whether a negator governs it."""
+
+    first: int
+    last: int
+    negated: bool
+
+
+@dataclass(slots=True)
+class Matcher:
+    """Finds phrases in one answer; caches token-level matches."""
+
+    answer: Answer
+    _cache: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    _phrase_cache: dict[tuple[str, ...], list[Occurrence]] = field(default_factory=dict)
+    _units: list[tuple[int, int, str, str, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        toks = self.answer.tokens
+        for i, t in enumerate(toks):
+            self._units.append((i, 1, t.norm, t.stem, phonetic(t.norm)))
+            for n in (2, 3):
+                if i + n > len(toks):
+                    break
+                parts = toks[i : i + n]
+                if any(p.sentence != t.sentence for p in parts):
+                    break
+                if any(p.norm in STOPWORDS and len(p.norm) > 1 for p in parts):
+                    break
+                joined = "".join(p.norm for p in parts)
+                self._units.append((i, n, joined, stem(joined), phonetic(joined)))
+
+    def token_matches(self, pt: PhraseToken) -> list[tuple[int, int]]:
+        """(position, tokens consumed) where the answer says this phrase token."""
+        hit = self._cache.get(pt.norm)
+        if hit is not None:
+            return hit
+        out: list[tuple[int, int]] = []
+        for pos, n, norm, st, ph in self._units:
+            if norm == pt.norm or st == pt.stem:
+                out.append((pos, n))
+                continue
+            if n == 1 and norm in STOPWORDS:
+                continue
+            if (
+                len(pt.norm) >= FUZZY_MIN_LEN
+                and len(norm) >= FUZZY_MIN_LEN - 1
+                and fuzz.ratio(norm, pt.norm) >= FUZZY_RATIO
+            ):
+                out.append((pos, n))
+                continue
+            if (
+                len(pt.norm) >= PHONETIC_MIN_LEN
+                and len(norm) >= PHONETIC_MIN_LEN
+                and ph
+                and ph == pt.phon
+                and fuzz.ratio(norm, pt.norm) >= PHONETIC_RATIO
+            ):
+                out.append((pos, n))
+        self._cache[pt.norm] = out
+        return out
+
+    def find(self, phrase: Phrase) -> list[Occurrence]:
+        """Every occurrence of ``phrase`` (leftmost, shortest), with its negation."""
+        cached = self._phrase_cache.get(phrase.key)
+        if cached is not None:
+            return cached
+        firsts = self.token_matches(phrase.tokens[0])
+        rest = [dict(self.token_matches(t)) for t in phrase.tokens[1:]]
+        rest_sorted = [sorted(r.items()) for r in rest]
+        occs: list[Occurrence] = []
+        seen_first: set[int] = set()
+        for pos, n in firsts:
+            end = pos + n - 1
+            ok = True
+            for options in rest_sorted:
+                nxt = next(((p, m) for p, m in options if end < p <= end + 1 + MAX_GAP), None)
+                if nxt is None:
+                    ok = False
+                    break
+                end = nxt[0] + nxt[1] - 1
+            if not ok or pos in seen_first:
+                continue
+            seen_first.add(pos)
+            occs.append(Occurrence(pos, end, self.negated_at(pos)))
+        self._phrase_cache[phrase.key] = occs
+        return occs
+
+    def negated_at(self, pos: int) -> bool:
+        """Whether a negator in the same clause, shortly before ``pos``, governs it."""
+        toks = self.answer.tokens
+        clause = toks[pos].clause
+        lo = max(0, pos - NEGATION_LOOKBACK)
+        for j in range(pos - 1, lo - 1, -1):
+            t = toks[j]
+            if t.clause != clause:
+                break
+            nxt = toks[j + 1].norm if j + 1 < len(toks) else ""
+            if t.norm in NEGATORS:
+                return not (nxt in NEGATION_BLOCKERS and j + 1 < pos)
+            if (t.norm,) in NEGATOR_PAIRS or (t.norm, nxt) in NEGATOR_PAIRS:
+                return True
+        return False

@@ -1,0 +1,161 @@
+"""Two to four short, specific, actionable tips, ranked by how much they would improve the answer.
+
+Nothing generic: a delivery tip appears only when the numbers call for it, and an answer that
+was fine gets one line saying so.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from viva.scoring.coverage import PointResult
+from viva.scoring.timing import Timing, format_seconds
+
+MAX_TIPS = 4
+FILLERS_PER_100 = 3.0
+MIN_FILLERS = 3
+FAST_WPM = 190.0
+SLOW_WPM = 100.0
+LONG_PAUSE_TIP_S = 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Tip:
+    impact: float
+    text: str
+
+
+def _short(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split()).rstrip(".")
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _lower_first(text: str) -> str:
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first.isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def make_tips(
+    points: Sequence[PointResult],
+    evidence: Sequence[str | None],
+    contradictions: Sequence[str | None],
+    timing: Timing,
+    *,
+    off_topic: bool = False,
+) -> list[str]:
+    """The tips for one scored answer, most useful first."""
+    tips: list[_Tip] = []
+    if off_topic:
+        tips.append(
+            _Tip(
+                200.0,
+                "Your answer does not address the question. Listen to it again and "
+                "answer it directly, starting with its main point.",
+            )
+        )
+    missed = [p for p in points if p.status == "missed" and not p.contradicted]
+    for p, said in zip(points, contradictions, strict=True):
+        if p.contradicted:
+            quote = f' ("{_short(said, 70)}")' if said else ""
+            tips.append(
+                _Tip(
+                    100.0,
+                    f"What you said{quote} gets this point wrong: {_short(p.text)}. "
+                    "Correct it in one sentence.",
+                )
+            )
+    for rank, p in enumerate(missed):
+        tips.append(
+            _Tip(
+                90.0 - rank,
+                f"You did not mention that {_lower_first(_short(p.text))}. Add one sentence on it.",
+            )
+        )
+    for p in points:
+        if p.status == "partial":
+            gap = ", ".join(f'"{m}"' for m in p.missing[:2])
+            detail = f" Say it explicitly ({gap})." if gap else " Make it explicit."
+            tips.append(_Tip(60.0, f"You only touched on: {_short(p.text)}.{detail}"))
+    low, high = timing.target_seconds
+    length = timing.duration_s if timing.duration_s is not None else None
+    target = f"{format_seconds(low)}–{format_seconds(high)}"
+    if length is not None and timing.verdict == "too long":
+        over = (length - high) / high
+        tips.append(
+            _Tip(
+                70.0 + 20 * min(over, 1.0),
+                f"{format_seconds(length)} spoken against a {target} "
+                "target: keep to the key points and drop background and repetition.",
+            )
+        )
+    elif length is not None and timing.verdict == "too short":
+        short = (low - length) / low
+        add = " with the missing points" if missed else " with a concrete example from your work"
+        tips.append(
+            _Tip(
+                65.0 + 20 * min(short, 1.0),
+                f"{format_seconds(length)} spoken against a {target} target: expand{add}.",
+            )
+        )
+    rate = timing.fillers_per_100
+    if timing.filler_count >= MIN_FILLERS and rate >= FILLERS_PER_100:
+        top, _ = Counter(f["word"] for f in timing.fillers).most_common(1)[0]
+        tips.append(
+            _Tip(
+                40.0 + rate,
+                f"{timing.filler_count} fillers (mostly '{top}'), about "
+                f"{rate:.0f} per 100 words: pause silently instead.",
+            )
+        )
+    long_pauses = [p for p in timing.long_pauses if p["duration_s"] >= LONG_PAUSE_TIP_S]
+    if len(timing.long_pauses) >= 3 or long_pauses:
+        longest = max(timing.long_pauses, key=lambda p: p["duration_s"])
+        tips.append(
+            _Tip(
+                35.0,
+                f"{len(timing.long_pauses)} long pause(s), the longest "
+                f"{longest['duration_s']:.1f} s at {format_seconds(longest['start_s'])}: "
+                "plan the order of your points before you start.",
+            )
+        )
+    if timing.wpm is not None and timing.speaking_s and timing.speaking_s >= 15:
+        if timing.wpm > FAST_WPM:
+            tips.append(
+                _Tip(
+                    30.0,
+                    f"{timing.wpm:.0f} words per minute is fast: slow down to "
+                    "about 140–160 so each point lands.",
+                )
+            )
+        elif timing.wpm < SLOW_WPM:
+            tips.append(
+                _Tip(
+                    30.0,
+                    f"{timing.wpm:.0f} words per minute is slow: aim for about "
+                    "130–160 by knowing your next point in advance.",
+                )
+            )
+    if len(timing.repetitions) >= 3:
+        example = timing.repetitions[0]["text"]
+        tips.append(
+            _Tip(
+                20.0,
+                f"{len(timing.repetitions)} repeated words (e.g. '{example} "
+                f"{example}'): finish the thought before you start the sentence.",
+            )
+        )
+    tips.sort(key=lambda t: -t.impact)
+    out = [t.text for t in tips[:MAX_TIPS]]
+    if not out:
+        when = f" in {format_seconds(length)}" if length is not None else ""
+        out.append(
+            f"All key points covered{when}. To stand out, tie one of them to a concrete "
+            "example from your own work."
+            if all(p.status == "covered" for p in points)
+            else "Good answer; make each point in its own short sentence so it is easy to follow."
+        )
+    return out
