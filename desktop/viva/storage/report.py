@@ -102,11 +102,12 @@ def transcript_tokens(attempt: Attempt) -> list[Token]:
     timing = attempt.feedback.get("timing") or {}
     fillers: set[int] = set()
     for item in timing.get("fillers") or []:
-        index, word = item.get("index"), _norm(str(item.get("word", "")))
+        raw = str(item.get("word", ""))
+        index, word, span = item.get("index"), _norm(raw), max(1, len(raw.split()))
         if isinstance(index, int) and 0 <= index < len(words):
             token = _norm(words[index])
             if not word or (token and (word.startswith(token) or token.startswith(word))):
-                fillers.add(index)
+                fillers.update(range(index, min(index + span, len(words))))
                 continue
         for i, candidate in enumerate(words):  # index missing or pointing elsewhere
             if i not in fillers and word and _norm(candidate) == word:
