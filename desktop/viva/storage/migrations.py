@@ -164,8 +164,9 @@ def migrate(
     found = user_version(conn)
     if found > SCHEMA_VERSION:
         raise SchemaTooNew(
-            f"The history database uses schema v{found}, but this Viva only knows up to "
-            f"v{SCHEMA_VERSION}. Update Viva, or open a different data folder with --data-dir."
+            f"The history database was written by a newer Viva (schema v{found}; this one "
+            f"knows up to v{SCHEMA_VERSION}). Update Viva, or use another data folder with "
+            "--data-dir."
         )
     backup: Path | None = None
     pending = [m for m in migrations if found < m.version <= target]
