@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import struct
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -60,7 +61,7 @@ def repair_headers(directory: Path) -> None:
         return
     try:
         repaired = repair_unfinished(directory)
-    except (OSError, RuntimeError, ValueError) as exc:
+    except (OSError, RuntimeError, ValueError, struct.error) as exc:
         log.warning("repairing unfinished recordings in %s failed: %s", directory, exc)
         return
     if repaired:

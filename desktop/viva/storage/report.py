@@ -109,9 +109,10 @@ def transcript_tokens(attempt: Attempt) -> list[Token]:
             if not word or (token and (word.startswith(token) or token.startswith(word))):
                 fillers.update(range(index, min(index + span, len(words))))
                 continue
-        for i, candidate in enumerate(words):  # index missing or pointing elsewhere
-            if i not in fillers and word and _norm(candidate) == word:
-                fillers.add(i)
+        for i in range(len(words) - span + 1):  # index missing or pointing elsewhere
+            run = range(i, i + span)
+            if word and not fillers & set(run) and "".join(_norm(words[j]) for j in run) == word:
+                fillers.update(run)
                 break
     pauses: dict[int, float] = {}
     for pause in timing.get("long_pauses") or []:
