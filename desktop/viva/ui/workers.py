@@ -46,6 +46,16 @@ class JobCancelled(Exception):
 JobFn = Callable[[Callable[[float], None], CancelToken], Any]
 
 
+class _Result:
+    """Wraps a job's result: PySide6 mis-counts references when ``None`` goes through a
+    ``Signal(object)`` (a crash on Python < 3.12), so results never travel bare."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
 class JobSignals(QObject):
     progressed = Signal(float)
     succeeded = Signal(object)
@@ -76,7 +86,7 @@ class Job(QRunnable):
             self.signals.failed.emit(user_message(exc))
         else:
             log.debug("job %s finished in %.3f s", self.name, time.perf_counter() - started)
-            self.signals.succeeded.emit(result)
+            self.signals.succeeded.emit(_Result(result))
         finally:
             self.signals.done.emit()
 
@@ -102,7 +112,7 @@ class JobRunner(QObject):
     ) -> Job:
         job = Job(name, fn)
         if on_success is not None:
-            job.signals.succeeded.connect(on_success)
+            job.signals.succeeded.connect(lambda box, fn=on_success: fn(box.value))
         if on_error is not None:
             job.signals.failed.connect(on_error)
         if on_progress is not None:

@@ -1,0 +1,555 @@
+"""Mock interview: N questions read aloud, thinking time, timed answers, a summary at the end."""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+from statistics import fmean
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from viva.bank import Bank, Question
+from viva.ui import dialogs, render
+from viva.ui.render import get
+from viva.ui.session import SavedAttempt, Services
+from viva.ui.shortcuts import Shortcut, bind
+from viva.ui.widgets import AnswerRecorder, LevelMeter, TimeBar, heading, plain_label
+from viva.ui.workers import JobRunner, RecordingResult
+
+log = logging.getLogger(__name__)
+
+MODES = (("random", "Random questions"), ("topic", "One topic"), ("due", "Due for review"))
+
+
+@dataclass(frozen=True, slots=True)
+class MockPlan:
+    """What the user chose on the setup page."""
+
+    questions: tuple[Question, ...]
+    thinking_s: int
+    limit_s: int
+
+
+def pick_questions(
+    bank: Bank, count: int, mode: str, *, topic: str | None = None, due: list[str] | None = None
+) -> list[Question]:
+    """Questions for a mock interview: random, from one topic, or the due ones first."""
+    pool = list(bank)
+    if mode == "topic" and topic:
+        pool = [q for q in pool if q.topic == topic]
+    if mode == "due" and due is not None:
+        chosen = [q for qid in due if (q := bank.get(qid)) is not None][:count]
+        if len(chosen) < count:
+            rest = [q for q in pool if q not in chosen]
+            chosen += random.sample(rest, min(len(rest), count - len(chosen)))
+        return chosen
+    return random.sample(pool, min(count, len(pool)))
+
+
+class MockView(QWidget):
+    """Runs one interview at a time; ``summary_shown`` fires with the results at the end."""
+
+    error_occurred = Signal(str)
+    review_requested = Signal(int)
+    phase_changed = Signal(str)
+    summary_shown = Signal(object)
+
+    def __init__(self, services: Services, jobs: JobRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.jobs = jobs
+        self.plan: MockPlan | None = None
+        self.index = -1
+        self.phase = "setup"
+        self.session_id: int | None = None
+        self.results: dict[int, SavedAttempt] = {}
+        self._pending_scores = 0
+        self._aborted = False
+        self._countdown = 0
+        self._tts_warned = False
+        self.recorder = AnswerRecorder(services, self)
+        self.recorder.level_changed.connect(self._on_recorder_level_changed)
+        self.recorder.elapsed_changed.connect(self._on_recorder_elapsed_changed)
+        self.recorder.recorded.connect(self._on_recorder_recorded)
+        self.recorder.failed.connect(self._on_recorder_failed)
+        self.think_timer = QTimer(self)
+        self.think_timer.setInterval(1000)
+        self.think_timer.timeout.connect(self._on_think_timer_timeout)
+        self._build()
+        bind(Shortcut.RECORD, self, self.advance)
+        bind(Shortcut.ABORT, self, self.abort)
+
+    # --- layout ------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        self.pages = QStackedWidget()
+        layout.addWidget(self.pages)
+
+        setup = QWidget()
+        s_layout = QVBoxLayout(setup)
+        s_layout.addWidget(heading("Mock interview", 1))
+        s_layout.addWidget(
+            plain_label(
+                "Viva reads each question aloud, gives you time to think, records your answer "
+                "and moves on without feedback, like a real interview. You get a summary at "
+                "the end."
+            )
+        )
+        form = QFormLayout()
+        settings = self.services.settings
+        self.count_spin = QSpinBox()
+        self.count_spin.setRange(1, 30)
+        self.count_spin.setValue(settings.mock_questions)
+        self.count_spin.setAccessibleName("Number of questions")
+        form.addRow("&Questions:", self.count_spin)
+        self.mode_box = QComboBox()
+        self.mode_box.setAccessibleName("How to choose questions")
+        for key, text in MODES:
+            self.mode_box.addItem(text, key)
+        self.mode_box.currentIndexChanged.connect(self._on_mode_box_current_index_changed)
+        form.addRow("&Choose:", self.mode_box)
+        self.topic_box = QComboBox()
+        self.topic_box.setAccessibleName("Topic")
+        self.topic_box.setEnabled(False)
+        form.addRow("&Topic:", self.topic_box)
+        self.think_spin = QSpinBox()
+        self.think_spin.setRange(0, 300)
+        self.think_spin.setSuffix(" s")
+        self.think_spin.setValue(settings.thinking_seconds)
+        self.think_spin.setAccessibleName("Thinking time")
+        form.addRow("T&hinking time:", self.think_spin)
+        self.limit_spin = QSpinBox()
+        self.limit_spin.setRange(15, 900)
+        self.limit_spin.setSuffix(" s")
+        self.limit_spin.setValue(settings.answer_limit_seconds)
+        self.limit_spin.setAccessibleName("Answer time limit")
+        form.addRow("&Answer limit:", self.limit_spin)
+        s_layout.addLayout(form)
+        self.start_button = QPushButton("&Start the interview")
+        self.start_button.clicked.connect(self.start)
+        s_layout.addWidget(self.start_button, 0, Qt.AlignmentFlag.AlignLeft)
+        s_layout.addStretch(1)
+        self.pages.addWidget(setup)
+
+        running = QWidget()
+        r_layout = QVBoxLayout(running)
+        self.progress_label = plain_label(name="Interview progress")
+        r_layout.addWidget(self.progress_label)
+        self.question_label = heading("", 1)
+        self.question_label.setAccessibleName("Question")
+        r_layout.addWidget(self.question_label)
+        self.phase_label = heading("", 2)
+        self.phase_label.setAccessibleName("What happens now")
+        r_layout.addWidget(self.phase_label)
+        self.level = LevelMeter()
+        r_layout.addWidget(self.level)
+        self.time_bar = TimeBar()
+        r_layout.addWidget(self.time_bar)
+        buttons = QHBoxLayout()
+        self.advance_button = QPushButton(Shortcut.RECORD.label("Answer now"))
+        self.advance_button.clicked.connect(self.advance)
+        buttons.addWidget(self.advance_button)
+        self.abort_button = QPushButton(Shortcut.ABORT.label("End interview"))
+        self.abort_button.clicked.connect(self.abort)
+        buttons.addWidget(self.abort_button)
+        buttons.addStretch(1)
+        r_layout.addLayout(buttons)
+        r_layout.addStretch(1)
+        self.pages.addWidget(running)
+
+        summary = QWidget()
+        m_layout = QVBoxLayout(summary)
+        m_layout.addWidget(heading("Interview summary", 1))
+        self.overall_label = plain_label(name="Overall figures")
+        m_layout.addWidget(self.overall_label)
+        self.table = QTableWidget(0, 5)
+        self.table.setAccessibleName("Answers")
+        self.table.setHorizontalHeaderLabels(
+            ["Question", "Coverage", "Duration", "Target", "Verdict"]
+        )
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, 5):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.doubleClicked.connect(lambda _i: self.review_selected())
+        m_layout.addWidget(self.table, 2)
+        weak_box = QGroupBox("Weakest points (missed key points)")
+        weak_layout = QVBoxLayout(weak_box)
+        self.weak_label = plain_label(name="Weakest points")
+        weak_layout.addWidget(self.weak_label)
+        m_layout.addWidget(weak_box, 1)
+        row = QHBoxLayout()
+        self.review_button = QPushButton("&Review the selected answer")
+        self.review_button.clicked.connect(self.review_selected)
+        row.addWidget(self.review_button)
+        self.again_button = QPushButton("&New interview")
+        self.again_button.clicked.connect(self.reset)
+        row.addWidget(self.again_button)
+        row.addStretch(1)
+        m_layout.addLayout(row)
+        self.pages.addWidget(summary)
+
+    def set_bank(self, bank: Bank) -> None:
+        current = self.topic_box.currentData()
+        self.topic_box.clear()
+        for topic in bank.topics():
+            self.topic_box.addItem(topic, topic)
+        self.topic_box.setCurrentIndex(max(0, self.topic_box.findData(current)))
+
+    def activated(self) -> None:
+        bank = self.services.cached_bank
+        if bank is not None and self.topic_box.count() == 0:
+            self.set_bank(bank)
+
+    @Slot(int)
+    def _on_mode_box_current_index_changed(self, _index: int) -> None:
+        self.topic_box.setEnabled(self.mode_box.currentData() == "topic")
+
+    # --- running -----------------------------------------------------------------------------
+
+    @Slot()
+    def start(self) -> None:
+        bank = self.services.cached_bank
+        if bank is None or not len(bank):
+            self.error_occurred.emit(
+                "The question bank is not loaded yet or is empty. Wait a moment, or add "
+                "questions in the Bank editor."
+            )
+            return
+        self.start_button.setEnabled(False)
+        mode = self.mode_box.currentData()
+        count = self.count_spin.value()
+        topic = self.topic_box.currentData()
+        services = self.services
+
+        def prepare(_p: Any, _t: Any) -> tuple[list[Question], int]:
+            due: list[str] | None = None
+            store = services.open_store()
+            try:
+                if mode == "due":
+                    from viva.storage.schedule import due_questions
+
+                    due = [d.question_id for d in due_questions(store, bank)]
+                chosen = pick_questions(bank, count, mode, topic=topic, due=due)
+                session_id = store.start_session("mock", [q.id for q in chosen])
+            finally:
+                store.close()
+            return chosen, session_id
+
+        self.jobs.start(
+            "mock-prepare", prepare, on_success=self._on_prepared, on_error=self._on_prepare_failed
+        )
+
+    @Slot(object)
+    def _on_prepared(self, result: tuple[list[Question], int]) -> None:
+        questions, session_id = result
+        self.start_button.setEnabled(True)
+        if not questions:
+            self.error_occurred.emit("No questions match these choices. Pick another topic.")
+            return
+        self.plan = MockPlan(tuple(questions), self.think_spin.value(), self.limit_spin.value())
+        self.session_id = session_id
+        self.results = {}
+        self.index = -1
+        self._aborted = False
+        self.pages.setCurrentIndex(1)
+        self.advance_button.setFocus()
+        self._next_question()
+
+    @Slot(str)
+    def _on_prepare_failed(self, message: str) -> None:
+        self.start_button.setEnabled(True)
+        self.error_occurred.emit(message)
+
+    def _set_phase(self, phase: str, text: str) -> None:
+        self.phase = phase
+        self.phase_label.setText(text)
+        self.phase_changed.emit(phase)
+
+    def _next_question(self) -> None:
+        assert self.plan is not None
+        self.index += 1
+        if self._aborted or self.index >= len(self.plan.questions):
+            self._finish()
+            return
+        question = self.plan.questions[self.index]
+        self.progress_label.setText(f"Question {self.index + 1} of {len(self.plan.questions)}")
+        self.question_label.setText(question.question)
+        self.time_bar.set_target(question.target_seconds)
+        self.level.set_level(0.0)
+        self.advance_button.setText(Shortcut.RECORD.label("Skip to answering"))
+        self._set_phase("reading", "Listen to the question…")
+        services = self.services
+        text = question.question
+        self.jobs.start(
+            "mock-tts",
+            lambda _p, _t: services.speaker().say(text),
+            on_success=lambda _r, i=self.index: self._after_reading(i),
+            on_error=lambda m, i=self.index: self._on_tts_failed(m, i),
+        )
+
+    def _on_tts_failed(self, message: str, index: int) -> None:
+        if not self._tts_warned:
+            self._tts_warned = True
+            self.error_occurred.emit(message)
+        self._after_reading(index)
+
+    def _after_reading(self, index: int) -> None:
+        if index != self.index or self.phase != "reading" or self.plan is None:
+            return
+        self._countdown = self.plan.thinking_s
+        if self._countdown <= 0:
+            self._start_answer()
+            return
+        self._set_phase("thinking", f"Think about your answer: {self._countdown} s")
+        self.think_timer.start()
+
+    @Slot()
+    def _on_think_timer_timeout(self) -> None:
+        self._countdown -= 1
+        if self._countdown <= 0:
+            self.think_timer.stop()
+            self._start_answer()
+        else:
+            self.phase_label.setText(f"Think about your answer: {self._countdown} s")
+
+    def _start_answer(self) -> None:
+        assert self.plan is not None
+        self.think_timer.stop()
+        question = self.plan.questions[self.index]
+        self._set_phase(
+            "answering", f"Answer now (limit {render.format_seconds(self.plan.limit_s)})"
+        )
+        self.advance_button.setText(Shortcut.RECORD.label("Done, next question"))
+        self.recorder.start(question, limit_s=self.plan.limit_s)
+
+    @Slot()
+    def advance(self) -> None:
+        """Space: skip reading/thinking, or end the current answer."""
+        if self.phase == "reading":
+            self._stop_speaker()
+            self._after_reading(self.index)
+            if self.phase == "thinking":
+                self._start_answer()
+        elif self.phase == "thinking":
+            self._start_answer()
+        elif self.phase == "answering":
+            self._set_phase("saving", "Saving your answer…")
+            self.recorder.stop()
+
+    @Slot(float)
+    def _on_recorder_level_changed(self, level: float) -> None:
+        self.level.set_level(level)
+
+    @Slot(float)
+    def _on_recorder_elapsed_changed(self, seconds: float) -> None:
+        self.time_bar.set_elapsed(seconds)
+        if self.phase == "answering" and self.recorder.stop_pressed_at is not None:
+            self._set_phase("saving", "Time is up: saving your answer…")
+
+    @Slot(object)
+    def _on_recorder_recorded(self, result: RecordingResult) -> None:
+        assert self.plan is not None
+        index = self.index
+        question = self.plan.questions[index]
+        transcript = result.transcript
+        services = self.services
+        session_id = self.session_id
+
+        def score(_p: Any, _t: Any) -> SavedAttempt:
+            tr = transcript
+            if tr is None:
+                tr = services.transcribe_file(question, result.path)
+            return services.finish_answer(
+                question, tr, audio_path=result.path, session_id=session_id
+            )
+
+        self._pending_scores += 1
+        self.jobs.start(
+            "mock-score",
+            score,
+            on_success=lambda saved, i=index: self._on_scored(i, saved),
+            on_error=self._on_score_failed,
+        )
+        self._next_question()
+
+    @Slot(str)
+    def _on_recorder_failed(self, message: str) -> None:
+        self.error_occurred.emit(message)
+        self._aborted = True
+        self._finish()
+
+    def _on_scored(self, index: int, saved: SavedAttempt) -> None:
+        self._pending_scores -= 1
+        self.results[index] = saved
+        if self.phase == "finishing":
+            self._finish()
+
+    @Slot(str)
+    def _on_score_failed(self, message: str) -> None:
+        self._pending_scores -= 1
+        self.error_occurred.emit(message)
+        if self.phase == "finishing":
+            self._finish()
+
+    @Slot()
+    def abort(self) -> None:
+        if self.phase in ("setup", "summary", "finishing"):
+            return
+        if not dialogs.ask(
+            self,
+            "End the mock interview?",
+            "End the interview now? Answers recorded so far are kept and scored.",
+            yes="End interview",
+            no="Continue",
+        ):
+            return
+        self._aborted = True
+        self.think_timer.stop()
+        self._stop_speaker()
+        if self.phase == "answering":
+            self._set_phase("saving", "Saving your answer…")
+            self.recorder.stop()  # the recorded answer is saved, then _next_question finishes
+        elif self.phase != "saving":
+            self._finish()
+
+    def _finish(self) -> None:
+        self.think_timer.stop()
+        self._set_phase("finishing", "Scoring your answers…")
+        self.advance_button.setEnabled(False)
+        if self._pending_scores > 0 or self.recorder.recording:
+            return
+        self.advance_button.setEnabled(True)
+        session_id = self.session_id
+        services = self.services
+        if session_id is not None:
+
+            def close_session(_p: Any, _t: Any) -> None:
+                store = services.open_store()
+                try:
+                    store.finish_session(session_id)
+                finally:
+                    store.close()
+
+            self.jobs.start("mock-finish", close_session, on_error=self.error_occurred.emit)
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        self.phase = "summary"
+        assert self.plan is not None
+        ordered = [self.results[i] for i in sorted(self.results)]
+        self.table.setRowCount(len(ordered))
+        for row, saved in enumerate(ordered):
+            timing = get(saved.feedback, "timing")
+            low, high = saved.question.target_seconds
+            cells = [
+                saved.question.question,
+                f"{float(get(saved.feedback, 'coverage', 0.0)):.0%}",
+                render.format_seconds(get(timing, "duration_s")),
+                f"{render.format_seconds(low)}–{render.format_seconds(high)}",
+                str(get(timing, "verdict") or "–"),
+            ]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, saved.attempt_id)
+                self.table.setItem(row, col, item)
+        self.table.resizeRowsToContents()
+        if ordered:
+            self.table.selectRow(0)
+        coverages = [float(get(s.feedback, "coverage", 0.0)) for s in ordered]
+        durations = [
+            float(d) for s in ordered if (d := get(get(s.feedback, "timing"), "duration_s"))
+        ]
+        on_target = sum(
+            1 for s in ordered if get(get(s.feedback, "timing"), "verdict") == "on target"
+        )
+        skipped = len(self.plan.questions) - len(ordered)
+        lines = [
+            f"{len(ordered)} of {len(self.plan.questions)} questions answered"
+            + (f" ({skipped} not reached)" if skipped else ""),
+            f"Mean coverage {fmean(coverages):.0%}" if coverages else "No answers were scored.",
+        ]
+        if durations:
+            lines.append(
+                f"Total speaking time {render.format_seconds(sum(durations))}; "
+                f"{on_target} of {len(ordered)} answers within the target time"
+            )
+        self.overall_label.setText("\n".join(lines))
+        weak: list[tuple[float, str, str]] = []
+        for saved in ordered:
+            for point in get(saved.feedback, "key_points", []) or []:
+                if get(point, "status") != "covered":
+                    weak.append(
+                        (
+                            float(get(point, "score", 0.0) or 0.0),
+                            str(get(point, "text")),
+                            saved.question.question,
+                        )
+                    )
+        weak.sort(key=lambda item: item[0])
+        self.weak_label.setText(
+            "\n".join(f"• {text}  ({question})" for _s, text, question in weak[:6])
+            or "None: every key point was covered."
+        )
+        self.pages.setCurrentIndex(2)
+        self.table.setFocus()
+        self.summary_shown.emit(ordered)
+
+    @Slot()
+    def review_selected(self) -> None:
+        row = self.table.currentRow()
+        item = self.table.item(row, 0) if row >= 0 else None
+        attempt_id = item.data(Qt.ItemDataRole.UserRole) if item else None
+        if attempt_id is not None:
+            self.review_requested.emit(int(attempt_id))
+
+    @Slot()
+    def reset(self) -> None:
+        self.phase = "setup"
+        self.plan = None
+        self.pages.setCurrentIndex(0)
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def _stop_speaker(self) -> None:
+        speaker = self.services._speaker
+        if speaker is not None:
+            speaker.stop()
+
+    def interrupt_reason(self) -> str | None:
+        if self.phase in ("reading", "thinking", "answering", "saving", "finishing"):
+            total = len(self.plan.questions) if self.plan else 0
+            return f"A mock interview is in progress (question {self.index + 1} of {total})."
+        return None
+
+    def shutdown(self) -> None:
+        self._aborted = True
+        self.think_timer.stop()
+        self._stop_speaker()
+        self.recorder.stop()
+
+
+_ = QLabel

@@ -1,0 +1,415 @@
+"""Review: every attempt with playback, word-synchronised transcript, and side-by-side comparison."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QPushButton,
+    QScrollArea,
+    QSlider,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from viva.bank import Bank, Question
+from viva.ui import dialogs, render
+from viva.ui.player import AudioPlayer
+from viva.ui.session import SavedAttempt, Services
+from viva.ui.shortcuts import Shortcut, bind
+from viva.ui.widgets import FeedbackPanel, heading, plain_label
+from viva.ui.workers import JobRunner
+
+log = logging.getLogger(__name__)
+
+AUDIO_FILTERS = "Audio (*.wav *.flac *.mp3 *.ogg *.m4a *.opus);;All files (*)"
+
+
+class AttemptPane(QGroupBox):
+    """One attempt: feedback, transcript whose current word follows playback, and controls."""
+
+    def __init__(
+        self, title: str, services: Services, jobs: JobRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(title, parent)
+        self.services = services
+        self.attempt: Any = None
+        layout = QVBoxLayout(self)
+        self.header = plain_label(name=f"{title}: attempt")
+        layout.addWidget(self.header)
+        controls = QHBoxLayout()
+        self.play_button = QPushButton(Shortcut.PLAY_PAUSE.label("Play"))
+        self.play_button.setEnabled(False)
+        self.play_button.clicked.connect(self.toggle_play)
+        controls.addWidget(self.play_button)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setAccessibleName(f"{title}: playback position")
+        self.slider.setRange(0, 0)
+        self.slider.sliderMoved.connect(self._on_slider_moved)
+        controls.addWidget(self.slider, 1)
+        self.time_label = plain_label("0:00 / 0:00", name=f"{title}: time")
+        controls.addWidget(self.time_label)
+        layout.addLayout(controls)
+        self.feedback = FeedbackPanel(links=True)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.feedback)
+        layout.addWidget(scroll, 1)
+        self.player = AudioPlayer(
+            jobs,
+            sd_module=services.sd_module,
+            device=services.settings.output_device,
+            parent=self,
+        )
+        self.player.loaded.connect(self._on_player_loaded)
+        self.player.position_changed.connect(self._on_player_position_changed)
+        self.player.playing_changed.connect(self._on_player_playing_changed)
+        self.feedback.transcript.word_clicked.connect(self.seek_word)
+        self.feedback.hide()
+
+    def show_attempt(self, attempt: Any) -> None:
+        self.attempt = attempt
+        question = _question_of(attempt)
+        when = attempt.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        self.header.setText(f"{attempt.question_text}\n{when} · attempt #{attempt.id}")
+        self.feedback.show_feedback(question, attempt.transcript, attempt.feedback)
+        self.feedback.show()
+        audio = attempt.audio_path if attempt.audio_path and attempt.audio_path.is_file() else None
+        self.play_button.setEnabled(False)
+        self.play_button.setToolTip("" if audio else "No recording was kept for this attempt")
+        self.player.load(audio)
+
+    @Slot()
+    def toggle_play(self) -> None:
+        self.player.toggle()
+
+    @Slot(int)
+    def seek_word(self, index: int) -> None:
+        tokens = self.feedback.transcript.tokens
+        if 0 <= index < len(tokens) and tokens[index].start is not None:
+            self.player.seek(float(tokens[index].start or 0.0) + 0.01)
+
+    @Slot(float)
+    def _on_player_loaded(self, duration: float) -> None:
+        self.play_button.setEnabled(True)
+        self.slider.setRange(0, int(duration * 1000))
+        self._on_player_position_changed(0.0)
+
+    @Slot(float)
+    def _on_player_position_changed(self, seconds: float) -> None:
+        if not self.slider.isSliderDown():
+            self.slider.setValue(int(seconds * 1000))
+        self.time_label.setText(
+            f"{render.format_seconds(seconds)} / {render.format_seconds(self.player.duration_s)}"
+        )
+        self.feedback.transcript.set_current(self.feedback.transcript.word_at_time(seconds))
+
+    @Slot(bool)
+    def _on_player_playing_changed(self, playing: bool) -> None:
+        self.play_button.setText(Shortcut.PLAY_PAUSE.label("Pause" if playing else "Play"))
+
+    @Slot(int)
+    def _on_slider_moved(self, value: int) -> None:
+        self.player.seek(value / 1000)
+
+
+def _question_of(attempt: Any) -> Question:
+    try:
+        return attempt.question_model()
+    except ValueError:  # pydantic's ValidationError: the snapshot no longer fits the schema
+        return Question.model_construct(**attempt.question)
+
+
+class ReviewView(QWidget):
+    """Attempts list on the left, one or two attempts on the right."""
+
+    error_occurred = Signal(str)
+    attempts_loaded = Signal(int)
+    attempt_shown = Signal(int)
+    file_reviewed = Signal(object)  # SavedAttempt
+
+    def __init__(self, services: Services, jobs: JobRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.jobs = jobs
+        self.summaries: list[Any] = []
+        self.pending: list[Path] = []
+        self._build()
+        bind(Shortcut.PLAY_PAUSE, self, self.pane_a.toggle_play)
+        bind(Shortcut.OPEN_AUDIO, self, self.review_file_dialog)
+
+    def _build(self) -> None:
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        layout.addWidget(splitter)
+
+        left = QWidget()
+        l_layout = QVBoxLayout(left)
+        l_layout.addWidget(heading("Your attempts", 2))
+        self.table = QTableWidget(0, 4)
+        self.table.setAccessibleName("Attempts")
+        self.table.setHorizontalHeaderLabels(["Date", "Question", "Coverage", "Duration"])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for col in (0, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.currentCellChanged.connect(self._on_table_current_cell_changed)
+        l_layout.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        self.open_button = QPushButton(Shortcut.OPEN_AUDIO.label("Review a recorded answer…"))
+        self.open_button.setToolTip("Score an audio file recorded elsewhere against a question")
+        self.open_button.clicked.connect(self.review_file_dialog)
+        buttons.addWidget(self.open_button)
+        self.refresh_button = QPushButton("Re&fresh")
+        self.refresh_button.clicked.connect(self.refresh)
+        buttons.addWidget(self.refresh_button)
+        l_layout.addLayout(buttons)
+        self.pending_box = QGroupBox("Recordings not scored yet")
+        p_layout = QHBoxLayout(self.pending_box)
+        self.pending_combo = QComboBox()
+        self.pending_combo.setAccessibleName("Recordings not scored yet")
+        p_layout.addWidget(self.pending_combo, 1)
+        self.score_pending_button = QPushButton("&Score…")
+        self.score_pending_button.clicked.connect(self.score_pending_dialog)
+        p_layout.addWidget(self.score_pending_button)
+        self.pending_box.hide()
+        l_layout.addWidget(self.pending_box)
+        splitter.addWidget(left)
+
+        right = QWidget()
+        r_layout = QVBoxLayout(right)
+        compare_row = QHBoxLayout()
+        compare_row.addWidget(plain_label("Compare with:"))
+        self.compare_combo = QComboBox()
+        self.compare_combo.setAccessibleName("Compare with another attempt of this question")
+        self.compare_combo.currentIndexChanged.connect(self._on_compare_combo_current_changed)
+        compare_row.addWidget(self.compare_combo, 1)
+        r_layout.addLayout(compare_row)
+        panes = QSplitter(Qt.Orientation.Horizontal)
+        self.pane_a = AttemptPane("This attempt", self.services, self.jobs)
+        self.pane_b = AttemptPane("Compared attempt", self.services, self.jobs)
+        self.pane_b.hide()
+        for pane in (self.pane_a, self.pane_b):
+            pane.player.failed.connect(self.error_occurred)
+            panes.addWidget(pane)
+        r_layout.addWidget(panes, 1)
+        self.empty_label = plain_label(
+            "No attempts yet. Answer a question in Practice, or review a recorded answer "
+            "from a file (Ctrl+O)."
+        )
+        r_layout.addWidget(self.empty_label)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 5)
+        splitter.setSizes([380, 900])
+
+    # --- data --------------------------------------------------------------------------------
+
+    def activated(self) -> None:
+        self.refresh()
+
+    def set_bank(self, _bank: Bank) -> None:
+        """The bank changed; attempts keep their own question snapshot, nothing to do."""
+
+    @Slot()
+    def refresh(self, select_id: int | None = None) -> None:
+        services = self.services
+
+        def load(_p: Any, _t: Any) -> tuple[list[Any], list[Path]]:
+            store = services.open_store()
+            try:
+                summaries = store.list_attempts(limit=2000)
+            finally:
+                store.close()
+            try:
+                from viva.storage.recovery import pending_recordings
+
+                pending = [Path(getattr(p, "path", p)) for p in pending_recordings()]
+            except ImportError:
+                pending = []
+            return summaries, pending
+
+        self.jobs.start(
+            "review-list",
+            load,
+            on_success=lambda r, sid=select_id: self._on_loaded(r, sid),
+            on_error=self.error_occurred.emit,
+        )
+
+    def _on_loaded(self, result: tuple[list[Any], list[Path]], select_id: int | None) -> None:
+        self.summaries, self.pending = result
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(self.summaries))
+        select_row = 0
+        for row, summary in enumerate(self.summaries):
+            cells = [
+                summary.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                summary.question_text,
+                f"{summary.coverage:.0%}" if summary.coverage is not None else "–",
+                render.format_seconds(summary.duration_s),
+            ]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, summary.id)
+                item.setToolTip(summary.question_text)
+                self.table.setItem(row, col, item)
+            if summary.id == select_id:
+                select_row = row
+        self.table.blockSignals(False)
+        self.empty_label.setVisible(not self.summaries)
+        self.pending_combo.clear()
+        for path in self.pending:
+            self.pending_combo.addItem(path.name, str(path))
+        self.pending_box.setVisible(bool(self.pending))
+        self.attempts_loaded.emit(len(self.summaries))
+        if self.summaries:
+            self.table.setCurrentCell(select_row, 1)
+            self._on_table_current_cell_changed(select_row, 1, -1, -1)
+
+    @Slot(int, int, int, int)
+    def _on_table_current_cell_changed(self, row: int, _c: int, _pr: int, _pc: int) -> None:
+        if 0 <= row < len(self.summaries):
+            self.open_attempt(self.summaries[row].id)
+
+    def open_attempt(self, attempt_id: int, *, pane: str = "a") -> None:
+        services = self.services
+
+        def load(_p: Any, _t: Any) -> tuple[Any, list[Any]]:
+            store = services.open_store()
+            try:
+                attempt = store.get_attempt(attempt_id)
+                others = store.list_attempts(question_id=attempt.question_id)
+            finally:
+                store.close()
+            return attempt, others
+
+        self.jobs.start(
+            "review-attempt",
+            load,
+            on_success=lambda r, pane=pane: self._on_attempt_loaded(r, pane),
+            on_error=self.error_occurred.emit,
+        )
+
+    def _on_attempt_loaded(self, result: tuple[Any, list[Any]], pane: str) -> None:
+        attempt, others = result
+        if pane == "b":
+            self.pane_b.show_attempt(attempt)
+            self.pane_b.show()
+            return
+        self.pane_a.show_attempt(attempt)
+        self.pane_b.player.stop()
+        self.pane_b.hide()
+        self.compare_combo.blockSignals(True)
+        self.compare_combo.clear()
+        self.compare_combo.addItem("(no comparison)", None)
+        for other in others:
+            if other.id == attempt.id:
+                continue
+            when = other.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            coverage = f"{other.coverage:.0%}" if other.coverage is not None else "–"
+            self.compare_combo.addItem(f"{when} · coverage {coverage}", other.id)
+        self.compare_combo.setEnabled(self.compare_combo.count() > 1)
+        self.compare_combo.blockSignals(False)
+        self.attempt_shown.emit(attempt.id)
+
+    @Slot(int)
+    def _on_compare_combo_current_changed(self, _index: int) -> None:
+        other = self.compare_combo.currentData()
+        if other is None:
+            self.pane_b.player.stop()
+            self.pane_b.hide()
+        else:
+            self.open_attempt(int(other), pane="b")
+
+    # --- reviewing a file --------------------------------------------------------------------
+
+    def _pick_question(self) -> Question | None:
+        bank = self.services.cached_bank
+        if bank is None or not len(bank):
+            self.error_occurred.emit("The question bank is not loaded yet; try again shortly.")
+            return None
+        questions = list(bank)
+        labels = [f"{q.question}  [{q.id}]" for q in questions]
+        label, ok = QInputDialog.getItem(
+            self, "Which question does it answer?", "Question:", labels, 0, False
+        )
+        if not ok:
+            return None
+        return questions[labels.index(label)]
+
+    @Slot()
+    def review_file_dialog(self) -> None:
+        path = dialogs.open_file(self, "Review a recorded answer", AUDIO_FILTERS)
+        if not path:
+            return
+        question = self._pick_question()
+        if question is not None:
+            self.review_file(Path(path), question)
+
+    @Slot()
+    def score_pending_dialog(self) -> None:
+        path = self.pending_combo.currentData()
+        if not path:
+            return
+        question = self._pick_question()
+        if question is not None:
+            self.review_file(Path(path), question)
+
+    def review_file(self, path: Path, question: Question) -> None:
+        """Transcribe and score an audio file for ``question``; the attempt is stored."""
+        services = self.services
+        self.open_button.setEnabled(False)
+        self.open_button.setText("Transcribing…")
+
+        def work(progress: Any, _t: Any) -> SavedAttempt:
+            transcript = services.transcribe_file(question, path, progress)
+            if not transcript.text.strip():
+                raise ValueError("empty")
+            return services.finish_answer(question, transcript, audio_path=path)
+
+        def failed(message: str) -> None:
+            self._reset_open_button()
+            if "ValueError: empty" in message:
+                message = (
+                    f"No speech was recognised in {path.name}. Check it is the right file and "
+                    "that it is not silent."
+                )
+            self.error_occurred.emit(message)
+
+        self.jobs.start(
+            "review-file",
+            work,
+            on_success=self._on_file_reviewed,
+            on_error=failed,
+            on_progress=lambda f: self.open_button.setText(f"Transcribing… {f:.0%}"),
+        )
+
+    def _on_file_reviewed(self, saved: SavedAttempt) -> None:
+        self._reset_open_button()
+        self.file_reviewed.emit(saved)
+        self.refresh(select_id=saved.attempt_id)
+
+    def _reset_open_button(self) -> None:
+        self.open_button.setEnabled(True)
+        self.open_button.setText(Shortcut.OPEN_AUDIO.label("Review a recorded answer…"))
+
+    def shutdown(self) -> None:
+        self.pane_a.player.stop()
+        self.pane_b.player.stop()
