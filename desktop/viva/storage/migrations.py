@@ -11,6 +11,7 @@ History:
 * v2: ``sessions`` (mock interviews, practice rounds) and ``attempts.session_id``.
 * v3: ``score_history`` (results replaced by a re-score are kept), ``attempts.scored_at``, and
   ``cards``: the spaced-repetition state per question, rebuilt from the attempts.
+* v4: covering indexes, so listing history and computing progress read no JSON.
 
 Never edit a released migration: add a new one.
 """
@@ -119,10 +120,28 @@ V3: tuple[Step, ...] = (
     _rebuild_cards,
 )
 
+V4: tuple[Step, ...] = (
+    # Covering indexes: listing and progress never touch the rows' JSON (overflow pages).
+    "DROP INDEX attempts_started",
+    """
+    CREATE INDEX attempts_listing ON attempts(
+        started_at, id, uid, question_id, topic, question_text, duration_s, coverage, verdict,
+        model_name, scorer_version, session_id, audio_path
+    )
+    """,
+    "DROP INDEX attempts_topic",
+    """
+    CREATE INDEX attempts_topic_progress ON attempts(
+        topic COLLATE NOCASE, started_at, id, question_id, coverage, duration_s
+    )
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "attempts", V1),
     Migration(2, "sessions", V2),
     Migration(3, "score history and spaced-repetition cards", V3),
+    Migration(4, "covering indexes for listing and progress", V4),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version
