@@ -112,3 +112,16 @@ def test_cli_report(
     assert (tmp_path / "r.md").read_text(encoding="utf-8").count("### Attempt") == 2
     assert main(["report", "--since", "yesterday", "--format", "md", "--out", "x.md"]) == 2
     assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_fillers_are_found_when_the_index_is_off(store: AttemptStore) -> None:
+    fillers = [{"word": "you know", "start_s": None, "end_s": None, "index": 0}]
+    store.add_attempt(
+        make_question(),
+        make_transcript("we ship it, you know, slowly"),
+        make_feedback(fillers=fillers),
+    )
+    html = render_report(store, question_id="canary-release")
+    mark = '<mark class="filler" title="filler">'
+    assert f"{mark}you</mark> {mark}know,</mark>" in html
+    assert f"{mark}we</mark>" not in html

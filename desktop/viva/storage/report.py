@@ -31,7 +31,7 @@ Format = Literal["html", "md"]
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 CHART_W, CHART_H = 560, 200
-PAD_L, PAD_R, PAD_T, PAD_B = 44, 16, 14, 34
+PAD_L, PAD_R, PAD_T, PAD_B = 44, 30, 14, 34
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
 _WORD_CHARS = re.compile(r"[^\w']+")
