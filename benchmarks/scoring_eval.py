@@ -233,7 +233,8 @@ def markdown(result: dict[str, Any]) -> str:
             lines += ["(no items)", ""]
             continue
         lines += [
-            "| style | answers | precision | recall | F1 | strict F1 | MAE | mean coverage | gold |",
+            "| style | answers | precision | recall | F1 | strict F1 | MAE | mean coverage "
+            "| gold |",
             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         rows = [("all", rep["overall"]), *rep["styles"].items()]

@@ -23,6 +23,7 @@ from viva.scoring.text import (
     CLAUSE_WORDS,
     STOPWORDS,
     Answer,
+    build_answer,
     stem,
     tokenize_text,
     wordset,
@@ -34,14 +35,14 @@ MAX_SPAN = 45
 WRONG_MAX_SPAN = 16
 #: Fraction of (weighted) concept groups: at or above COVERED -> covered; PARTIAL -> partial.
 COVERED_CONCEPTS = 0.99
-PARTIAL_CONCEPTS = 0.5
+PARTIAL_CONCEPTS = 0.67
 COVERED_DERIVED = 0.75
 PARTIAL_DERIVED = 0.45
 #: Share of the answer's content words found in the question's vocabulary below which the
 #: answer is off topic.
 MIN_RELEVANCE = 0.2
 MIN_RELEVANT_WORDS = 3
-LIST_MIN_ITEMS = 3
+LIST_MIN_ITEMS = 4
 LIST_MAX_ITEM_WORDS = 3
 SCORES = {"covered": 1.0, "partial": 0.5, "missed": 0.0}
 
@@ -54,6 +55,8 @@ class Group:
     phrases: tuple[Phrase, ...]
     opposites: tuple[Phrase, ...]
     weight: float = 1.0
+    negated: bool = False  # the key point itself says it negated ("without monitoring")
+    subject: bool = False  # a wording is in the question: the answer may leave it implied
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,13 +169,43 @@ def derive_groups(text: str, question_stems: frozenset[str] = frozenset()) -> tu
     return tuple(groups)
 
 
+def _polarised(group: Group, text: str) -> Group:
+    """``group``, marked negated if the key point's own text says it under a negator."""
+    from viva.speech.transcript import Transcript
+
+    matcher = Matcher(build_answer(Transcript.from_text(text)))
+    for phrase in group.phrases:
+        occs = matcher.find(phrase)
+        if occs:
+            negated = occs[0].negated != phrase.negated
+            return Group(group.label, group.phrases, group.opposites, group.weight, negated)
+    return group
+
+
+def _subject(group: Group, question_stems: frozenset[str]) -> Group:
+    """Mark ``group`` as the question's subject if one of its wordings is in the question."""
+    if any(p.key and set(p.key) <= question_stems for p in group.phrases[:8]):
+        return Group(group.label, group.phrases, group.opposites, group.weight, group.negated, True)
+    return group
+
+
 def build_spec(point: KeyPoint, question_stems: frozenset[str] = frozenset()) -> PointSpec:
     """The concept groups, synonyms and wrong statements the scorer uses for ``point``."""
     if point.concepts:
         groups = tuple(
-            _widen([p for p in (Phrase.parse(w) for w in wordings) if p is not None])
+            _subject(
+                _polarised(
+                    _widen([p for p in (Phrase.parse(w) for w in wordings) if p is not None]),
+                    point.text,
+                ),
+                question_stems,
+            )
             for wordings in point.concepts
         )
+        if all(g.subject for g in groups):
+            groups = tuple(
+                Group(g.label, g.phrases, g.opposites, g.weight, g.negated) for g in groups
+            )
         derived = False
     else:
         groups = derive_groups(point.text, question_stems)
@@ -193,9 +226,10 @@ _NEG = wordset("not no never don't doesn't didn't isn't aren't won't can't canno
 def bare_list_items(answer: Answer) -> dict[int, int]:
     """Token index -> list id, for tokens inside bare keyword lists.
 
-    A list is three or more consecutive short items (at most three content words each)
-    separated by commas or "and"/"or" within one sentence. It is bare when the words before
-    its first item (same clause) say nothing: fewer than two non-generic content words.
+    A list is four or more consecutive short items (at most three content words each)
+    separated by commas within one sentence. It is bare unless something is said about it:
+    the item before it, or the start of its first item, has two or more non-generic content
+    words ("The rollout goes in predefined steps, five, twenty-five, fifty, a hundred percent").
     """
     toks = answer.tokens
     text = answer.text
@@ -205,12 +239,7 @@ def bare_list_items(answer: Answer) -> dict[int, int]:
         if current:
             prev = toks[i - 1]
             between = text[prev.end : t.start]
-            if (
-                t.sentence != prev.sentence
-                or "," in between
-                or ";" in between
-                or t.norm in {"and", "or", "plus", "etc"}
-            ):
+            if t.sentence != prev.sentence or "," in between or ";" in between or ":" in between:
                 items.append(current)
                 current = []
         current.append(i)
@@ -224,6 +253,9 @@ def bare_list_items(answer: Answer) -> dict[int, int]:
     list_id = 0
     k = 0
     while k < len(items):
+        if not 0 < len(content(items[k])) <= LIST_MAX_ITEM_WORDS:
+            k += 1
+            continue
         run = [k]
         j = k + 1
         while (
@@ -233,7 +265,14 @@ def bare_list_items(answer: Answer) -> dict[int, int]:
         ):
             run.append(j)
             j += 1
-        if len(run) >= LIST_MIN_ITEMS:
+        before = items[k - 1] if k > 0 else None
+        anchored = (
+            before is not None
+            and toks[before[0]].sentence == toks[items[k][0]].sentence
+            and ":" not in text[toks[before[-1]].end : toks[items[k][0]].start]
+            and len([i for i in content(before) if toks[i].norm not in GENERIC_WORDS]) >= 2
+        )
+        if len(run) >= LIST_MIN_ITEMS and not anchored:
             tail_sizes = [len(content(items[r])) for r in run[1:]]
             first = content(items[run[0]])
             core = max(tail_sizes) if tail_sizes else 1
@@ -269,10 +308,12 @@ def _hits(groups: Sequence[Group], matcher: Matcher, lists: dict[int, int]) -> l
     for g, group in enumerate(groups):
         for phrase in group.phrases:
             for occ in matcher.find(phrase):
-                hits.append(_make_hit(g, occ, occ.negated == phrase.negated, toks, lists))
+                pol = (occ.negated != phrase.negated) == group.negated
+                hits.append(_make_hit(g, occ, pol, toks, lists))
         for phrase in group.opposites:
             for occ in matcher.find(phrase):
-                hits.append(_make_hit(g, occ, occ.negated != phrase.negated, toks, lists))
+                pol = (occ.negated != phrase.negated) != group.negated
+                hits.append(_make_hit(g, occ, pol, toks, lists))
     hits.sort(key=lambda h: (h.first, h.last))
     return hits
 
@@ -298,8 +339,8 @@ class _Window:
 
 def _best_window(groups: Sequence[Group], hits: Sequence[_Hit]) -> _Window | None:
     """The window saying the most of the point (weighted), then the shortest."""
-    total = sum(g.weight for g in groups) or 1.0
     best: _Window | None = None
+    base = sum(g.weight for g in groups if not g.subject)
     n = len(hits)
     for i in range(n):
         left = hits[i]
@@ -309,12 +350,15 @@ def _best_window(groups: Sequence[Group], hits: Sequence[_Hit]) -> _Window | Non
             h = hits[j]
             if h.sentence - left.sentence > 1 or h.last - left.first > MAX_SPAN:
                 break
+            if h.polarity and h.in_list is not None and h.group in chosen:
+                continue
             if h.polarity:
                 chosen.setdefault(h.group, h)
             else:
                 denied.setdefault(h.group, h)
             got = _count(groups, chosen)
-            frac = got / total
+            total = base + sum(groups[g].weight for g in chosen if groups[g].subject)
+            frac = got / total if total else 0.0
             last = max(x.last for x in [*chosen.values(), *denied.values()])
             denied_only = frozenset(denied) - frozenset(chosen)
             cand = _Window(frac, left.first, last, frozenset(chosen), denied_only)
@@ -324,14 +368,8 @@ def _best_window(groups: Sequence[Group], hits: Sequence[_Hit]) -> _Window | Non
 
 
 def _count(groups: Sequence[Group], chosen: dict[int, _Hit]) -> float:
-    """Weighted groups said. Ideas found only inside a bare keyword list count for nothing on
-    their own; next to an idea said in a sentence, one of them counts."""
-    plain = [g for g, h in chosen.items() if h.in_list is None]
-    listed = [g for g, h in chosen.items() if h.in_list is not None]
-    total = sum(groups[g].weight for g in plain)
-    if listed and plain:
-        total += max(groups[g].weight for g in listed)
-    return total
+    """Weighted groups said; ideas found only inside a bare keyword list count for nothing."""
+    return sum(groups[g].weight for g, h in chosen.items() if h.in_list is None)
 
 
 def _better(a: _Window, b: _Window, groups: Sequence[Group]) -> bool:
@@ -341,7 +379,7 @@ def _better(a: _Window, b: _Window, groups: Sequence[Group]) -> bool:
 
 
 def _contradiction(groups: Sequence[Group], hits: Sequence[_Hit]) -> tuple[int, int] | None:
-    """A window where every idea of the point is present and at least one is denied."""
+    """A sentence where every idea of the point is present, one asserted and one denied."""
     n = len(hits)
     k = len(groups)
     for i in range(n):
@@ -355,7 +393,7 @@ def _contradiction(groups: Sequence[Group], hits: Sequence[_Hit]) -> tuple[int, 
             if h.in_list is not None:
                 continue
             (pos if h.polarity else neg).add(h.group)
-            if neg - pos and len(pos | neg) >= k:
+            if pos and neg - pos and len(pos | neg) >= k:
                 return left.first, h.last
     return None
 

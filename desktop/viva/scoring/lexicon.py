@@ -13,6 +13,35 @@ from __future__ import annotations
 from viva.scoring.text import wordset
 
 CLASSES: dict[str, tuple[str, ...]] = {
+    "traffic": (
+        "traffic",
+        "users",
+        "requests",
+        "customers",
+        "calls",
+        "queries",
+        "visitors",
+        "clients",
+        "live traffic",
+        "production traffic",
+        "real traffic",
+    ),
+    "route": (
+        "send",
+        "sends",
+        "route",
+        "routes",
+        "direct",
+        "expose",
+        "exposes",
+        "roll out",
+        "rolls out",
+        "release",
+        "releases",
+        "serve",
+        "serves",
+        "give",
+    ),
     # --- rollout strategies -----------------------------------------------------------------
     "gradual": (
         "gradually",

@@ -26,6 +26,9 @@ from viva.scoring.text import (
 
 MAX_GAP = 3
 NEGATION_LOOKBACK = 5
+#: "without X", "no X", "instead of X" govern only the next few words.
+SHORT_SCOPE_NEGATORS = frozenset(["without", "no", "instead", "rather", "opposed", "unlike"])
+SHORT_SCOPE = 3
 FUZZY_MIN_LEN = 5
 FUZZY_RATIO = 85.0
 PHONETIC_MIN_LEN = 4
@@ -56,6 +59,9 @@ class Phrase:
         words = [w for w, _, _ in tokenize_text(text)]
         negated = any(w in NEGATORS for w in words)
         content = [w for w in words if w not in STOPWORDS and w not in NEGATORS]
+        if len(content) == 1 and len(words) > 1:
+            # "at once" is not "once": keep the function words of a short phrase.
+            content = [w for w in words if w not in NEGATORS]
         if not content:
             content = [w for w in words if w not in NEGATORS]
         if not content:
@@ -166,6 +172,8 @@ class Matcher:
             t = toks[j]
             if t.clause != clause:
                 break
+            if t.norm in SHORT_SCOPE_NEGATORS and pos - j > SHORT_SCOPE:
+                continue
             nxt = toks[j + 1].norm if j + 1 < len(toks) else ""
             if t.norm in NEGATORS:
                 return not (nxt in NEGATION_BLOCKERS and j + 1 < pos)

@@ -6,6 +6,7 @@ known duration (``--duration``) the duration, verdict and pace over that duratio
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -97,6 +98,22 @@ class Timing:
         )
 
 
+_HESITATIONS = (
+    (re.compile(r"u+h*m+"), "um"),
+    (re.compile(r"u+h+|a+h+"), "uh"),
+    (re.compile(r"e+r+m+"), "erm"),
+    (re.compile(r"h+m+"), "hmm"),
+)
+
+
+def _hesitation(norm: str) -> str:
+    """ "umm", "ummm", "uhm" -> "um"; "uhh" -> "uh": Whisper spells hesitations freely."""
+    for pattern, canonical in _HESITATIONS:
+        if pattern.fullmatch(norm):
+            return canonical
+    return norm
+
+
 def _words(transcript: Transcript) -> list[_W]:
     """One entry per spoken word (Whisper's words, or the words of typed text)."""
     out: list[_W] = []
@@ -104,7 +121,7 @@ def _words(transcript: Transcript) -> list[_W]:
         for w in transcript.words:
             raw = w.word.strip()
             toks = tokenize_text(raw)
-            norm = " ".join(t for t, _, _ in toks)
+            norm = _hesitation(" ".join(t for t, _, _ in toks))
             if not norm:
                 continue
             out.append(_W(norm, raw, w.start, w.end, raw.endswith((",", "...")), False))
@@ -113,7 +130,7 @@ def _words(transcript: Transcript) -> list[_W]:
         raw_words = text.split()
         for raw in raw_words:
             toks = tokenize_text(raw)
-            norm = " ".join(t for t, _, _ in toks)
+            norm = _hesitation(" ".join(t for t, _, _ in toks))
             if not norm:
                 continue
             out.append(_W(norm, raw, None, None, raw.endswith((",", "...")), False))

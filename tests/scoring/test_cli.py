@@ -1,0 +1,116 @@
+"""`viva score`: the JSON contract, the readable report, and clear errors with exit code 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from viva.cli import main
+
+ANSWER = (
+    "So basically with a canary you send like 5% of users to the new model first, and you "
+    "gradually increase the share while the error rate stays healthy."
+)
+
+
+def test_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "answer.txt"
+    f.write_text(ANSWER)
+    assert (
+        main(["score", "--question", "canary-vs-blue-green", "--transcript", str(f), "--json"]) == 0
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert list(data) == ["question_id", "transcript", "coverage", "key_points", "timing", "tips"]
+    assert [kp["status"] for kp in data["key_points"]][:2] == ["covered", "covered"]
+    assert set(data["key_points"][0]) == {"text", "status", "score", "evidence", "start_s", "end_s"}
+    timing = data["timing"]
+    for key in ("duration_s", "speaking_s", "first_word_s", "wpm", "verdict"):
+        assert timing[key] is None  # no audio, no --duration: nothing invented
+    assert timing["filler_count"] == 2
+    assert 2 <= len(data["tips"]) <= 4
+
+
+def test_duration_and_transcribe_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "t.json"
+    words = [
+        {"word": w, "start": i * 0.4, "end": i * 0.4 + 0.3, "probability": 0.9}
+        for i, w in enumerate(ANSWER.split())
+    ]
+    f.write_text(
+        json.dumps(
+            {"text": ANSWER, "language": "en", "duration_s": None, "words": words, "segments": []}
+        )
+    )
+    code = main(
+        [
+            "score",
+            "-q",
+            "canary-vs-blue-green",
+            "--transcript",
+            str(f),
+            "--duration",
+            "100",
+            "--json",
+        ]
+    )
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["timing"]["verdict"] == "too long"
+    assert data["timing"]["first_word_s"] == 0.0
+    assert data["key_points"][0]["start_s"] is not None
+
+
+def test_readable_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "answer.txt"
+    f.write_text(ANSWER)
+    assert main(["score", "-q", "canary-vs-blue-green", "--transcript", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert "Coverage:" in out
+    assert "[x]" in out
+    assert "Tips:" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-q", "no-such-question", "--transcript", "{txt}"], "unknown question id"),
+        (["-q", "canary-vs-blue-green", "--transcript", "{empty}"], "empty"),
+        (["-q", "canary-vs-blue-green", "{bad_audio}"], "audio"),
+        (["-q", "canary-vs-blue-green", "{missing}"], "no such audio file"),
+        (["-q", "canary-vs-blue-green"], "either an AUDIO file or --transcript"),
+    ],
+)
+def test_errors_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    files = {
+        "txt": tmp_path / "a.txt",
+        "empty": tmp_path / "empty.txt",
+        "bad_audio": tmp_path / "noise.wav",
+        "missing": tmp_path / "missing.wav",
+    }
+    files["txt"].write_text(ANSWER)
+    files["empty"].write_text("  \n")
+    files["bad_audio"].write_bytes(b"this is not audio at all" * 10)
+    argv = ["score", *[a.format(**{k: str(v) for k, v in files.items()}) for a in args]]
+    assert main(argv) == 2
+    assert message.lower() in capsys.readouterr().err.lower()
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+def test_score_audio_end_to_end(pause_wav: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["score", "-q", "canary-vs-blue-green", str(pause_wav), "--json", "--save"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    data = json.loads(captured.out)
+    assert data["timing"]["duration_s"] > 8
+    assert data["key_points"][0]["status"] == "covered"
+    assert data["key_points"][0]["start_s"] is not None
+    assert "saved attempt" in captured.err
+    from viva.storage.store import AttemptStore
+
+    with AttemptStore.open() as store:
+        assert len(store.list_attempts("canary-vs-blue-green")) == 1

@@ -1,0 +1,126 @@
+"""Key-point coverage on the built-in bank: paraphrases, keyword lists, wrong statements, slips."""
+
+from __future__ import annotations
+
+from viva.scoring import score_answer
+from viva.speech.transcript import Transcript
+
+
+def statuses(question, text: str) -> list[str]:  # type: ignore[no-untyped-def]
+    return [kp.status for kp in score_answer(question, Transcript.from_text(text)).key_points]
+
+
+def test_strong_answer_covers_every_point(bank_question) -> None:  # type: ignore[no-untyped-def]
+    q = bank_question("canary-vs-blue-green")
+    text = (
+        "With a canary you send a small slice of the traffic, like two percent, to the new "
+        "model. You watch the error rate and if it holds up you ramp it up gradually. "
+        "Blue-green is two identical production environments and you flip the load balancer "
+        "so all the traffic moves in one go. Rollback is instant, you just flip back, but you "
+        "pay for double the infrastructure."
+    )
+    assert statuses(q, text) == ["covered"] * 4
+
+
+def test_paraphrase_without_the_keywords_is_credited(bank_question) -> None:  # type: ignore[no-untyped-def]
+    q = bank_question("canary-vs-blue-green")
+    text = "We roll it out to 5% of users first and only then to everybody else."
+    assert statuses(q, text)[0] == "covered"
+
+
+def test_keyword_list_is_not_credited(bank_question) -> None:  # type: ignore[no-untyped-def]
+    q = bank_question("monitoring-importance-metrics")
+    fb = score_answer(
+        q,
+        Transcript.from_text(
+            "Monitoring is key. Accuracy, drift, latency, throughput, KPIs, alerts. You need "
+            "to track all of these metrics, basically."
+        ),
+    )
+    assert fb.coverage == 0.0
+    assert all(kp.evidence is None for kp in fb.key_points)
+
+
+def test_wrong_statement_is_not_credited(bank_question) -> None:  # type: ignore[no-untyped-def]
+    q = bank_question("canary-vs-blue-green")
+    text = (
+        "With blue-green you shift the traffic little by little. Canary is when you switch "
+        "everyone over at once."
+    )
+    result = statuses(q, text)
+    assert result[0] == "missed"
+    assert result[2] == "missed"
+    fb = score_answer(q, Transcript.from_text(text))
+    assert any("wrong" in tip for tip in fb.tips)
+
+
+def test_denied_point_is_not_credited(bank_question) -> None:  # type: ignore[no-untyped-def]
+    q = bank_question("automated-retraining")
+    text = "We retrain by hand whenever someone remembers, there is no trigger and no schedule."
+    assert statuses(q, text)[0] == "missed"
+
+
+def test_asr_slips_are_credited(bank_question) -> None:  # type: ignore[no-untyped-def]
+    q = bank_question("automated-retraining")
+    text = (
+        "The pipeline runs in cube flow pipelines, the training and evaluation steps. "
+        "Everything is tracked in ML flow with the data version and code commit so it is "
+        "reproducible."
+    )
+    result = statuses(q, text)
+    assert result[1] == "covered"
+    assert result[4] == "covered"
+
+
+def test_off_topic_answer_gets_nothing(bank_question) -> None:  # type: ignore[no-untyped-def]
+    q = bank_question("canary-vs-blue-green")
+    fb = score_answer(
+        q,
+        Transcript.from_text(
+            "On weekends I go hiking with my dog and in the evening I cook pasta for friends."
+        ),
+    )
+    assert fb.coverage == 0.0
+    assert "does not address the question" in fb.tips[0]
+
+
+def test_evidence_points_at_the_span_that_made_the_point(bank_question) -> None:  # type: ignore[no-untyped-def]
+    q = bank_question("canary-vs-blue-green")
+    text = "I like the office. We send five percent of the traffic to the new model first."
+    kp = score_answer(q, Transcript.from_text(text)).key_points[0]
+    assert kp.status == "covered"
+    assert kp.evidence is not None
+    assert "five percent" in kp.evidence
+    assert "office" not in kp.evidence
+    assert kp.start_s is None  # typed text has no timestamps
+
+
+def test_key_point_text_alone_is_scored() -> None:
+    from viva.bank import Question
+
+    q = Question.model_validate(
+        {
+            "id": "plain",
+            "question": "How do you roll out a new model?",
+            "topic": "deployment",
+            "difficulty": "basic",
+            "reference_answer": "Gradually, with a canary.",
+            "key_points": ["A canary sends a small percentage of traffic to the new model first."],
+            "target_seconds": [30, 60],
+        }
+    )
+    covered = score_answer(q, Transcript.from_text("We roll it out to 5% of users first."))
+    missed = score_answer(q, Transcript.from_text("We deploy it on Kubernetes with Helm."))
+    assert covered.key_points[0].status == "covered"
+    assert missed.key_points[0].status == "missed"
+
+
+def test_feedback_round_trips_through_dict(bank_question) -> None:  # type: ignore[no-untyped-def]
+    from viva.scoring import Feedback
+
+    q = bank_question("canary-vs-blue-green")
+    fb = score_answer(q, Transcript.from_text("We send 5% of traffic to the new model first."))
+    data = fb.to_dict()
+    assert set(data) == {"question_id", "transcript", "coverage", "key_points", "timing", "tips"}
+    assert [kp["text"] for kp in data["key_points"]] == q.key_point_texts
+    assert Feedback.from_dict(data) == fb

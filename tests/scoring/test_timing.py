@@ -1,0 +1,88 @@
+"""Timing and delivery: verdicts, fillers, pauses, repetitions; real timestamps from real speech."""
+
+from __future__ import annotations
+
+import pytest
+
+from viva.scoring.timing import measure_timing
+from viva.speech.transcript import Transcript, Word
+
+
+def timed(*words: tuple[str, float, float], duration: float | None = None) -> Transcript:
+    ws = tuple(Word(w, s, e) for w, s, e in words)
+    return Transcript(text="".join(w.word for w in ws).strip(), words=ws, duration_s=duration)
+
+
+@pytest.mark.parametrize(
+    ("duration", "verdict"), [(20.0, "too short"), (60.0, "on target"), (161.0, "too long")]
+)
+def test_verdict_against_target(duration: float, verdict: str) -> None:
+    t = measure_timing(Transcript.from_text("some words here", duration), (45, 90))
+    assert t.verdict == verdict
+    assert t.duration_s == duration
+
+
+def test_typed_text_without_duration_invents_nothing() -> None:
+    t = measure_timing(Transcript.from_text("So, um, we deploy the model."), (45, 90))
+    assert t.duration_s is None
+    assert t.speaking_s is None
+    assert t.first_word_s is None
+    assert t.wpm is None
+    assert t.verdict is None
+    assert t.word_count == 6
+    assert t.filler_count == 1
+
+
+def test_fillers_pauses_and_repetitions_from_word_times() -> None:
+    t = measure_timing(
+        timed(
+            (" So", 0.5, 0.7),
+            (" um,", 0.8, 1.0),
+            (" the", 1.1, 1.2),
+            (" the", 1.3, 1.4),
+            (" model", 1.5, 1.9),
+            (" you", 2.0, 2.1),
+            (" know,", 2.1, 2.3),
+            (" drifts.", 2.4, 2.8),
+            (" Tools", 5.0, 5.3),
+            (" like", 5.3, 5.5),
+            (" MLflow", 5.5, 6.0),
+            (" help.", 6.0, 6.4),
+            duration=7.0,
+        ),
+        (45, 90),
+    )
+    assert [f["word"] for f in t.fillers] == ["um", "you know"]
+    assert t.fillers[0]["start_s"] == 0.8
+    assert t.first_word_s == 0.5
+    assert len(t.long_pauses) == 1
+    pause = t.long_pauses[0]
+    assert pause["after_word_index"] == 7
+    assert pause["duration_s"] == pytest.approx(2.2)
+    assert t.speaking_s == pytest.approx(5.9 - 2.2)
+    assert [r["text"] for r in t.repetitions] == ["the"]
+    assert t.verdict == "too short"
+
+
+def test_kind_of_and_like_as_words_are_not_fillers() -> None:
+    text = "What kind of metrics? I would like tools like Prometheus. It is, like, fine."
+    t = measure_timing(Transcript.from_text(text), (45, 90))
+    assert [f["word"] for f in t.fillers] == ["like"]
+
+
+@pytest.mark.slow
+def test_filler_and_pause_found_in_real_speech(pause_wav, model_path) -> None:  # type: ignore[no-untyped-def]
+    from viva.speech.transcriber import Transcriber
+
+    transcript = Transcriber(model_path).transcribe(pause_wav)
+    t = measure_timing(transcript, (45, 90))
+    assert t.duration_s is not None
+    assert t.duration_s > 8
+    assert t.first_word_s is not None
+    assert t.first_word_s < 1.0
+    assert len(t.long_pauses) == 1
+    assert 1.8 < t.long_pauses[0]["duration_s"] < 3.5
+    assert t.verdict == "too short"
+    assert t.wpm is not None
+    assert 80 < t.wpm < 260
+    assert any(f["word"] == "um" for f in t.fillers)
