@@ -62,7 +62,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     rescore.add_argument(
         "--use-bank",
         action="store_true",
-        help="score against the question as it is in the bank now, not as it was asked",
+        help="score against the question as it is in the bank now, not as it was asked "
+        "(also the fallback for snapshots that no longer fit the bank format)",
     )
     rescore.add_argument("--retranscribe", action="store_true", help="transcribe the audio again")
     rescore.add_argument("--model", type=Path, metavar="DIR", help="Whisper model folder")
@@ -231,11 +232,7 @@ def _rescore(args: argparse.Namespace) -> int:
             transcriber.load()
         except SpeechError as exc:
             raise CliError(exc.user_message) from exc
-    bank = None
-    try:
-        bank = _bank(args.bank)
-    except (OSError, ValueError) as exc:
-        _err(f"viva: warning: the question bank could not be read ({exc}); using snapshots")
+    bank = _bank(args.bank) if args.use_bank or args.bank else None
     with _store() as store:
         if args.attempt is not None:
             ids = [store.get_attempt(args.attempt).id]

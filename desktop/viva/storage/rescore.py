@@ -60,8 +60,8 @@ def _question_for(attempt: Attempt, bank: Bank | None, use_bank: bool) -> Questi
             log.info("attempt %s: snapshot no longer valid, using the bank's question", attempt.id)
             return current
         raise StoreError(
-            f"Attempt {attempt.id}: the stored question no longer fits the bank format and "
-            f"{attempt.question_id!r} is not in the bank; it was not re-scored."
+            f"Attempt {attempt.id}: the stored question no longer fits the bank format, so it "
+            "was not re-scored. Re-score it with --use-bank to use the bank's current version."
         ) from exc
 
 
