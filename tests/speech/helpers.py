@@ -1,0 +1,35 @@
+"""Shared helpers for the speech tests."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+
+def normalise(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("-", " ")).split())
+
+
+def wer(ref: str, hyp: str) -> float:
+    import jiwer
+
+    return float(jiwer.wer(normalise(ref), normalise(hyp)))
+
+
+def espeak_wav(text: str, path: Path, *, voice: str = "en-us", speed: int = 150) -> Path:
+    """Synthesise ``text`` to a 16 kHz mono WAV (espeak-ng, then sox)."""
+    raw = path.with_suffix(".raw.wav")
+    subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(raw), text], check=True)
+    subprocess.run(["sox", "-R", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(path)],
+                   check=True)
+    raw.unlink()
+    return path
+
+
+def rms_of(path: Path) -> float:
+    data, _ = sf.read(str(path), dtype="float32")
+    return float(np.sqrt(np.mean(np.square(data)))) if data.size else 0.0

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.speech.helpers import espeak_wav, normalise, wer
+from viva.speech.errors import AudioUnreadable, ModelNotFound, SpeechError
+from viva.speech.transcriber import Transcriber
+
+JFK_TEXT = (
+    "And so my fellow Americans, ask not what your country can do for you, "
+    "ask what you can do for your country."
+)
+
+
+def test_missing_model_dir_is_a_clear_error(tmp_path: Path) -> None:
+    t = Transcriber(tmp_path / "nope")
+    with pytest.raises(ModelNotFound) as info:
+        t.load()
+    assert "does not exist" in info.value.user_message
+
+
+def test_incomplete_model_dir_names_missing_files(tmp_path: Path) -> None:
+    (tmp_path / "model.bin").write_bytes(b"")
+    with pytest.raises(ModelNotFound) as info:
+        Transcriber(tmp_path).load()
+    assert "tokenizer.json" in info.value.user_message
+    assert isinstance(info.value, SpeechError)
+
+
+def test_unreadable_audio(tmp_path: Path, transcriber: Transcriber) -> None:
+    bad = tmp_path / "answer.wav"
+    bad.write_text("this is not audio")
+    with pytest.raises(AudioUnreadable) as info:
+        transcriber.transcribe(bad)
+    assert "answer.wav" in info.value.user_message
+    with pytest.raises(AudioUnreadable):
+        transcriber.transcribe(tmp_path / "missing.flac")
+
+
+def test_silence_and_empty_give_empty_transcripts(transcriber: Transcriber) -> None:
+    assert transcriber.transcribe(np.zeros(16000 * 2, dtype=np.float32)).text == ""
+    empty = transcriber.transcribe(np.zeros(0, dtype=np.float32))
+    assert empty.text == ""
+    assert empty.words == ()
+
+
+@pytest.mark.slow
+def test_jfk_transcribes_with_word_timestamps(jfk_wav: Path, transcriber: Transcriber) -> None:
+    transcript = transcriber.transcribe(jfk_wav)
+    assert wer(JFK_TEXT, transcript.text) <= 0.05, transcript.text
+    assert transcript.words
+    assert transcript.duration_s == pytest.approx(11.0, abs=0.01)
+    starts = [w.start for w in transcript.words]
+    assert starts == sorted(starts)
+    assert all(w.end >= w.start for w in transcript.words)
+    data = transcript.to_dict()
+    assert set(data) >= {"text", "language", "duration_s", "words", "segments"}
+    assert set(data["words"][0]) == {"word", "start", "end", "probability"}
+
+
+@pytest.mark.slow
+def test_model_loads_once(transcriber: Transcriber) -> None:
+    other = Transcriber()
+    assert other.load() is transcriber.load()  # one model per process
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("need_espeak")
+def test_fillers_survive(tmp_path: Path, transcriber: Transcriber) -> None:
+    wav = espeak_wav("Um, I think, uh, we should retrain the model every week.",
+                     tmp_path / "fillers.wav", speed=140)
+    words = normalise(transcriber.transcribe(wav).text).split()
+    assert {"um", "uh", "umm", "uhh", "hmm"} & set(words), words
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("need_espeak")
+def test_hotwords_spell_jargon(tmp_path: Path, transcriber: Transcriber) -> None:
+    wav = espeak_wav(
+        "We log every run in MLflow, orchestrate training with Kubeflow, watch for drift, "
+        "and ship a canary first.",
+        tmp_path / "jargon.wav", speed=150,
+    )
+    text = normalise(
+        transcriber.transcribe(wav, hotwords="MLflow Kubeflow canary drift").text
+    )
+    for term in ("mlflow", "kubeflow", "canary", "drift"):
+        assert term in text, text
