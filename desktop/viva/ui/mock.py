@@ -535,9 +535,7 @@ class MockView(QWidget):
     # --- helpers -----------------------------------------------------------------------------
 
     def _stop_speaker(self) -> None:
-        speaker = self.services._speaker
-        if speaker is not None:
-            speaker.stop()
+        self.services.stop_speaking()
 
     def interrupt_reason(self) -> str | None:
         if self.phase in ("reading", "thinking", "answering", "saving", "finishing"):
@@ -551,5 +549,3 @@ class MockView(QWidget):
         self._stop_speaker()
         self.recorder.stop()
 
-
-_ = QLabel

@@ -542,12 +542,7 @@ class PracticeView(QWidget):
     def _stop_speaking(self) -> None:
         services = self.services
 
-        def stop(progress: Any, token: Any) -> None:
-            speaker = services._speaker
-            if speaker is not None:
-                speaker.stop()
-
-        self.jobs.start("tts-stop", stop, on_error=lambda _m: None)
+        self.jobs.start("tts-stop", lambda _p, _t: services.stop_speaking())
 
     def _report(self, message: str) -> None:
         self.error_occurred.emit(message)

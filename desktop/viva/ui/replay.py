@@ -44,6 +44,7 @@ class _InputStream:
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
+        self.owner.finished_playing.clear()
         self._thread = threading.Thread(target=self._run, name="viva-replay", daemon=True)
         self._thread.start()
 

@@ -108,6 +108,7 @@ class Services:
         self.clock = clock
         self.live = live
         self._lock = threading.Lock()
+        self._store_lock = threading.Lock()
         self._bank: Bank | None = None
         self._transcriber: TranscriberLike | None = None
         self._transcriber_key: str | None = None
@@ -172,6 +173,11 @@ class Services:
             on_commit=on_commit,
         )
 
+    def stop_speaking(self) -> None:
+        speaker = self._speaker
+        if speaker is not None:
+            speaker.stop()
+
     def speaker(self) -> SpeakerLike:
         with self._lock:
             if self._speaker is None:
@@ -192,9 +198,15 @@ class Services:
         return score_answer(question, transcript, fillers=self.settings.fillers or None)
 
     def open_store(self) -> Any:
+        """A new store connection for the calling thread (SQLite: one connection per thread).
+
+        Opening is serialised: the first open creates or migrates the database, and two
+        workers doing that at once collide ("table attempts already exists").
+        """
         from viva.storage.store import AttemptStore
 
-        return AttemptStore.open()
+        with self._store_lock:
+            return AttemptStore.open()
 
     def finish_answer(
         self,

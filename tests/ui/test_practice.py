@@ -1,0 +1,124 @@
+"""Practice view: a spoken answer through the virtual microphone, and typed answers without one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.ui.conftest import QT_LOG_IGNORE, NoDevices
+
+pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
+
+TYPED_ANSWER = (
+    "So basically with a canary we send a small share of the traffic, like five percent of "
+    "users, to the new model first and watch the metrics. With blue green, if it goes wrong, "
+    "rolling back just means switching back to the old environment."
+)
+
+SPOKEN_ANSWER = (
+    "With a canary release we send a small share of the traffic, about five percent of users, "
+    "to the new model first. With blue green, rolling back means switching back to the old "
+    "environment."
+)
+
+
+def _statuses(saved: Any) -> dict[str, str]:
+    return {p.text: p.status for p in saved.feedback.key_points}
+
+
+def test_no_microphone_offers_typing_and_scores_a_typed_answer(
+    qtbot: Any, make_window: Any
+) -> None:
+    window = make_window(sd_module=NoDevices())
+    qtbot.waitUntil(lambda: "No microphone found" in window.banner.text(), timeout=10_000)
+    qtbot.mouseClick(window.banner.action_button, Qt.MouseButton.LeftButton)
+    practice = window.practice
+    assert practice.typed_box.isVisible()
+    assert not practice.record_button.isEnabled()
+    practice.select_question("canary-vs-blue-green")
+    practice.typed.setPlainText(TYPED_ANSWER)
+    with qtbot.waitSignal(practice.feedback_shown, timeout=30_000) as blocker:
+        qtbot.keyClick(practice.typed, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    saved = blocker.args[0]
+    statuses = _statuses(saved)
+    assert statuses["A canary sends a small share of traffic to the new model first."] == "covered"
+    assert saved.feedback.coverage > 0.5
+    assert saved.attempt_id is not None
+    assert practice.feedback.isVisible()
+    assert practice.feedback.points.count() == 3
+    assert "Coverage" in practice.feedback.coverage_label.text()
+    # The reference answer marks what was missed; an empty answer is refused with a message.
+    practice.retry()
+    practice.typed.setPlainText("   ")
+    with qtbot.waitSignal(practice.error_occurred, timeout=5_000) as error:
+        practice.score_typed()
+    assert "empty" in error.args[0]
+
+
+def test_typed_answers_are_kept_for_comparison(qtbot: Any, make_window: Any) -> None:
+    window = make_window(sd_module=NoDevices())
+    practice = window.practice
+    practice.set_text_only(True)
+    practice.select_question("canary-vs-blue-green")
+    for text in ("A canary sends five percent of traffic to the new model first.", TYPED_ANSWER):
+        practice.retry()
+        practice.typed.setPlainText(text)
+        with qtbot.waitSignal(practice.feedback_shown, timeout=30_000):
+            practice.score_typed()
+    assert practice.attempt_list.count() == 2
+    first, second = practice.attempts["canary-vs-blue-green"]
+    assert first.feedback.coverage < second.feedback.coverage
+    practice.attempt_list.setCurrentRow(0)
+    assert practice.feedback.feedback is first.feedback
+    # N moves on to the next question.
+    qtbot.keyClick(practice.question_list, Qt.Key.Key_N)
+    assert practice.question is not None and practice.question.id != "canary-vs-blue-green"
+
+
+@pytest.mark.audio
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_spoken_answer_space_twice_gives_feedback(
+    qtbot: Any, make_window: Any, speak_into_mic: Any
+) -> None:
+    window = make_window()
+    qtbot.waitUntil(lambda: window.model_where is not None, timeout=60_000)
+    practice = window.practice
+    practice.select_question("canary-vs-blue-green")
+    practice.question_list.setFocus()
+    qtbot.keyClick(practice.question_list, Qt.Key.Key_Space)
+    assert practice.recorder.recording
+    qtbot.waitUntil(lambda: practice.recorder.elapsed() > 0.3, timeout=5_000)
+    speech = speak_into_mic(SPOKEN_ANSWER, speed=150)
+    qtbot.waitUntil(lambda: speech.poll() is not None, timeout=60_000)
+    assert speech.returncode == 0
+    # The live transcript shows the answer while recording.
+    qtbot.waitUntil(lambda: "canary" in practice.live_label.text().lower(), timeout=30_000)
+    spoken_until = practice.recorder.elapsed()
+    qtbot.waitUntil(lambda: practice.recorder.elapsed() > spoken_until + 0.8, timeout=5_000)
+    assert practice.level.maximum() == 100
+    with qtbot.waitSignal(practice.feedback_shown, timeout=60_000) as blocker:
+        qtbot.keyClick(practice.question_list, Qt.Key.Key_Space)
+    saved = blocker.args[0]
+    statuses = _statuses(saved)
+    assert statuses["A canary sends a small share of traffic to the new model first."] == "covered"
+    assert statuses["Rolling back blue-green means switching the router back."] == "covered"
+    assert saved.audio_path is not None and saved.audio_path.exists()
+    assert saved.transcript.words, "a spoken answer has word timestamps"
+    # Clicking a covered key point highlights its evidence in the transcript.
+    practice.feedback.select_point(0)
+    assert practice.feedback.transcript.highlight
+    assert "canary" in practice.feedback.transcript.toPlainText().lower()
+    assert practice.feedback.timing.text().startswith("Duration")
+
+
+def test_window_geometry_is_restored(qtbot: Any, make_window: Any) -> None:
+    window = make_window(sd_module=NoDevices())
+    window.resize(701, 555)
+    window.close()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=30_000)
+    again = make_window(sd_module=NoDevices())
+    assert again.size().width() == 701
+    assert again.size().height() == 555

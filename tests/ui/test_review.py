@@ -1,0 +1,71 @@
+"""Review: an attempt plays, the current word follows playback, clicking a word seeks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt, QUrl
+
+from tests.ui.conftest import QT_LOG_IGNORE, NoDevices
+
+pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
+
+
+@pytest.fixture
+def stored_attempt(jfk_wav: Any, test_bank: Any, model_path: Any) -> int:
+    """The JFK recording transcribed by the real model, scored and stored (real SQLite)."""
+    from viva.scoring import score_answer
+    from viva.speech.transcriber import Transcriber
+    from viva.storage.store import AttemptStore
+
+    question = test_bank.get("feature-store-purpose")
+    transcript = Transcriber(model_path).transcribe(jfk_wav)
+    assert transcript.words
+    with AttemptStore.open() as store:
+        return store.add_attempt(
+            question, transcript, score_answer(question, transcript), audio_path=jfk_wav
+        )
+
+
+@pytest.mark.audio
+def test_review_plays_and_seeks_by_word(
+    qtbot: Any, make_window: Any, stored_attempt: int
+) -> None:
+    window = make_window()
+    review = window.view("review")
+    with qtbot.waitSignal(review.attempt_shown, timeout=30_000) as shown:
+        window.show_view("review")
+    assert shown.args[0] == stored_attempt
+    assert review.table.rowCount() == 1
+    pane = review.pane_a
+    qtbot.waitUntil(pane.play_button.isEnabled, timeout=10_000)
+    transcript = pane.feedback.transcript
+    qtbot.mouseClick(pane.play_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: pane.player.position_s > 1.0, timeout=10_000)
+    qtbot.waitUntil(lambda: transcript.current is not None, timeout=5_000)
+    assert pane.player.playing
+    # Click the word "country" (its anchor): playback jumps there and it is highlighted.
+    index = next(i for i, t in enumerate(transcript.tokens) if "countr" in t.text.lower())
+    transcript.anchorClicked.emit(QUrl(f"w:{index}"))
+    start = transcript.tokens[index].start
+    assert pane.player.position_s == pytest.approx(start, abs=0.2)
+    qtbot.waitUntil(lambda: transcript.current == index, timeout=5_000)
+    qtbot.mouseClick(pane.play_button, Qt.MouseButton.LeftButton)
+    assert not pane.player.playing
+
+
+def test_review_a_recorded_file_gives_feedback(
+    qtbot: Any, make_window: Any, jfk_wav: Any, test_bank: Any
+) -> None:
+    window = make_window(sd_module=NoDevices())
+    review = window.show_view("review")
+    question = test_bank.get("model-drift-monitoring")
+    with qtbot.waitSignal(review.file_reviewed, timeout=60_000) as done:
+        review.review_file(jfk_wav, question)
+    saved = done.args[0]
+    assert "ask not what your country" in saved.transcript.text.lower()
+    assert saved.feedback.coverage < 0.3  # JFK does not answer a drift question
+    qtbot.waitUntil(lambda: review.table.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: review.pane_a.attempt is not None, timeout=10_000)
+    assert review.pane_a.attempt.id == saved.attempt_id
