@@ -46,11 +46,20 @@ def cold_start(runs: int) -> list[float]:
     times = []
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as tmp:
-            env = dict(os.environ, QT_QPA_PLATFORM="offscreen", VIVA_EXIT_AFTER_SHOWN="1",
-                       VIVA_DATA_DIR=tmp)
+            env = dict(
+                os.environ,
+                QT_QPA_PLATFORM="offscreen",
+                VIVA_EXIT_AFTER_SHOWN="1",
+                VIVA_DATA_DIR=tmp,
+            )
             t0 = time.perf_counter()
-            proc = subprocess.Popen([sys.executable, "-m", "viva"], env=env,
-                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "viva"],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+            )
             assert proc.stdout is not None
             for line in proc.stdout:
                 if line.startswith("window shown"):
@@ -70,8 +79,19 @@ def make_answer(folder: Path, seconds: float = 120.0) -> Path:
     i = 0
     while total < seconds:
         raw = folder / f"s{i}.wav"
-        subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(raw),
-                        ANSWER_SENTENCES[i % len(ANSWER_SENTENCES)]], check=True)
+        subprocess.run(
+            [
+                "espeak-ng",
+                "-v",
+                "en-us",
+                "-s",
+                "150",
+                "-w",
+                str(raw),
+                ANSWER_SENTENCES[i % len(ANSWER_SENTENCES)],
+            ],
+            check=True,
+        )
         data, rate = sf.read(str(raw), dtype="float32")
         pieces += [data, np.zeros(int(rate * 0.6), dtype=np.float32)]
         total += len(data) / rate + 0.6
@@ -115,15 +135,17 @@ def stop_to_feedback(runs: int, wav: Path) -> list[dict[str, float]]:
         practice.start_recording()
         wait(lambda: replay.finished_playing.is_set(), 400)
         practice.stop_recording()
-        wait(lambda: bool(shown), 120)
+        wait(lambda shown=shown: bool(shown), 120)
         practice.feedback_shown.disconnect(shown.append)
         saved = shown[0]
-        results.append({
-            "stop_to_feedback_s": practice.last_stop_to_feedback_s,
-            **practice.last_timings,
-            "words": len(saved.transcript.words),
-            "coverage": saved.feedback.coverage,
-        })
+        results.append(
+            {
+                "stop_to_feedback_s": practice.last_stop_to_feedback_s,
+                **practice.last_timings,
+                "words": len(saved.transcript.words),
+                "coverage": saved.feedback.coverage,
+            }
+        )
         practice.retry()
     window.close()
     wait(lambda: not window.isVisible(), 60)
@@ -131,8 +153,12 @@ def stop_to_feedback(runs: int, wav: Path) -> list[dict[str, float]]:
 
 
 def summary(values: list[float]) -> dict[str, float]:
-    return {"median": statistics.median(values), "min": min(values), "max": max(values),
-            "runs": len(values)}
+    return {
+        "median": statistics.median(values),
+        "min": min(values),
+        "max": max(values),
+        "runs": len(values),
+    }
 
 
 def main() -> int:
@@ -150,8 +176,11 @@ def main() -> int:
     stf = [a["stop_to_feedback_s"] for a in answers]
     print(f"stop to feedback (120 s answer): median {statistics.median(stf):.3f} s")
     result = {
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                    "platform": platform.platform()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
         "cold_start_to_visible_window_s": summary(starts),
         "stop_to_feedback_120s_answer_s": summary(stf),
         "answer_runs": answers,

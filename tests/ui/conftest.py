@@ -40,7 +40,8 @@ def test_bank() -> Any:
     from viva.bank import load_bank
 
     bank = load_bank([UI_DATA])
-    assert len(bank) == 3 and not bank.errors
+    assert len(bank) == 3
+    assert not bank.errors
     return bank
 
 

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from tests.ui.conftest import QT_LOG_IGNORE, NoDevices
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]

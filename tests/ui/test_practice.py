@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-
 from tests.ui.conftest import QT_LOG_IGNORE, NoDevices
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
@@ -74,7 +73,8 @@ def test_typed_answers_are_kept_for_comparison(qtbot: Any, make_window: Any) -> 
     assert practice.feedback.feedback is first.feedback
     # N moves on to the next question.
     qtbot.keyClick(practice.question_list, Qt.Key.Key_N)
-    assert practice.question is not None and practice.question.id != "canary-vs-blue-green"
+    assert practice.question is not None
+    assert practice.question.id != "canary-vs-blue-green"
 
 
 @pytest.mark.audio
@@ -105,7 +105,8 @@ def test_spoken_answer_space_twice_gives_feedback(
     statuses = _statuses(saved)
     assert statuses["A canary sends a small share of traffic to the new model first."] == "covered"
     assert statuses["Rolling back blue-green means switching the router back."] == "covered"
-    assert saved.audio_path is not None and saved.audio_path.exists()
+    assert saved.audio_path is not None
+    assert saved.audio_path.exists()
     assert saved.transcript.words, "a spoken answer has word timestamps"
     # Clicking a covered key point highlights its evidence in the transcript.
     practice.feedback.select_point(0)

@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
-
 from tests.ui.conftest import QT_LOG_IGNORE, NoDevices
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
@@ -29,9 +28,7 @@ def stored_attempt(jfk_wav: Any, test_bank: Any, model_path: Any) -> int:
 
 
 @pytest.mark.audio
-def test_review_plays_and_seeks_by_word(
-    qtbot: Any, make_window: Any, stored_attempt: int
-) -> None:
+def test_review_plays_and_seeks_by_word(qtbot: Any, make_window: Any, stored_attempt: int) -> None:
     window = make_window()
     review = window.view("review")
     with qtbot.waitSignal(review.attempt_shown, timeout=30_000) as shown:

@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
         outer.addLayout(row, 1)
         self.sidebar = QListWidget()
         self.sidebar.setAccessibleName("Views")
-        self.sidebar.setMaximumWidth(200)
+        self.sidebar.setMaximumWidth(150)
         for _key, title, shortcut in VIEWS:
             self.sidebar.addItem(f"{title}\n{shortcut.keys}")
         self.sidebar.currentRowChanged.connect(self._on_sidebar_current_row_changed)
@@ -381,16 +381,19 @@ class MainWindow(QMainWindow):
             event.accept()
             return
         reason = self.busy_reason()
-        if reason and not self._close_pending:
-            if not dialogs.ask(
+        if (
+            reason
+            and not self._close_pending
+            and not dialogs.ask(
                 self,
                 "Quit Viva?",
                 f"{reason}\n\nQuit anyway? What was recorded so far is saved first.",
                 yes="Save and quit",
                 no="Keep going",
-            ):
-                event.ignore()
-                return
+            )
+        ):
+            event.ignore()
+            return
         self._save_state()
         if not self._close_pending:
             self._close_pending = True

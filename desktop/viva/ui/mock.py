@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QSpinBox,
     QStackedWidget,
@@ -90,6 +89,8 @@ class MockView(QWidget):
         self.recorder.elapsed_changed.connect(self._on_recorder_elapsed_changed)
         self.recorder.recorded.connect(self._on_recorder_recorded)
         self.recorder.failed.connect(self._on_recorder_failed)
+        self.recorder.stopped.connect(self._on_recorder_stopped)
+        self._advance_when_stopped = False
         self.think_timer = QTimer(self)
         self.think_timer.setInterval(1000)
         self.think_timer.timeout.connect(self._on_think_timer_timeout)
@@ -394,7 +395,15 @@ class MockView(QWidget):
             on_success=lambda saved, i=index: self._on_scored(i, saved),
             on_error=self._on_score_failed,
         )
-        self._next_question()
+        self._advance_when_stopped = True  # the recording thread ends right after this
+
+    @Slot()
+    def _on_recorder_stopped(self) -> None:
+        if self._advance_when_stopped:
+            self._advance_when_stopped = False
+            self._next_question()
+        elif self.phase == "finishing":
+            self._finish()
 
     @Slot(str)
     def _on_recorder_failed(self, message: str) -> None:
@@ -548,4 +557,3 @@ class MockView(QWidget):
         self.think_timer.stop()
         self._stop_speaker()
         self.recorder.stop()
-

@@ -1,4 +1,4 @@
-"""Review: every attempt with playback, word-synchronised transcript, and side-by-side comparison."""
+"""Review: every attempt with playback, a word-synchronised transcript, side-by-side comparison."""
 
 from __future__ import annotations
 

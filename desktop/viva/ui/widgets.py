@@ -198,6 +198,7 @@ class FeedbackPanel(QFrame):
         layout.addWidget(self.points)
         layout.addWidget(heading("Your answer", 3))
         self.transcript = TranscriptView("Your answer")
+        self.transcript.setMaximumHeight(160)
         layout.addWidget(self.transcript)
         layout.addWidget(heading("Timing and delivery", 3))
         self.timing = plain_label(name="Timing and delivery")
@@ -209,6 +210,7 @@ class FeedbackPanel(QFrame):
         self.reference = QTextBrowser()
         self.reference.setAccessibleName("Reference answer")
         self.reference.setMinimumHeight(90)
+        self.reference.setMaximumHeight(200)
         layout.addWidget(self.reference)
         self.feedback: Any = None
         self._spans: list[set[int]] = []

@@ -1,0 +1,155 @@
+"""Take the README screenshots from the real app (run under Xvfb, not collected by pytest).
+
+    xvfb-run -s "-screen 0 1400x900x24" python tests/ui/make_screenshots.py docs/screenshots
+
+Builds a sample history in a temporary data folder: a spoken answer replayed through the real
+recording path (practice with feedback), a three-question mock interview, and typed answers over
+two weeks (progress). Saves practice.png, mock-summary.png, review.png and progress.png.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+
+def wait(app: Any, cond: Callable[[], bool], timeout: float) -> None:
+    from PySide6.QtCore import QEventLoop
+
+    deadline = time.perf_counter() + timeout
+    while not cond():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("screenshot step timed out")
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+
+def settle(app: Any, seconds: float = 0.6) -> None:
+    end = time.perf_counter() + seconds
+    wait(app, lambda: time.perf_counter() > end, seconds + 5)
+
+
+def seed_history(bank: Any) -> None:
+    """Typed answers over two weeks to one question per topic, covering more each time."""
+    from viva.scoring import score_answer
+    from viva.speech.transcript import Transcript
+    from viva.storage.store import AttemptStore
+    from viva.ui.render import sentences
+
+    now = datetime.now(timezone.utc)
+    chosen = [
+        bank.by_topic(topic)[0]
+        for topic in ("testing-deployment", "monitoring", "data-management")
+        if bank.by_topic(topic)
+    ]
+    with AttemptStore.open() as store:
+        for n, question in enumerate(chosen):
+            parts = sentences(question.reference_answer)
+            for step, days in enumerate((13 - n, 9 - n, 5 - n, 2 - n / 2)):
+                keep = max(1, round(len(parts) * (step + 1) / 4))
+                text = " ".join(parts[:keep])
+                duration = round(len(text.split()) / 2.3, 1)
+                transcript = Transcript.from_text(text, duration_s=duration)
+                store.add_attempt(
+                    question,
+                    transcript,
+                    score_answer(question, transcript),
+                    started_at=now - timedelta(days=days, hours=3),
+                )
+
+
+def main(out: Path) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    from viva.storage import paths
+
+    tmp = tempfile.TemporaryDirectory(prefix="viva-shots-")
+    paths.set_base_dir(tmp.name)
+    from viva.bank import open_bank
+    from viva.settings import Settings
+    from viva.ui.app import apply_theme, create_application
+    from viva.ui.main_window import MainWindow
+    from viva.ui.replay import ReplaySoundDevice
+    from viva.ui.session import Services
+    from viva.ui.smoke import SMOKE_WAV, _SilentSpeaker
+
+    bank = open_bank()
+    seed_history(bank)
+    app = create_application(["viva"])
+    apply_theme(app, "light")
+    replay = ReplaySoundDevice(SMOKE_WAV, speed=1.0)
+    services = Services(
+        Settings(mic_checked=True), sd_module=replay, speaker_factory=lambda _s: _SilentSpeaker()
+    )
+    window = MainWindow(services)
+    window.resize(1380, 860)
+    window.show()
+    wait(app, lambda: window.model_where is not None and services.cached_bank is not None, 120)
+    window.banner.dismiss()
+
+    # 1. Practice with feedback: a spoken answer through the recording path.
+    practice = window.practice
+    shown: list[Any] = []
+    practice.feedback_shown.connect(shown.append)
+    practice.select_question("canary-vs-blue-green")
+    practice.start_recording()
+    wait(app, lambda: replay.finished_playing.is_set(), 120)
+    practice.stop_recording()
+    wait(app, lambda: bool(shown), 60)
+    practice.feedback.select_point(0)
+    settle(app)
+    window.grab().save(str(out / "practice.png"))
+
+    # 2. Mock interview summary: three questions, answers cut short.
+    mock = window.show_view("mock")
+    mock.count_spin.setValue(3)
+    mock.think_spin.setValue(0)
+    mock.mode_box.setCurrentIndex(mock.mode_box.findData("topic"))
+    mock.topic_box.setCurrentIndex(mock.topic_box.findData("testing-deployment"))
+    summaries: list[Any] = []
+    mock.summary_shown.connect(summaries.append)
+    mock.start()
+    for _ in range(3):
+        wait(app, lambda: mock.phase == "answering", 60)
+        wait(app, lambda: mock.recorder.elapsed() > 9.0, 30)
+        mock.advance()
+    wait(app, lambda: bool(summaries), 120)
+    settle(app)
+    window.grab().save(str(out / "mock-summary.png"))
+
+    # 3. Review: the practice attempt, mid-playback position, compared with an older attempt.
+    review = window.show_view("review")
+    wait(app, lambda: review.pane_a.attempt is not None, 30)
+    attempt_id = shown[0].attempt_id
+    review.open_attempt(attempt_id)
+    wait(
+        app,
+        lambda: review.pane_a.attempt is not None and review.pane_a.attempt.id == attempt_id,
+        30,
+    )
+    wait(app, lambda: review.pane_a.play_button.isEnabled(), 30)
+    if review.compare_combo.count() > 1:
+        review.compare_combo.setCurrentIndex(1)
+        wait(app, lambda: review.pane_b.isVisible() and review.pane_b.attempt is not None, 30)
+    review.pane_a.player.seek(4.2)
+    settle(app)
+    window.grab().save(str(out / "review.png"))
+
+    # 4. Progress over two weeks.
+    progress = window.show_view("progress")
+    wait(app, lambda: progress.progress is not None, 30)
+    settle(app, 1.0)
+    window.grab().save(str(out / "progress.png"))
+
+    window.close()
+    wait(app, lambda: not window.isVisible(), 60)
+    paths.set_base_dir(None)
+    tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")))
