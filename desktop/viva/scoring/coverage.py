@@ -12,8 +12,8 @@ An answer that shares too little vocabulary with the question is off topic and g
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from viva.bank.models import KeyPoint, Question
@@ -57,6 +57,7 @@ class Group:
     weight: float = 1.0
     negated: bool = False  # the key point itself says it negated ("without monitoring")
     subject: bool = False  # a wording is in the question: the answer may leave it implied
+    own: int = 0  # how many of ``phrases`` are the point's own wordings (before widening)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,16 +90,20 @@ class PointResult:
 
 
 @lru_cache(maxsize=1)
-def _class_index() -> tuple[dict[tuple[str, ...], tuple[str, ...]], int]:
-    """Phrase stems -> the classes that list it; and the longest phrase length."""
-    index: dict[tuple[str, ...], list[str]] = {}
+def _class_index() -> tuple[dict[tuple[tuple[str, ...], bool], tuple[str, ...]], int]:
+    """(phrase stems, negated) -> the classes that list it; and the longest phrase length.
+
+    Negation is part of the key: "no manual" in the automate class must not make "manual"
+    a way of saying "automated".
+    """
+    index: dict[tuple[tuple[str, ...], bool], list[str]] = {}
     longest = 1
     for name, phrases in CLASSES.items():
         for text in phrases:
             phrase = Phrase.parse(text)
             if phrase is None:
                 continue
-            index.setdefault(phrase.key, []).append(name)
+            index.setdefault((phrase.key, phrase.negated), []).append(name)
             longest = max(longest, len(phrase.key))
     return {k: tuple(v) for k, v in index.items()}, longest
 
@@ -110,7 +115,7 @@ def _class_phrases(name: str) -> tuple[Phrase, ...]:
 
 def _classes_of(phrase: Phrase) -> tuple[str, ...]:
     index, _ = _class_index()
-    return index.get(phrase.key, ())
+    return index.get((phrase.key, phrase.negated), ())
 
 
 def _dedupe(phrases: Iterable[Phrase]) -> tuple[Phrase, ...]:
@@ -131,7 +136,8 @@ def _widen(phrases: Sequence[Phrase], classes: Iterable[str] = ()) -> Group:
     opposite_names = {o for n in names for o in OPPOSITES.get(n, ())} - set(names)
     opposites = [p for n in sorted(opposite_names) for p in _class_phrases(n)]
     label = phrases[0].text if phrases else names[0]
-    return Group(label=label, phrases=_dedupe(widened), opposites=_dedupe(opposites))
+    own = len(_dedupe(phrases))
+    return Group(label=label, phrases=_dedupe(widened), opposites=_dedupe(opposites), own=own)
 
 
 def derive_groups(text: str, question_stems: frozenset[str] = frozenset()) -> tuple[Group, ...]:
@@ -149,7 +155,7 @@ def derive_groups(text: str, question_stems: frozenset[str] = frozenset()) -> tu
             if any(used[i] for i in idx) or idx[-1] - idx[0] > n + 2:
                 continue
             key = tuple(stems[i] for i in idx)
-            names = index.get(key)
+            names = index.get((key, False))
             if names:
                 for i in idx:
                     used[i] = True
@@ -165,7 +171,7 @@ def derive_groups(text: str, question_stems: frozenset[str] = frozenset()) -> tu
             continue
         group = _widen([phrase])
         weight = 0.6 if stems[i] in question_stems else 1.0
-        groups.append(Group(group.label, group.phrases, group.opposites, weight=weight))
+        groups.append(replace(group, weight=weight))
     return tuple(groups)
 
 
@@ -174,18 +180,18 @@ def _polarised(group: Group, text: str) -> Group:
     from viva.speech.transcript import Transcript
 
     matcher = Matcher(build_answer(Transcript.from_text(text)))
-    for phrase in group.phrases:
+    for phrase in group.phrases[: group.own]:
         occs = matcher.find(phrase)
         if occs:
             negated = occs[0].negated != phrase.negated
-            return Group(group.label, group.phrases, group.opposites, group.weight, negated)
+            return replace(group, negated=negated)
     return group
 
 
 def _subject(group: Group, question_stems: frozenset[str]) -> Group:
     """Mark ``group`` as the question's subject if one of its wordings is in the question."""
     if any(p.key and set(p.key) <= question_stems for p in group.phrases[:8]):
-        return Group(group.label, group.phrases, group.opposites, group.weight, group.negated, True)
+        return replace(group, subject=True)
     return group
 
 
@@ -203,18 +209,31 @@ def build_spec(point: KeyPoint, question_stems: frozenset[str] = frozenset()) ->
             for wordings in point.concepts
         )
         if all(g.subject for g in groups):
-            groups = tuple(
-                Group(g.label, g.phrases, g.opposites, g.weight, g.negated) for g in groups
-            )
+            groups = tuple(replace(g, subject=False) for g in groups)
         derived = False
     else:
         groups = derive_groups(point.text, question_stems)
         derived = True
+    groups = _without_inner_opposites(groups)
     synonyms = tuple(derive_groups(s, question_stems) for s in point.synonyms)
     wrong = tuple(
         (derive_groups(w), any(t in _NEG for t, _, _ in tokenize_text(w))) for w in point.wrong
     )
     return PointSpec(point.text, groups, derived, synonyms, wrong)
+
+
+def _without_inner_opposites(groups: tuple[Group, ...]) -> tuple[Group, ...]:
+    """Drop opposites that another group of the same point asserts.
+
+    "Replace manual steps with automation" has a "manual" group and an "automate" group, each
+    the other's opposite: saying one must not deny the other.
+    """
+    said = {p.key for g in groups for p in g.phrases if not p.negated}
+    out = []
+    for g in groups:
+        kept = tuple(p for p in g.opposites if p.key not in said)
+        out.append(replace(g, opposites=kept))
+    return tuple(out)
 
 
 _NEG = wordset("not no never don't doesn't didn't isn't aren't won't can't cannot without")
@@ -252,8 +271,18 @@ def bare_list_items(answer: Answer) -> dict[int, int]:
     out: dict[int, int] = {}
     list_id = 0
     k = 0
+
+    def colon_after(item: list[int]) -> bool:
+        nxt = item[-1] + 1
+        return nxt < len(toks) and ":" in text[toks[item[-1]].end : toks[nxt].start]
+
     while k < len(items):
-        if not 0 < len(content(items[k])) <= LIST_MAX_ITEM_WORDS:
+        if not 0 < len(content(items[k])) <= LIST_MAX_ITEM_WORDS or (
+            colon_after(items[k])
+            and k + 1 < len(items)
+            and toks[items[k + 1][0]].sentence == toks[items[k][0]].sentence
+        ):
+            # A heading before a colon is not an item of the list that follows it.
             k += 1
             continue
         run = [k]
@@ -272,6 +301,8 @@ def bare_list_items(answer: Answer) -> dict[int, int]:
             and ":" not in text[toks[before[-1]].end : toks[items[k][0]].start]
             and len([i for i in content(before) if toks[i].norm not in GENERIC_WORDS]) >= 2
         )
+        if not anchored and before is not None:
+            anchored = _colon_heading(answer, before, items[k], content)
         if len(run) >= LIST_MIN_ITEMS and not anchored:
             tail_sizes = [len(content(items[r])) for r in run[1:]]
             first = content(items[run[0]])
@@ -280,6 +311,11 @@ def bare_list_items(answer: Answer) -> dict[int, int]:
             lead_words = [toks[i].norm for i in lead if toks[i].norm not in GENERIC_WORDS]
             if len(lead_words) < 2:
                 list_id += 1
+                heading = [before] if before is not None and colon_after(before) else []
+                if heading and toks[before[0]].sentence != toks[items[k][0]].sentence:  # type: ignore[index]
+                    heading = []
+                for i in (i for item in heading for i in item):
+                    out[i] = list_id
                 for r in run:
                     for i in items[r]:
                         out[i] = list_id
@@ -287,6 +323,28 @@ def bare_list_items(answer: Answer) -> dict[int, int]:
         else:
             k += 1
     return out
+
+
+def _colon_heading(
+    answer: Answer, before: list[int], first: list[int], content: Callable[[list[int]], list[int]]
+) -> bool:
+    """A list introduced by a heading and a colon, after a real sentence, says something.
+
+    "... we track three families of metrics. Reliability: failure rate, rollbacks, incidents,
+    recovery" names what the items measure; "Common issues: drift, skew, ..." at the start of
+    an answer is still a bare list.
+    """
+    toks = answer.tokens
+    if ":" not in answer.text[toks[before[-1]].end : toks[first[0]].start]:
+        return False
+    heading = [toks[i].norm for i in content(before) if toks[i].norm not in GENERIC_WORDS]
+    if not heading:
+        return False
+    sentence = toks[first[0]].sentence
+    earlier = [
+        t for t in toks if t.sentence < sentence and t.norm not in STOPWORDS and t.norm not in _FILL
+    ]
+    return len(earlier) >= 5
 
 
 _FILL = wordset("um uh er erm like basically stuff things etc all")
@@ -379,22 +437,24 @@ def _better(a: _Window, b: _Window, groups: Sequence[Group]) -> bool:
 
 
 def _contradiction(groups: Sequence[Group], hits: Sequence[_Hit]) -> tuple[int, int] | None:
-    """A sentence where every idea of the point is present, one asserted and one denied."""
-    n = len(hits)
+    """A sentence where every idea of the point is present and one is only ever denied.
+
+    An idea denied in one clause and asserted in another of the same sentence ("manual
+    deployments are slow, so we automate them") is not a contradiction.
+    """
     k = len(groups)
-    for i in range(n):
-        left = hits[i]
-        pos: set[int] = set()
-        neg: set[int] = set()
-        for j in range(i, n):
-            h = hits[j]
-            if h.sentence != left.sentence or h.last - left.first > MAX_SPAN:
-                break
-            if h.in_list is not None:
-                continue
-            (pos if h.polarity else neg).add(h.group)
-            if pos and neg - pos and len(pos | neg) >= k:
-                return left.first, h.last
+    by_sentence: dict[int, list[_Hit]] = {}
+    for h in hits:
+        if h.in_list is None:
+            by_sentence.setdefault(h.sentence, []).append(h)
+    for sentence_hits in by_sentence.values():
+        pos = {h.group for h in sentence_hits if h.polarity}
+        neg = {h.group for h in sentence_hits if not h.polarity}
+        if pos and neg - pos and len(pos | neg) >= k:
+            denied = [h for h in sentence_hits if not h.polarity and h.group not in pos]
+            first = min(h.first for h in denied)
+            last = max(h.last for h in denied)
+            return first, last
     return None
 
 
@@ -496,11 +556,46 @@ def score_point(spec: PointSpec, matcher: Matcher, lists: dict[int, int]) -> Poi
     )
 
 
+def _fingerprint(question: Question) -> tuple[object, ...]:
+    """Everything of ``question`` the specs depend on, hashable (the cache key)."""
+    return (
+        tuple(question.phrasings),
+        question.reference_answer,
+        tuple(
+            (
+                kp.text,
+                tuple(tuple(g) for g in kp.concepts),
+                tuple(kp.synonyms),
+                tuple(kp.wrong),
+            )
+            for kp in question.key_points
+        ),
+    )
+
+
+_PREPARED: dict[tuple[object, ...], tuple[frozenset[str], tuple[PointSpec, ...]]] = {}
+
+
+def _prepared(
+    key: tuple[object, ...], question: Question
+) -> tuple[frozenset[str], tuple[PointSpec, ...]]:
+    """The question's vocabulary and point specs, built once per question content."""
+    got = _PREPARED.get(key)
+    if got is None:
+        vocabulary = question_vocabulary(question)
+        qstems = frozenset(
+            stem(w) for text in question.phrasings for w, _, _ in tokenize_text(text)
+        )
+        got = (vocabulary, tuple(build_spec(kp, qstems) for kp in question.key_points))
+        if len(_PREPARED) > 1024:
+            _PREPARED.clear()
+        _PREPARED[key] = got
+    return got
+
+
 def score_coverage(question: Question, answer: Answer) -> tuple[list[PointResult], float]:
     """Per-point results in bank order, and the answer's relevance to the question."""
-    vocabulary = question_vocabulary(question)
-    qstems = frozenset(stem(w) for text in question.phrasings for w, _, _ in tokenize_text(text))
-    specs = [build_spec(kp, qstems) for kp in question.key_points]
+    vocabulary, specs = _prepared(_fingerprint(question), question)
     matcher = Matcher(answer)
     lists = bare_list_items(answer)
     rel = relevance(answer, vocabulary, specs)

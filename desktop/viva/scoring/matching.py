@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from viva.scoring.text import (
     NEGATION_BLOCKERS,
@@ -91,6 +91,10 @@ class Matcher:
     _cache: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     _phrase_cache: dict[tuple[str, ...], list[Occurrence]] = field(default_factory=dict)
     _units: list[tuple[int, int, str, str, str]] = field(default_factory=list)
+    _by_norm: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    _by_stem: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    _by_phon: dict[str, set[str]] = field(default_factory=dict)
+    _long_norms: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         toks = self.answer.tokens
@@ -102,7 +106,9 @@ class Matcher:
                 parts = toks[i : i + n]
                 if any(p.sentence != t.sentence for p in parts):
                     break
-                if any(p.norm in STOPWORDS and len(p.norm) > 1 for p in parts):
+                if any(
+                    p.norm in STOPWORDS and len(p.norm) > 1 or p.norm in NEGATORS for p in parts
+                ):
                     break
                 joined = "".join(p.norm for p in parts)
                 self._units.append((i, n, joined, stem(joined), phonetic(joined)))
@@ -112,30 +118,34 @@ class Matcher:
         hit = self._cache.get(pt.norm)
         if hit is not None:
             return hit
-        out: list[tuple[int, int]] = []
-        for pos, n, norm, st, ph in self._units:
-            if norm == pt.norm or st == pt.stem:
-                out.append((pos, n))
-                continue
-            if n == 1 and norm in STOPWORDS:
-                continue
-            if (
-                len(pt.norm) >= FUZZY_MIN_LEN
-                and len(norm) >= FUZZY_MIN_LEN - 1
-                and fuzz.ratio(norm, pt.norm) >= FUZZY_RATIO
+        if not self._by_norm:
+            self._index()
+        found: set[tuple[int, int]] = set(self._by_norm.get(pt.norm, ()))
+        found.update(self._by_stem.get(pt.stem, ()))
+        if len(pt.norm) >= FUZZY_MIN_LEN and not pt.norm.isdigit():
+            for norm, _, _ in process.extract_iter(
+                pt.norm, self._long_norms, scorer=fuzz.ratio, score_cutoff=FUZZY_RATIO
             ):
-                out.append((pos, n))
-                continue
-            if (
-                len(pt.norm) >= PHONETIC_MIN_LEN
-                and len(norm) >= PHONETIC_MIN_LEN
-                and ph
-                and ph == pt.phon
-                and fuzz.ratio(norm, pt.norm) >= PHONETIC_RATIO
-            ):
-                out.append((pos, n))
+                found.update(self._by_norm[norm])
+        if len(pt.norm) >= PHONETIC_MIN_LEN and pt.phon and not pt.norm.isdigit():
+            for norm in self._by_phon.get(pt.phon, ()):
+                if fuzz.ratio(norm, pt.norm) >= PHONETIC_RATIO:
+                    found.update(self._by_norm[norm])
+        out = sorted(found)
         self._cache[pt.norm] = out
         return out
+
+    def _index(self) -> None:
+        for pos, n, norm, st, ph in self._units:
+            self._by_norm.setdefault(norm, []).append((pos, n))
+            self._by_stem.setdefault(st, []).append((pos, n))
+            if n == 1 and norm in STOPWORDS or norm.isdigit():
+                continue
+            if len(norm) >= PHONETIC_MIN_LEN and ph:
+                self._by_phon.setdefault(ph, set()).add(norm)
+        self._long_norms = [
+            n for n in self._by_norm if len(n) >= FUZZY_MIN_LEN - 1 and n not in STOPWORDS
+        ]
 
     def find(self, phrase: Phrase) -> list[Occurrence]:
         """Every occurrence of ``phrase`` (leftmost, shortest), with its negation."""
@@ -159,9 +169,19 @@ class Matcher:
             if not ok or pos in seen_first:
                 continue
             seen_first.add(pos)
-            occs.append(Occurrence(pos, end, self.negated_at(pos)))
+            occs.append(
+                Occurrence(pos, end, self.negated_at(pos) or self._negated_inside(pos, end))
+            )
         self._phrase_cache[phrase.key] = occs
         return occs
+
+    def _negated_inside(self, first: int, last: int) -> bool:
+        """A negator between the words of an occurrence: "users are not impacted"."""
+        toks = self.answer.tokens
+        for j in range(first + 1, last):
+            if toks[j].norm in NEGATORS and toks[j + 1].norm not in NEGATION_BLOCKERS:
+                return True
+        return False
 
     def negated_at(self, pos: int) -> bool:
         """Whether a negator in the same clause, shortly before ``pos``, governs it."""

@@ -23,6 +23,11 @@ _LIKE_NOT_FILLER_BEFORE = wordset("""
     seems sound sounds something anything everything things stuff tools tool metrics systems
     frameworks platforms more much exactly just dislike don't didn't not really
     """)
+#: "like" before these words introduces an example or a comparison ("like a broken join").
+_LIKE_PREPOSITION_BEFORE = wordset(
+    "to this that a an the these those when if how what in on with any some our their his her "
+    "my your its"
+)
 #: "kind of"/"sort of" name a kind after these words ("what kind of metrics").
 _KIND_NOT_FILLER_BEFORE = wordset(
     "a an the this that what which any some every each one same different these those all "
@@ -148,10 +153,13 @@ def _is_filler(words: Sequence[_W], i: int, phrase: Sequence[str]) -> bool:
     after_i = i + len(phrase)
     nxt = words[after_i].text if after_i < len(words) else ""
     if first == "like" and len(phrase) == 1:
-        if words[i].comma_after or words[i].comma_before:
+        if words[i].comma_after:
             return True
-        if prev in _LIKE_NOT_FILLER_BEFORE or nxt in {"to", "this", "that", "a", "an", "the"}:
+        # "..., like a broken join": a preposition ("such as") before a noun phrase.
+        if prev in _LIKE_NOT_FILLER_BEFORE or nxt in _LIKE_PREPOSITION_BEFORE:
             return False
+        if words[i].comma_before:
+            return True
         # Clause-initial "like" ("and like we", "so like the") and "like" before a number
         # ("like 5 percent") are fillers; "tools like MLflow" is not.
         return prev in {"", "and", "so", "but", "um", "uh", "it's", "was", "is", "just"} or (

@@ -32,13 +32,6 @@ def _short(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _lower_first(text: str) -> str:
-    first = text.split(" ", 1)[0]
-    if len(first) > 1 and first.isupper():
-        return text
-    return text[:1].lower() + text[1:]
-
-
 def make_tips(
     points: Sequence[PointResult],
     evidence: Sequence[str | None],
@@ -69,17 +62,14 @@ def make_tips(
                 )
             )
     for rank, p in enumerate(missed):
-        tips.append(
-            _Tip(
-                90.0 - rank,
-                f"You did not mention that {_lower_first(_short(p.text))}. Add one sentence on it.",
-            )
-        )
+        # The point's own words, quoted as a label: any key point text (a statement, an
+        # imperative, a noun phrase) reads well after "Missing point:".
+        tips.append(_Tip(90.0 - rank, f"Missing point: {_short(p.text)}. Add one sentence on it."))
     for p in points:
         if p.status == "partial":
             gap = ", ".join(f'"{m}"' for m in p.missing[:2])
             detail = f" Say it explicitly ({gap})." if gap else " Make it explicit."
-            tips.append(_Tip(60.0, f"You only touched on: {_short(p.text)}.{detail}"))
+            tips.append(_Tip(60.0, f"Only partly made: {_short(p.text)}.{detail}"))
     low, high = timing.target_seconds
     length = timing.duration_s if timing.duration_s is not None else None
     target = f"{format_seconds(low)}–{format_seconds(high)}"
