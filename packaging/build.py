@@ -329,10 +329,13 @@ def measure_size(root: Path) -> tuple[int, int, list[tuple[str, int]]]:
 
 
 def find_model_path(output: str) -> str | None:
-    """The model directory the smoke test reports (a line mentioning the model and a path)."""
-    for line in output.splitlines():
-        if "model" not in line.lower():
-            continue
+    """The model directory the smoke test reports (``model loaded from: PATH``).
+
+    Falls back to the first line mentioning the model and a path.
+    """
+    lines = output.splitlines()
+    preferred = [line for line in lines if "model loaded from" in line.lower()]
+    for line in preferred + [line for line in lines if "model" in line.lower()]:
         match = re.search(r"(/[^\s'\"]+|[A-Za-z]:\\[^\s'\"]+)", line)
         if match:
             return match.group(1).rstrip(".,;:)")
