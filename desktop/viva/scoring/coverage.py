@@ -31,12 +31,19 @@ from viva.scoring.text import (
 
 log = logging.getLogger(__name__)
 
-MAX_SPAN = 45
+MAX_SPAN = 60
+#: A point may be made across up to three adjacent sentences (rambling answers).
+MAX_SENTENCES = 3
 WRONG_MAX_SPAN = 16
 #: Fraction of (weighted) concept groups: at or above COVERED -> covered; PARTIAL -> partial.
 COVERED_CONCEPTS = 0.99
 PARTIAL_CONCEPTS = 0.67
+#: Half the ideas, one in the point's own specific wording, make a partial.
+PARTIAL_DISTINCT = 0.5
 COVERED_DERIVED = 0.75
+#: Wrong statements are matched in their own words only: widened, "data drift means X"
+#: would also catch a correct "concept drift means X".
+WIDEN_WRONG = False
 PARTIAL_DERIVED = 0.45
 #: Share of the answer's content words found in the question's vocabulary below which the
 #: answer is off topic.
@@ -140,8 +147,14 @@ def _widen(phrases: Sequence[Phrase], classes: Iterable[str] = ()) -> Group:
     return Group(label=label, phrases=_dedupe(widened), opposites=_dedupe(opposites), own=own)
 
 
-def derive_groups(text: str, question_stems: frozenset[str] = frozenset()) -> tuple[Group, ...]:
-    """Concept groups from a sentence: lexicon phrases first, then its other content words."""
+def derive_groups(
+    text: str, question_stems: frozenset[str] = frozenset(), *, widen: bool = True
+) -> tuple[Group, ...]:
+    """Concept groups from a sentence: lexicon phrases first, then its other content words.
+
+    ``widen=False`` keeps each group to the sentence's own wording (for ``wrong`` statements:
+    "data drift means ..." must not also be read as "concept drift means ...").
+    """
     words = [w for w, _, _ in tokenize_text(text)]
     stems = [stem(w) for w in words]
     index, longest = _class_index()
@@ -161,7 +174,11 @@ def derive_groups(text: str, question_stems: frozenset[str] = frozenset()) -> tu
                     used[i] = True
                 phrase = Phrase.parse(" ".join(words[i] for i in idx))
                 if phrase is not None:
-                    groups.append(_widen([phrase], names))
+                    groups.append(
+                        _widen([phrase], names)
+                        if widen
+                        else Group(phrase.text, (phrase,), (), own=1)
+                    )
     for i in content_idx:
         if used[i] or words[i] in GENERIC_WORDS or words[i].isdigit() and len(words[i]) < 2:
             continue
@@ -169,7 +186,7 @@ def derive_groups(text: str, question_stems: frozenset[str] = frozenset()) -> tu
         phrase = Phrase.parse(words[i])
         if phrase is None:
             continue
-        group = _widen([phrase])
+        group = _widen([phrase]) if widen else Group(phrase.text, (phrase,), (), own=1)
         weight = 0.6 if stems[i] in question_stems else 1.0
         groups.append(replace(group, weight=weight))
     return tuple(groups)
@@ -215,9 +232,12 @@ def build_spec(point: KeyPoint, question_stems: frozenset[str] = frozenset()) ->
         groups = derive_groups(point.text, question_stems)
         derived = True
     groups = _without_inner_opposites(groups)
-    synonyms = tuple(derive_groups(s, question_stems) for s in point.synonyms)
+    # The point's own text is one more whole-point wording: saying it nearly verbatim makes it.
+    texts = [*point.synonyms, point.text]
+    synonyms = tuple(g for g in (derive_groups(t, question_stems) for t in texts) if g)
     wrong = tuple(
-        (derive_groups(w), any(t in _NEG for t, _, _ in tokenize_text(w))) for w in point.wrong
+        (derive_groups(w, widen=WIDEN_WRONG), any(t in _NEG for t, _, _ in tokenize_text(w)))
+        for w in point.wrong
     )
     return PointSpec(point.text, groups, derived, synonyms, wrong)
 
@@ -358,16 +378,20 @@ class _Hit:
     sentence: int
     in_list: int | None
     polarity: bool  # True: asserts the idea; False: denies it
+    own: bool = False  # said in one of the point's own wordings (not a lexicon widening)
 
 
 def _hits(groups: Sequence[Group], matcher: Matcher, lists: dict[int, int]) -> list[_Hit]:
     toks = matcher.answer.tokens
     hits: list[_Hit] = []
     for g, group in enumerate(groups):
-        for phrase in group.phrases:
+        for k, phrase in enumerate(group.phrases):
             for occ in matcher.find(phrase):
                 pol = (occ.negated != phrase.negated) == group.negated
-                hits.append(_make_hit(g, occ, pol, toks, lists))
+                hit = _make_hit(g, occ, pol, toks, lists)
+                if k < group.own and len(phrase.tokens) > 1 or len(phrase.tokens[0].norm) > 5:
+                    hit = replace(hit, own=k < group.own)
+                hits.append(hit)
         for phrase in group.opposites:
             for occ in matcher.find(phrase):
                 pol = (occ.negated != phrase.negated) != group.negated
@@ -393,6 +417,7 @@ class _Window:
     last: int
     groups: frozenset[int]
     denied: frozenset[int]
+    distinct: bool = False  # one idea said in the point's own specific wording
 
 
 def _best_window(groups: Sequence[Group], hits: Sequence[_Hit]) -> _Window | None:
@@ -406,7 +431,7 @@ def _best_window(groups: Sequence[Group], hits: Sequence[_Hit]) -> _Window | Non
         denied: dict[int, _Hit] = {}
         for j in range(i, n):
             h = hits[j]
-            if h.sentence - left.sentence > 1 or h.last - left.first > MAX_SPAN:
+            if h.sentence - left.sentence > MAX_SENTENCES - 1 or h.last - left.first > MAX_SPAN:
                 break
             if h.polarity and h.in_list is not None and h.group in chosen:
                 continue
@@ -419,7 +444,10 @@ def _best_window(groups: Sequence[Group], hits: Sequence[_Hit]) -> _Window | Non
             frac = got / total if total else 0.0
             last = max(x.last for x in [*chosen.values(), *denied.values()])
             denied_only = frozenset(denied) - frozenset(chosen)
-            cand = _Window(frac, left.first, last, frozenset(chosen), denied_only)
+            distinct = any(
+                x.own and x.in_list is None and not groups[g].subject for g, x in chosen.items()
+            )
+            cand = _Window(frac, left.first, last, frozenset(chosen), denied_only, distinct)
             if best is None or _better(cand, best, groups):
                 best = cand
     return best
@@ -471,21 +499,20 @@ def _wrong_match(
     n = len(hits)
     for i in range(n):
         left = hits[i]
-        seen: dict[int, bool] = {}
+        pos: set[int] = set()
+        neg: set[int] = set()
         for j in range(i, n):
             h = hits[j]
             if h.sentence != left.sentence or h.last - left.first > WRONG_MAX_SPAN:
                 break
             if any(toks[x].norm in CLAUSE_WORDS for x in range(left.first + 1, h.first)):
                 break
-            seen.setdefault(h.group, h.polarity)
-            got = sum(groups[g].weight for g in seen)
-            if got / total >= 0.99:
-                # A negated wrong statement ("we never retrain") is made where its ideas
-                # are denied; a plain one where they are asserted.
-                polarities = set(seen.values())
-                if (negated and False in polarities) or (not negated and polarities == {True}):
-                    return left.first, h.last
+            (pos if h.polarity else neg).add(h.group)
+            got = sum(groups[g].weight for g in pos | neg)
+            # A negated wrong statement ("we never retrain") is made where one of its ideas
+            # is denied; a plain one where every idea is asserted and none denied.
+            if got / total >= 0.99 and ((negated and neg) or (not negated and not neg - pos)):
+                return left.first, h.last
     return None
 
 
@@ -538,6 +565,15 @@ def score_point(spec: PointSpec, matcher: Matcher, lists: dict[int, int]) -> Poi
     status = (
         "covered" if fraction >= covered_at else "partial" if fraction >= partial_at else "missed"
     )
+    if (
+        status == "missed"
+        and window is not None
+        and window.distinct
+        and fraction >= PARTIAL_DISTINCT
+        and not spec.derived
+        and not window.denied
+    ):
+        status = "partial"
     # A whole-point paraphrase from the bank's ``synonyms`` can make the point on its own.
     if status != "covered":
         for syn in spec.synonyms:
@@ -593,9 +629,14 @@ def _prepared(
     return got
 
 
+def prepared(question: Question) -> tuple[frozenset[str], tuple[PointSpec, ...]]:
+    """The question's vocabulary and key point specs (cached by the question's content)."""
+    return _prepared(_fingerprint(question), question)
+
+
 def score_coverage(question: Question, answer: Answer) -> tuple[list[PointResult], float]:
     """Per-point results in bank order, and the answer's relevance to the question."""
-    vocabulary, specs = _prepared(_fingerprint(question), question)
+    vocabulary, specs = prepared(question)
     matcher = Matcher(answer)
     lists = bare_list_items(answer)
     rel = relevance(answer, vocabulary, specs)

@@ -1103,7 +1103,7 @@ GENERIC_WORDS = wordset("""
     helps ensure ensures important way ways able need needs needed good better best different
     also one each every many much more most well process processes approach thing able team
     teams work works working time times case cases example include includes including
-    mlops ai application applications
+    mlops ai application applications means mean meaning between itself called refers
     """)
 
 FILLER_WORDS: tuple[str, ...] = (
@@ -1118,4 +1118,53 @@ FILLER_WORDS: tuple[str, ...] = (
     "sort of",
     "kind of",
     "i mean",
+)
+
+#: Single words used interchangeably in answers. A wording's word also matches its
+#: interchangeable words inside any phrase ("handful of customers" says "handful of users").
+#: Each line is one set; keep them tight: every word must be replaceable by every other.
+WORD_SYNONYMS: tuple[str, ...] = (
+    "users customers clients visitors people end-users",
+    "servers machines hardware instances nodes boxes",
+    "double twice duplicate 2x",
+    "instant instantly immediate immediately",
+    "quick quickly fast rapid rapidly",
+    "raise increase ramp grow widen expand bump",
+    "decrease reduce lower shrink",
+    "compare comparing versus against benchmark",
+    "verify validate check",
+    "automatic automatically automated automation",
+    "scheduled periodic recurring regular",
+    "cost costs expensive pay price spend bill",
+    "watch monitor track observe",
+    "metrics numbers figures measurements stats kpis",
+    "degrade worsen decay deteriorate decline",
+    "worse poorer",
+    "errors failures",
+    "inputs features",
+    "old previous existing incumbent champion",
+    "candidate challenger newer",
+    "randomly random coin randomised randomized",
+    "owner assignee",
+    "runbook playbook",
+    "alert page notify notification alarm",
+    "identical same matching",
+    "outcome outcomes labels truth",
+    "revenue sales conversions purchases buying",
+    "predictions outputs answers scores",
+    "bug bugs defect defects",
+    "skew mismatch discrepancy",
+    "leakage leak leaks",
+    "postmortem retrospective retro post-mortem",
+    "blameless no-blame",
+    "digest digests summary summaries",
+    "persist last sustained",
+    "severity priority urgency",
+    "actionable fixable",
+    "significant significance chance",
+    "retrain refresh refit",
+    "version copy",
+    "library libraries package packages dependency dependencies",
+    "laptop notebook",
+    "slow heavy sluggish",
 )

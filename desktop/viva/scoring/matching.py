@@ -10,9 +10,11 @@ joined give it ("ML flow" for "mlflow", "cube flow" for "kubeflow").
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from viva.scoring.lexicon import WORD_SYNONYMS
 from viva.scoring.text import (
     NEGATION_BLOCKERS,
     NEGATOR_PAIRS,
@@ -33,6 +35,21 @@ FUZZY_MIN_LEN = 5
 FUZZY_RATIO = 85.0
 PHONETIC_MIN_LEN = 4
 PHONETIC_RATIO = 70.0
+
+
+@lru_cache(maxsize=1)
+def _interchangeable() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for line in WORD_SYNONYMS:
+        stems = {stem(w) for w, _, _ in tokenize_text(line)}
+        for s in stems:
+            out.setdefault(s, set()).update(stems - {s})
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def interchangeable(word_stem: str) -> frozenset[str]:
+    """Stems of the words used interchangeably with ``word_stem`` (lexicon.WORD_SYNONYMS)."""
+    return _interchangeable().get(word_stem, frozenset())
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +139,8 @@ class Matcher:
             self._index()
         found: set[tuple[int, int]] = set(self._by_norm.get(pt.norm, ()))
         found.update(self._by_stem.get(pt.stem, ()))
+        for other in interchangeable(pt.stem):
+            found.update(self._by_stem.get(other, ()))
         if len(pt.norm) >= FUZZY_MIN_LEN and not pt.norm.isdigit():
             for norm, _, _ in process.extract_iter(
                 pt.norm, self._long_norms, scorer=fuzz.ratio, score_cutoff=FUZZY_RATIO

@@ -45,10 +45,22 @@ NUMBER_WORDS = {
     "eight": "8",
     "nine": "9",
     "ten": "10",
+    "eleven": "11",
+    "twelve": "12",
+    "fifteen": "15",
     "twenty": "20",
+    "thirty": "30",
+    "forty": "40",
     "fifty": "50",
+    "sixty": "60",
+    "seventy": "70",
+    "eighty": "80",
+    "ninety": "90",
     "hundred": "100",
+    "thousand": "1000",
 }
+_TENS = frozenset(["20", "30", "40", "50", "60", "70", "80", "90"])
+_UNITS = frozenset("123456789")
 
 #: Function words: never a concept on their own, skipped inside phrases.
 STOPWORDS = wordset("""
@@ -167,7 +179,15 @@ def tokenize_text(text: str) -> list[tuple[str, int, int]]:
         if word == "%":
             out.append(("percent", m.start(), m.end()))
             continue
-        out.append((normalise_word(word), m.start(), m.end()))
+        norm = normalise_word(word)
+        if out and norm in _UNITS and out[-1][0] in _TENS and m.start() - out[-1][2] <= 1:
+            # "twenty-five" / "twenty five" -> "25", as Whisper or a typist would write it.
+            out[-1] = (str(int(out[-1][0]) + int(norm)), out[-1][1], m.end())
+            continue
+        if norm == "cent" and out and out[-1][0] == "per":
+            out[-1] = ("percent", out[-1][1], m.end())
+            continue
+        out.append((norm, m.start(), m.end()))
     return out
 
 
