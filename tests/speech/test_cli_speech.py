@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 import soundfile as sf
 
-from tests.speech.helpers import rms_of, wer
 from viva.cli import main
 from viva.speech import devices as devices_mod
+
+from .helpers import rms_of, wer
 
 JFK_TEXT = (
     "And so my fellow Americans, ask not what your country can do for you, "

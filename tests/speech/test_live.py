@@ -5,10 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.speech.helpers import normalise, wer
 from viva.speech.live import Commit, LiveTranscriber, Partial, transcribe_live
 from viva.speech.recorder import Recorder
 from viva.speech.transcriber import Transcriber
+
+from .helpers import normalise, wer
 
 JFK_TEXT = (
     "And so my fellow Americans, ask not what your country can do for you, "

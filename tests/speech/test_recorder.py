@@ -12,10 +12,11 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from tests.speech.fake_sounddevice import FakeSoundDevice
 from viva.speech.errors import DeviceBusy, DeviceLost, MicrophoneUnavailable, SpeechError
 from viva.speech.recorder import Recorder, repair_unfinished
 from viva.storage.paths import recordings_dir
+
+from .fake_sounddevice import FakeSoundDevice
 
 
 def test_replays_a_file_through_the_callback_and_resamples(jfk_wav: Path) -> None:

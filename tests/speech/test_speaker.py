@@ -7,11 +7,12 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from tests.speech.helpers import rms_of
 from viva.speech import speaker as speaker_mod
 from viva.speech.errors import TtsUnavailable
 from viva.speech.speaker import Speaker
 from viva.storage.paths import cache_dir
+
+from .helpers import rms_of
 
 
 @pytest.fixture(autouse=True)

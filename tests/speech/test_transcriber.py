@@ -5,9 +5,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.speech.helpers import espeak_wav, normalise, wer
 from viva.speech.errors import AudioUnreadable, ModelNotFound, SpeechError
 from viva.speech.transcriber import Transcriber
+
+from .helpers import espeak_wav, normalise, wer
 
 JFK_TEXT = (
     "And so my fellow Americans, ask not what your country can do for you, "
