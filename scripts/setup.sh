@@ -26,7 +26,7 @@ runtime_pkgs=(
   libxcb-xkb1 libfontconfig1 libdbus-1-3 fonts-dejavu-core
 )
 # Tests: a PulseAudio server for the virtual microphone/speaker, sox, a virtual X screen.
-test_pkgs=(pulseaudio pulseaudio-utils sox libsox-fmt-all xvfb xauth)
+test_pkgs=(pulseaudio pulseaudio-utils libasound2-plugins sox libsox-fmt-all xvfb xauth)
 
 apt_install() {
   [[ "${VIVA_SKIP_APT:-0}" == 1 ]] && return 0
