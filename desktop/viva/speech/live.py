@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from viva.speech.transcriber import SAMPLE_RATE, Transcriber, load_audio
-from viva.speech.transcript import Segment, Transcript, Word
+from viva.speech.transcript import Segment, Transcript, Word, join_words
 
 log = logging.getLogger(__name__)
 
@@ -317,7 +317,7 @@ class LiveTranscriber:
     def _emit_commit(
         self, result: Transcript, words: tuple[Word, ...], start: int, end: int
     ) -> None:
-        text = " ".join(w.word for w in words) if words else result.text
+        text = join_words(words) if words else result.text
         if not text.strip():
             return
         commit = Commit(text=text.strip(), words=words, start_s=start / SAMPLE_RATE,

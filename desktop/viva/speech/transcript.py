@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -14,6 +15,27 @@ class Word:
     start: float
     end: float
     probability: float = 1.0
+
+
+_ATTACHED_PREFIXES = ("-", "'", "\u2019", ",", ".", "!", "?", ":", ";", "%", ")")
+
+
+def join_words(words: Iterable[Word | str]) -> str:
+    """Readable text from recognised words.
+
+    Whisper splits "step-by-step" into "step", "-by", "-step" and "don't" into "don", "'t";
+    those pieces are glued back to the word before them instead of being spaced out.
+    """
+    out: list[str] = []
+    for item in words:
+        token = (item.word if isinstance(item, Word) else item).strip()
+        if not token:
+            continue
+        if out and (token.startswith(_ATTACHED_PREFIXES) or out[-1].endswith("-")):
+            out[-1] += token
+        else:
+            out.append(token)
+    return " ".join(out)
 
 
 @dataclass(frozen=True, slots=True)
