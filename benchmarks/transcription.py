@@ -134,15 +134,24 @@ def synthesise(out_dir: Path, texts: list[str]) -> list[dict[str, Any]]:
             wav = out_dir / f"answer_{target}s_{voice.replace('+', '_')}_{wpm}.wav"
             tmp = out_dir / "tmp.wav"
             if not wav.exists():
-                subprocess.run(["espeak-ng", "-v", voice, "-s", str(wpm), "-w", str(tmp), text],
-                               check=True)
+                subprocess.run(
+                    ["espeak-ng", "-v", voice, "-s", str(wpm), "-w", str(tmp), text], check=True
+                )
                 # 16 kHz mono 16-bit, like the recorder writes
-                subprocess.run(["sox", "-R", str(tmp), "-r", "16000", "-c", "1", "-b", "16",
-                                str(wav)], check=True)
+                subprocess.run(
+                    ["sox", "-R", str(tmp), "-r", "16000", "-c", "1", "-b", "16", str(wav)],
+                    check=True,
+                )
                 tmp.unlink()
             info = sf.info(str(wav))
-            items.append({"file": wav, "text": text, "label": f"{target}s {label}",
-                          "duration_s": info.frames / info.samplerate})
+            items.append(
+                {
+                    "file": wav,
+                    "text": text,
+                    "label": f"{target}s {label}",
+                    "duration_s": info.frames / info.samplerate,
+                }
+            )
     return items
 
 
@@ -162,8 +171,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     source = "questions/*.yaml reference_answer" if len(texts) >= 3 else "built-in MLOps paragraphs"
     if len(texts) < 3:
         texts = ANSWERS
-    files = [{"file": SHARED / "audio" / "jfk.flac", "text": JFK_TEXT, "label": "jfk (real)",
-              "duration_s": 11.0}]
+    files = [
+        {
+            "file": SHARED / "audio" / "jfk.flac",
+            "text": JFK_TEXT,
+            "label": "jfk (real)",
+            "duration_s": 11.0,
+        }
+    ]
     files += synthesise(cache_dir() / "benchmarks" / "transcription", texts)
     if args.only:
         files = [f for f in files if args.only in f["label"]]
@@ -178,12 +193,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             batch_times.append(time.perf_counter() - t)
             batch_text = batch.text
         for _ in range(args.live_runs):
-            live, stats = transcribe_live(transcriber, item["file"], hotwords=HOTWORDS,
-                                          speed=args.speed, **options)
+            live, stats = transcribe_live(
+                transcriber, item["file"], hotwords=HOTWORDS, speed=args.speed, **options
+            )
             live_text = live.text
             post.append(stats.after_stop_s or 0.0)
-            for lst, v in ((lag50, stats.lag_median_s), (lag90, stats.lag_p90_s),
-                           (clag50, stats.commit_lag_median_s), (clag90, stats.commit_lag_p90_s)):
+            for lst, v in (
+                (lag50, stats.lag_median_s),
+                (lag90, stats.lag_p90_s),
+                (clag50, stats.commit_lag_median_s),
+                (clag90, stats.commit_lag_p90_s),
+            ):
                 if v is not None:
                     lst.append(v)
         med = statistics.median
@@ -206,17 +226,27 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "stream_text": live_text,
         }
         rows.append(row)
-        print(f"{row['file']:>22}  WER batch {row['batch_wer_pct']:5.1f}  stream "
-              f"{row['stream_wer_pct']:5.1f}  batch {row['batch_s']:5.2f}s  post-stop "
-              f"{row['after_stop_s']:4.2f}s  lag {row['lag_median_s']}/{row['lag_p90_s']}  "
-              f"commit lag {row['commit_lag_median_s']}/{row['commit_lag_p90_s']}", flush=True)
+        print(
+            f"{row['file']:>22}  WER batch {row['batch_wer_pct']:5.1f}  stream "
+            f"{row['stream_wer_pct']:5.1f}  batch {row['batch_s']:5.2f}s  post-stop "
+            f"{row['after_stop_s']:4.2f}s  lag {row['lag_median_s']}/{row['lag_p90_s']}  "
+            f"commit lag {row['commit_lag_median_s']}/{row['commit_lag_p90_s']}",
+            flush=True,
+        )
     return {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform(),
-                    "loadavg": [round(load_start, 2), round(os.getloadavg()[0], 2)]},
-        "model": {"dir": str(transcriber.model_dir), "name": transcriber.model_name,
-                  "compute_type": transcriber.compute_type, "cpu_threads": transcriber.cpu_threads,
-                  "load_s": round(load_s, 2)},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "loadavg": [round(load_start, 2), round(os.getloadavg()[0], 2)],
+        },
+        "model": {
+            "dir": str(transcriber.model_dir),
+            "name": transcriber.model_name,
+            "compute_type": transcriber.compute_type,
+            "cpu_threads": transcriber.cpu_threads,
+            "load_s": round(load_s, 2),
+        },
         "text_source": source,
         "hotwords": HOTWORDS,
         "live_policy": options,
@@ -257,8 +287,11 @@ def write_markdown(result: dict[str, Any], path: Path) -> None:
         )
     load = result["machine"].get("loadavg")
     if load:
-        lines += ["", f"Load average (1 min) at start / end of the run: {load[0]} / {load[1]} "
-                  "(other jobs share this 2-core machine; > 2 means timings are inflated)."]
+        lines += [
+            "",
+            f"Load average (1 min) at start / end of the run: {load[0]} / {load[1]} "
+            "(other jobs share this 2-core machine; > 2 means timings are inflated).",
+        ]
     lines += ["", "## Live policy and findings", "", NOTES, ""]
     path.write_text("\n".join(lines), encoding="utf-8")
 
@@ -303,8 +336,9 @@ def main() -> int:
     parser.add_argument("--min-chunk", type=float, default=3.0)
     parser.add_argument("--only", help="only files whose label contains this")
     parser.add_argument("--out", type=Path, help="write OUT.json and OUT.md")
-    parser.add_argument("--markdown-only", action="store_true",
-                        help="rewrite OUT.md from an existing OUT.json")
+    parser.add_argument(
+        "--markdown-only", action="store_true", help="rewrite OUT.md from an existing OUT.json"
+    )
     args = parser.parse_args()
     if args.markdown_only and args.out:
         result = json.loads(args.out.with_suffix(".json").read_text(encoding="utf-8"))

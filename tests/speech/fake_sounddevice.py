@@ -70,10 +70,22 @@ class FakeSoundDevice:
         if not self.has_devices:
             return []
         return [
-            {"index": 0, "name": "Fake USB Mic", "hostapi": 0, "max_input_channels": 1,
-             "max_output_channels": 0, "default_samplerate": float(self.device_rate)},
-            {"index": 1, "name": "Fake Speaker", "hostapi": 0, "max_input_channels": 0,
-             "max_output_channels": 2, "default_samplerate": float(self.device_rate)},
+            {
+                "index": 0,
+                "name": "Fake USB Mic",
+                "hostapi": 0,
+                "max_input_channels": 1,
+                "max_output_channels": 0,
+                "default_samplerate": float(self.device_rate),
+            },
+            {
+                "index": 1,
+                "name": "Fake Speaker",
+                "hostapi": 0,
+                "max_input_channels": 0,
+                "max_output_channels": 2,
+                "default_samplerate": float(self.device_rate),
+            },
         ]
 
     def query_hostapis(self) -> list[dict[str, Any]]:
@@ -85,8 +97,9 @@ class FakeSoundDevice:
     def _initialize(self) -> None:
         pass
 
-    def check_input_settings(self, device: int | None = None, samplerate: float | None = None,
-                             **_: Any) -> None:
+    def check_input_settings(
+        self, device: int | None = None, samplerate: float | None = None, **_: Any
+    ) -> None:
         if samplerate not in self.rates:
             raise PortAudioError(f"Invalid sample rate {samplerate}")
 
@@ -99,9 +112,16 @@ class FakeSoundDevice:
 
 
 class FakeInputStream:
-    def __init__(self, sd: FakeSoundDevice, *, samplerate: float, blocksize: int,
-                 callback: Callable[..., None], finished_callback: Callable[[], None] | None = None,
-                 **_: Any) -> None:
+    def __init__(
+        self,
+        sd: FakeSoundDevice,
+        *,
+        samplerate: float,
+        blocksize: int,
+        callback: Callable[..., None],
+        finished_callback: Callable[[], None] | None = None,
+        **_: Any,
+    ) -> None:
         self.sd = sd
         self.samplerate = int(samplerate)
         self.blocksize = blocksize
@@ -114,8 +134,9 @@ class FakeInputStream:
         src = sd.audio
         if sd.audio_rate != self.samplerate:
             n = int(len(src) * self.samplerate / sd.audio_rate)
-            src = np.interp(np.arange(n) * sd.audio_rate / self.samplerate,
-                            np.arange(len(src)), src).astype(np.float32)
+            src = np.interp(
+                np.arange(n) * sd.audio_rate / self.samplerate, np.arange(len(src)), src
+            ).astype(np.float32)
         self.data = src
 
     def start(self) -> None:

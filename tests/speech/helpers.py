@@ -24,8 +24,9 @@ def espeak_wav(text: str, path: Path, *, voice: str = "en-us", speed: int = 150)
     """Synthesise ``text`` to a 16 kHz mono WAV (espeak-ng, then sox)."""
     raw = path.with_suffix(".raw.wav")
     subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(raw), text], check=True)
-    subprocess.run(["sox", "-R", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(path)],
-                   check=True)
+    subprocess.run(
+        ["sox", "-R", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(path)], check=True
+    )
     raw.unlink()
     return path
 

@@ -28,8 +28,9 @@ def test_transcribe_json(jfk_wav: Path, capsys: pytest.CaptureFixture[str]) -> N
 
 
 @pytest.mark.slow
-def test_transcribe_stream_prints_partial_lines(jfk_wav: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_transcribe_stream_prints_partial_lines(
+    jfk_wav: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["transcribe", str(jfk_wav), "--stream"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert any(line.startswith("✓") for line in lines)
@@ -59,10 +60,12 @@ def test_devices_lists_defaults(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Outputs:" in out
 
 
-def test_devices_without_any(monkeypatch: pytest.MonkeyPatch,
-                             capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(devices_mod, "list_devices",
-                        lambda *a, **k: devices_mod.DeviceList(inputs=(), outputs=()))
+def test_devices_without_any(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(
+        devices_mod, "list_devices", lambda *a, **k: devices_mod.DeviceList(inputs=(), outputs=())
+    )
     assert main(["devices"]) == 0
     assert "No microphone found." in capsys.readouterr().out
 

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,7 +52,7 @@ def test_silence_only_gives_empty_transcript(transcriber: Transcriber) -> None:
 @pytest.mark.audio
 @pytest.mark.e2e
 def test_spoken_answer_recorded_and_transcribed_live(
-    speak_into_mic, transcriber: Transcriber  # type: ignore[no-untyped-def]
+    speak_into_mic: Callable[..., Any], transcriber: Transcriber
 ) -> None:
     committed = threading.Event()
     live = LiveTranscriber(

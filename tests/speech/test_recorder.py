@@ -6,7 +6,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -122,12 +124,17 @@ time.sleep(60)
 
 @pytest.mark.slow
 @pytest.mark.audio
-def test_kill_9_loses_at_most_about_a_second(tmp_path: Path, jfk_wav: Path,
-                                             speak_into_mic) -> None:  # type: ignore[no-untyped-def]
+def test_kill_9_loses_at_most_about_a_second(
+    tmp_path: Path, jfk_wav: Path, speak_into_mic: Callable[..., Any]
+) -> None:
     out = tmp_path / "rec" / "answer.wav"
     speaker = speak_into_mic(file=jfk_wav)
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(out)], stdout=subprocess.PIPE,
-                             text=True, env=os.environ.copy())
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(out)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
+    )
     assert child.stdout is not None
     last_wall, last_dur = 0.0, 0.0
     for line in child.stdout:  # one line per 0.1 s block written
@@ -150,7 +157,7 @@ def test_kill_9_loses_at_most_about_a_second(tmp_path: Path, jfk_wav: Path,
 
 
 @pytest.mark.audio
-def test_record_from_the_virtual_microphone(speak_into_mic) -> None:  # type: ignore[no-untyped-def]
+def test_record_from_the_virtual_microphone(speak_into_mic: Callable[..., Any]) -> None:
     rec = Recorder(max_seconds=2.5)
     rec.start()
     speaker = speak_into_mic("testing the microphone", delay=0.2)
@@ -160,3 +167,52 @@ def test_record_from_the_virtual_microphone(speak_into_mic) -> None:  # type: ig
     assert recording.duration_s == pytest.approx(2.5, abs=0.01)
     data, _ = sf.read(str(recording.path), dtype="float32")
     assert float(np.abs(data).max()) > 0.05
+
+
+def _wav_bytes(seconds: float = 1.0) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    sf.write(
+        buf,
+        np.full(int(16000 * seconds), 0.1, dtype=np.float32),
+        16000,
+        format="WAV",
+        subtype="PCM_16",
+    )
+    return buf.getvalue()
+
+
+def test_repair_reports_a_cut_header_and_repairs_the_rest(tmp_path: Path) -> None:
+    good = bytearray(_wav_bytes(1.0))
+    good[40:44] = (0).to_bytes(4, "little")  # data size never written: a crash
+    (tmp_path / "a-good.wav").write_bytes(bytes(good))
+    (tmp_path / "a-good.wav.partial").write_text(json.dumps({"pid": 999999999}))
+    cut = _wav_bytes(1.0)[:28]  # the fmt chunk is cut short (struct.error before the fix)
+    (tmp_path / "b-cut.wav").write_bytes(cut)
+    (tmp_path / "b-cut.wav.partial").write_text(json.dumps({"pid": 999999999}))
+    (tmp_path / "c-noise.wav").write_bytes(b"not audio at all" * 400)  # no sidecar, not a WAV
+    later = bytearray(_wav_bytes(0.5))
+    later[40:44] = (0).to_bytes(4, "little")
+    (tmp_path / "d-later.wav").write_bytes(bytes(later))
+
+    results = {r.path.name: r for r in repair_unfinished(tmp_path)}
+
+    assert set(results) == {"a-good.wav", "b-cut.wav", "c-noise.wav", "d-later.wav"}
+    assert results["a-good.wav"].repaired
+    assert results["a-good.wav"].duration_s == pytest.approx(1.0)
+    assert results["d-later.wav"].duration_s == pytest.approx(0.5)
+    assert sf.info(str(tmp_path / "d-later.wav")).frames == 8000
+    for name in ("b-cut.wav", "c-noise.wav"):
+        bad = results[name]
+        assert not bad.repaired
+        assert bad.problem is not None
+        assert name in bad.problem
+        assert "kept" in bad.problem
+    assert "cut short" in (results["b-cut.wav"].problem or "")
+    # Never deleted or changed; the sidecar stays, so the next start reports it again.
+    assert (tmp_path / "b-cut.wav").read_bytes() == cut
+    assert (tmp_path / "b-cut.wav.partial").exists()
+    assert (tmp_path / "c-noise.wav").stat().st_size == 16 * 400
+    again = repair_unfinished(tmp_path)
+    assert sorted(r.path.name for r in again) == ["b-cut.wav", "c-noise.wav"]

@@ -33,8 +33,9 @@ def test_synthesize_caches_a_complete_wav() -> None:
     assert not list(path.parent.glob("*.tmp"))
 
 
-def test_no_engine_is_reported_once(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                    caplog: pytest.LogCaptureFixture) -> None:
+def test_no_engine_is_reported_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # no espeak-ng
     monkeypatch.setattr(speaker_mod.sys, "executable", str(tmp_path / "no-python"))
     s = Speaker()

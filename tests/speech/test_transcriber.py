@@ -71,8 +71,11 @@ def test_model_loads_once(transcriber: Transcriber) -> None:
 @pytest.mark.slow
 @pytest.mark.usefixtures("need_espeak")
 def test_fillers_survive(tmp_path: Path, transcriber: Transcriber) -> None:
-    wav = espeak_wav("Um, I think, uh, we should retrain the model every week.",
-                     tmp_path / "fillers.wav", speed=140)
+    wav = espeak_wav(
+        "Um, I think, uh, we should retrain the model every week.",
+        tmp_path / "fillers.wav",
+        speed=140,
+    )
     words = normalise(transcriber.transcribe(wav).text).split()
     assert {"um", "uh", "umm", "uhh", "hmm"} & set(words), words
 
@@ -83,10 +86,9 @@ def test_hotwords_spell_jargon(tmp_path: Path, transcriber: Transcriber) -> None
     wav = espeak_wav(
         "We log every run in MLflow, orchestrate training with Kubeflow, watch for drift, "
         "and ship a canary first.",
-        tmp_path / "jargon.wav", speed=150,
+        tmp_path / "jargon.wav",
+        speed=150,
     )
-    text = normalise(
-        transcriber.transcribe(wav, hotwords="MLflow Kubeflow canary drift").text
-    )
+    text = normalise(transcriber.transcribe(wav, hotwords="MLflow Kubeflow canary drift").text)
     for term in ("mlflow", "kubeflow", "canary", "drift"):
         assert term in text, text

@@ -21,10 +21,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--model", metavar="DIR", help="CTranslate2 Whisper model folder")
     p.add_argument("--json", action="store_true", help="print the transcript as JSON")
     p.add_argument("--hotwords", metavar="TEXT", help="jargon to bias towards, e.g. 'MLflow'")
-    p.add_argument("--stream", action="store_true",
-                   help="transcribe through the live path, printing partial lines")
-    p.add_argument("--realtime", action="store_true",
-                   help="with --stream: feed the file at 1x speed, as a live answer would")
+    p.add_argument(
+        "--stream",
+        action="store_true",
+        help="transcribe through the live path, printing partial lines",
+    )
+    p.add_argument(
+        "--realtime",
+        action="store_true",
+        help="with --stream: feed the file at 1x speed, as a live answer would",
+    )
     p.set_defaults(func=cmd_transcribe)
 
     p = sub.add_parser("say", help="speak text with the text-to-speech engine")
@@ -42,8 +48,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = sub.add_parser("record", help="record from the microphone into a WAV file")
     p.add_argument("out", metavar="OUT.wav", type=Path)
-    p.add_argument("--seconds", metavar="N", type=float, default=10.0,
-                   help="length (default 10; Ctrl+C stops early)")
+    p.add_argument(
+        "--seconds",
+        metavar="N",
+        type=float,
+        default=10.0,
+        help="length (default 10; Ctrl+C stops early)",
+    )
     p.add_argument("--device", metavar="D", help="input device name or index")
     p.set_defaults(func=cmd_record)
 
@@ -79,14 +90,25 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
                     _out(f"✓ [{c.start_s:6.1f}-{c.end_s:6.1f}s] {c.text}")
 
             transcript, stats = transcribe_live(
-                transcriber, samples, hotwords=args.hotwords,
-                speed=1.0 if args.realtime else 0.0, on_partial=on_partial, on_commit=on_commit,
+                transcriber,
+                samples,
+                hotwords=args.hotwords,
+                speed=1.0 if args.realtime else 0.0,
+                on_partial=on_partial,
+                on_commit=on_commit,
             )
             extra = {"after_stop_s": stats.to_dict()["after_stop_s"]}
             if args.realtime:
                 extra.update(
-                    {k: stats.to_dict()[k] for k in
-                     ("lag_median_s", "lag_p90_s", "commit_lag_median_s", "commit_lag_p90_s")}
+                    {
+                        k: stats.to_dict()[k]
+                        for k in (
+                            "lag_median_s",
+                            "lag_p90_s",
+                            "commit_lag_median_s",
+                            "commit_lag_p90_s",
+                        )
+                    }
                 )
     except SpeechError as exc:
         raise CliError(exc.user_message) from exc
@@ -127,12 +149,22 @@ def cmd_devices(args: argparse.Namespace) -> int:
     if args.json:
         from dataclasses import asdict
 
-        _out(json.dumps({"inputs": [asdict(d) for d in devices.inputs],
-                         "outputs": [asdict(d) for d in devices.outputs]}, indent=2))
+        _out(
+            json.dumps(
+                {
+                    "inputs": [asdict(d) for d in devices.inputs],
+                    "outputs": [asdict(d) for d in devices.outputs],
+                },
+                indent=2,
+            )
+        )
         return EXIT_OK
     for title, items, none_msg in (
-        ("Inputs", devices.inputs,
-         "No microphone found. Plug one in or choose an input in Settings."),
+        (
+            "Inputs",
+            devices.inputs,
+            "No microphone found. Plug one in or choose an input in Settings.",
+        ),
         ("Outputs", devices.outputs, "No speaker or headphones found."),
     ):
         _out(f"{title}:")
@@ -141,8 +173,10 @@ def cmd_devices(args: argparse.Namespace) -> int:
         for d in items:
             mark = "*" if d.is_default else " "
             ch = d.max_input_channels if title == "Inputs" else d.max_output_channels
-            _out(f" {mark} {d.index:>3}  {d.name}  ({d.hostapi}, {ch} ch, "
-                 f"{d.default_samplerate:.0f} Hz)")
+            _out(
+                f" {mark} {d.index:>3}  {d.name}  ({d.hostapi}, {ch} ch, "
+                f"{d.default_samplerate:.0f} Hz)"
+            )
     _out("(* = default)")
     return EXIT_OK
 

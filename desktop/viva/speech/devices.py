@@ -151,9 +151,7 @@ def find_input(choice: int | str | None, sd_module: ModuleType | Any | None = No
     return dev
 
 
-def find_output(
-    choice: int | str | None, sd_module: ModuleType | Any | None = None
-) -> AudioDevice:
+def find_output(choice: int | str | None, sd_module: ModuleType | Any | None = None) -> AudioDevice:
     """The output device for a name, an index, or None (the default)."""
     devices = list_devices(sd_module).outputs
     dev = _resolve(choice, devices, "output")

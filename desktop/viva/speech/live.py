@@ -320,8 +320,9 @@ class LiveTranscriber:
         text = join_words(words) if words else result.text
         if not text.strip():
             return
-        commit = Commit(text=text.strip(), words=words, start_s=start / SAMPLE_RATE,
-                        end_s=end / SAMPLE_RATE)
+        commit = Commit(
+            text=text.strip(), words=words, start_s=start / SAMPLE_RATE, end_s=end / SAMPLE_RATE
+        )
         self.commits.append(commit)
         self._commit_walls.append(self.clock())
         self.stats.commits += 1
@@ -370,8 +371,9 @@ class LiveTranscriber:
         if self._chunk_start != start:  # pragma: no cover - only the worker moves it
             return
         self._tentatives.append(
-            _Tentative(wall=self.clock(), start_s=start / SAMPLE_RATE,
-                       words=_norm_words(result.text))
+            _Tentative(
+                wall=self.clock(), start_s=start / SAMPLE_RATE, words=_norm_words(result.text)
+            )
         )
         self.stats.partials += 1
         self._emit_partial(result.text)
@@ -379,8 +381,11 @@ class LiveTranscriber:
     def _emit_partial(self, tentative: str) -> None:
         if self.on_partial is not None:
             self.on_partial(
-                Partial(committed=self.committed_text, tentative=tentative.strip(),
-                        audio_s=len(self._audio) / SAMPLE_RATE)
+                Partial(
+                    committed=self.committed_text,
+                    tentative=tentative.strip(),
+                    audio_s=len(self._audio) / SAMPLE_RATE,
+                )
             )
 
     def _commit_tail(self) -> None:
@@ -396,8 +401,11 @@ class LiveTranscriber:
     def _build_final(self) -> Transcript:
         words = tuple(w for c in self.commits for w in c.words)
         segments = tuple(
-            Segment(start=round(c.words[0].start if c.words else c.start_s, 3),
-                    end=round(c.words[-1].end if c.words else c.end_s, 3), text=c.text)
+            Segment(
+                start=round(c.words[0].start if c.words else c.start_s, 3),
+                end=round(c.words[-1].end if c.words else c.end_s, 3),
+                text=c.text,
+            )
             for c in self.commits
         )
         duration = len(self._audio) / SAMPLE_RATE
@@ -454,8 +462,9 @@ class LiveTranscriber:
 class FileSource:
     """Pushes a file's audio into a consumer in blocks, at real-time pace (``speed`` x)."""
 
-    def __init__(self, audio: str | Path | np.ndarray, *, block_s: float = 0.1,
-                 speed: float = 1.0) -> None:
+    def __init__(
+        self, audio: str | Path | np.ndarray, *, block_s: float = 0.1, speed: float = 1.0
+    ) -> None:
         self.samples = load_audio(audio)
         self.block = max(1, int(block_s * SAMPLE_RATE))
         self.speed = speed
@@ -499,8 +508,9 @@ def transcribe_live(
 ) -> tuple[Transcript, LiveStats]:
     """Play a file through the live path (``speed`` 1.0 = real time) and return the result."""
     source = FileSource(audio, speed=speed)
-    live = LiveTranscriber(transcriber, hotwords=hotwords, on_partial=on_partial,
-                           on_commit=on_commit, **options)
+    live = LiveTranscriber(
+        transcriber, hotwords=hotwords, on_partial=on_partial, on_commit=on_commit, **options
+    )
     live.start()
     source.run(live.feed)
     transcript = live.finish()

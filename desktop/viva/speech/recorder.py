@@ -57,12 +57,21 @@ class Recording:
 
 @dataclass(frozen=True, slots=True)
 class RepairedRecording:
-    """A WAV left unfinished by a crash, whose header :func:`repair_unfinished` fixed."""
+    """A WAV left unfinished by a crash, as :func:`repair_unfinished` found it.
+
+    ``problem`` is None when the header was fixed; otherwise the file could not be repaired
+    (it is kept as is, never deleted) and ``problem`` says why, for the log and the user.
+    """
 
     path: Path
     duration_s: float
     samplerate: int
     interrupted: bool = True
+    problem: str | None = None
+
+    @property
+    def repaired(self) -> bool:
+        return self.problem is None
 
 
 def _sidecar(path: Path) -> Path:
@@ -178,7 +187,11 @@ class Recorder:
         try:
             # mode "x": never overwrite an existing answer
             self._file = sf.SoundFile(
-                str(path), mode="x", samplerate=self.samplerate, channels=1, subtype="PCM_16",
+                str(path),
+                mode="x",
+                samplerate=self.samplerate,
+                channels=1,
+                subtype="PCM_16",
                 format="WAV",
             )
         except (OSError, sf.LibsndfileError) as exc:
@@ -219,7 +232,10 @@ class Recorder:
         self._started_at = time.monotonic()
         log.info(
             "recording from %s (%d Hz -> %d Hz) into %s",
-            dev.name, self._stream_rate, self.samplerate, path,
+            dev.name,
+            self._stream_rate,
+            self.samplerate,
+            path,
         )
         return path
 
@@ -279,8 +295,13 @@ class Recorder:
             return self.samplerate
         except (sd.PortAudioError, ValueError) as exc:
             rate = int(dev.default_samplerate) or 48000
-            log.info("%s cannot capture at %d Hz (%s); using %d Hz and resampling",
-                     dev.name, self.samplerate, exc, rate)
+            log.info(
+                "%s cannot capture at %d Hz (%s); using %d Hz and resampling",
+                dev.name,
+                self.samplerate,
+                exc,
+                rate,
+            )
             return rate
 
     def _abort_start(self) -> None:
@@ -406,24 +427,37 @@ def _pid_alive(pid: int) -> bool:
         return True
 
 
-def _patch_wav_header(path: Path) -> tuple[int, int] | None:
-    """Fix RIFF and data chunk sizes from the file size. Returns (frames, samplerate)."""
+class _Unrepairable(ValueError):
+    """The file is not a WAV whose header can be fixed from its size."""
+
+
+def _patch_wav_header(path: Path) -> tuple[int, int]:
+    """Fix RIFF and data chunk sizes from the file size. Returns (frames, samplerate).
+
+    Raises _Unrepairable for files that are not WAVs with a readable fmt chunk before a data
+    chunk (e.g. a crash cut the header itself short).
+    """
     with open(path, "r+b") as fh:
         head = fh.read(12)
         if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
-            return None
+            raise _Unrepairable("it is not a WAV file")
         size = os.fstat(fh.fileno()).st_size
         pos = 12
-        block_align = 2
-        rate = 16000
+        block_align = 0
+        rate = 0
         while pos + 8 <= size:
             fh.seek(pos)
             chunk_id, chunk_size = struct.unpack("<4sI", fh.read(8))
             if chunk_id == b"fmt ":
                 fmt = fh.read(16)
-                _, _, rate, _, block_align, _ = struct.unpack("<HHIIHH", fmt)
-                block_align = max(1, block_align)
+                if chunk_size < 16 or len(fmt) < 16:
+                    raise _Unrepairable("its format header is cut short")
+                _, channels, rate, _, block_align, _ = struct.unpack("<HHIIHH", fmt)
+                if rate <= 0 or channels <= 0 or block_align <= 0:
+                    raise _Unrepairable("its format header is invalid")
             elif chunk_id == b"data":
+                if rate <= 0:
+                    raise _Unrepairable("it has no format header before its audio")
                 data_off = pos + 8
                 actual = size - data_off
                 actual -= actual % block_align
@@ -437,7 +471,7 @@ def _patch_wav_header(path: Path) -> tuple[int, int] | None:
                     os.fsync(fh.fileno())
                 return actual // block_align, rate
             pos += 8 + chunk_size + (chunk_size & 1)
-    return None
+    raise _Unrepairable("it holds no audio data" if rate else "its header is cut short")
 
 
 def _header_inconsistent(path: Path) -> bool:
@@ -454,7 +488,10 @@ def _header_inconsistent(path: Path) -> bool:
 def repair_unfinished(directory: str | os.PathLike[str] | None = None) -> list[RepairedRecording]:
     """Find WAVs left unfinished by a crash (``.partial`` sidecar, or a header that does not
     match the file size), fix their headers in place and report them as interrupted.
-    Files being recorded by a live process are left alone."""
+
+    A file that cannot be repaired (e.g. its header itself was cut short) is kept untouched,
+    logged, and reported with ``problem`` set; the others are still repaired. Files being
+    recorded by a live process are left alone."""
     if directory is None:
         from viva.storage.paths import recordings_dir
 
@@ -490,14 +527,20 @@ def repair_unfinished(directory: str | os.PathLike[str] | None = None) -> list[R
                 sidecar.unlink(missing_ok=True)
             continue
         try:
-            result = _patch_wav_header(wav)
-        except OSError as exc:
-            log.warning("could not repair %s: %s", wav, exc)
+            frames, rate = _patch_wav_header(wav)
+        except (OSError, struct.error, _Unrepairable) as exc:
+            # One bad file must not stop the others: keep it (and its sidecar) and report it.
+            log.warning("could not repair %s: %s; the file is kept as is", wav, exc)
+            repaired.append(
+                RepairedRecording(
+                    path=wav,
+                    duration_s=0.0,
+                    samplerate=0,
+                    problem=f"The recording {wav.name} could not be repaired "
+                    f"({exc}). It was kept; delete it if it is not needed.",
+                )
+            )
             continue
-        if result is None:
-            log.warning("%s is not a WAV file with a data chunk; left as is", wav)
-            continue
-        frames, rate = result
         if sidecar is not None:
             sidecar.unlink(missing_ok=True)
         log.info("repaired unfinished recording %s (%.2f s)", wav, frames / rate)

@@ -141,8 +141,16 @@ class Speaker:
         tmp = Path(tmp_name)
         try:
             if engine == "pyttsx3":
-                cmd = [sys.executable, "-m", "viva.speech._tts_worker", "synth", "--out", str(tmp),
-                       "--timeout", str(self.timeout_s)]
+                cmd = [
+                    sys.executable,
+                    "-m",
+                    "viva.speech._tts_worker",
+                    "synth",
+                    "--out",
+                    str(tmp),
+                    "--timeout",
+                    str(self.timeout_s),
+                ]
                 if self.voice:
                     cmd += ["--voice", self.voice]
                 if self.rate:
@@ -184,7 +192,10 @@ class Speaker:
             try:
                 proc = subprocess.run(
                     [sys.executable, "-m", "viva.speech._tts_worker", "voices"],
-                    capture_output=True, text=True, timeout=30, check=False,
+                    capture_output=True,
+                    text=True,
+                    timeout=30,
+                    check=False,
                 )
                 data = json.loads(proc.stdout.strip().splitlines()[-1]) if proc.stdout else {}
                 found = [
@@ -221,8 +232,9 @@ class Speaker:
             self._stop.clear()
             dev = find_output(self.device, sd)
             try:
-                sd.check_output_settings(device=dev.index, samplerate=rate, channels=1,
-                                         dtype="float32")
+                sd.check_output_settings(
+                    device=dev.index, samplerate=rate, channels=1, dtype="float32"
+                )
             except (sd.PortAudioError, ValueError):
                 new_rate = int(dev.default_samplerate)
                 mono = resample(mono, rate, new_rate)
@@ -244,8 +256,12 @@ class Speaker:
 
             try:
                 stream = sd.OutputStream(
-                    device=dev.index, samplerate=rate, channels=1, dtype="float32",
-                    callback=callback, finished_callback=done.set,
+                    device=dev.index,
+                    samplerate=rate,
+                    channels=1,
+                    dtype="float32",
+                    callback=callback,
+                    finished_callback=done.set,
                 )
             except sd.PortAudioError as exc:
                 raise OutputUnavailable(
@@ -277,8 +293,9 @@ def _espeak_voices() -> list[Voice]:
     if exe is None:
         return []
     try:
-        proc = subprocess.run([exe, "--voices"], capture_output=True, text=True, timeout=10,
-                              check=False)
+        proc = subprocess.run(
+            [exe, "--voices"], capture_output=True, text=True, timeout=10, check=False
+        )
     except (subprocess.TimeoutExpired, OSError) as exc:
         log.warning("espeak-ng could not list voices: %s", exc)
         return []

@@ -255,9 +255,11 @@ class Transcriber:
                 if not text:
                     continue
                 segments.append(
-                    Segment(start=round(float(seg.start) + offset_s, 3),
-                            end=round(float(seg.end) + offset_s, 3),
-                            text=text)
+                    Segment(
+                        start=round(float(seg.start) + offset_s, 3),
+                        end=round(float(seg.end) + offset_s, 3),
+                        text=text,
+                    )
                 )
                 for w in seg.words or ():
                     words.append(
