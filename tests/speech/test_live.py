@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from viva.speech.live import Commit, LiveTranscriber, Partial, transcribe_live
+from viva.speech.live import Commit, FileSource, LiveTranscriber, Partial, transcribe_live
 from viva.speech.recorder import Recorder
 from viva.speech.transcriber import Transcriber
 
@@ -34,7 +35,7 @@ def test_live_path_on_a_file(jfk_wav: Path, transcriber: Transcriber) -> None:
     assert ends == sorted(ends)
     assert ends[-1] <= 11.0 + 0.01
     assert stats.after_stop_s is not None
-    assert stats.after_stop_s < 5
+    # Timings are benchmarked (benchmarks/transcription.py), never asserted here.
     assert stats.lag_median_s is not None
 
 
@@ -80,3 +81,77 @@ def test_spoken_answer_recorded_and_transcribed_live(
     assert recording.path == path
     assert recording.duration_s > 3
     assert transcript.words
+
+
+class _RecordingTranscriber(Transcriber):
+    """The real model; remembers each decode call (kind, monotonic start time)."""
+
+    def __init__(self, inner: Transcriber) -> None:
+        super().__init__()
+        self._model = inner.load()  # share the loaded model
+        self.calls: list[tuple[str, float]] = []
+
+    def decode(self, samples: Any, **kwargs: Any) -> Any:
+        kind = "final" if kwargs.get("word_timestamps", True) else "tentative"
+        self.calls.append((kind, time.monotonic()))
+        return super().decode(samples, **kwargs)
+
+
+def _commit_spans(live: LiveTranscriber) -> list[tuple[float, float]]:
+    return [(c.start_s, c.end_s) for c in live.commits]
+
+
+@pytest.mark.slow
+def test_chunk_borders_do_not_depend_on_feeding_pace(
+    jfk_wav: Path, transcriber: Transcriber
+) -> None:
+    import numpy as np
+    import soundfile as sf
+
+    samples, _ = sf.read(str(jfk_wav), dtype="float32")
+    spans = []
+    for block in (len(samples), 1600, 777):
+        live = LiveTranscriber(transcriber, pause_s=0.35, min_chunk_s=2.0, max_chunk_s=5.0)
+        for i in range(0, len(samples), block):
+            live.feed(np.asarray(samples[i : i + block]))
+        live.finish()
+        spans.append(_commit_spans(live))
+    assert len(spans[0]) >= 2
+    assert spans[0] == spans[1] == spans[2]
+
+
+@pytest.mark.slow
+def test_cap_cuts_between_words_without_losing_or_repeating(
+    jfk_wav: Path, transcriber: Transcriber
+) -> None:
+    # No pause is long enough: every commit is a cap commit with a re-decoded overlap.
+    transcript, stats = transcribe_live(
+        transcriber, jfk_wav, speed=0.0, pause_s=5.0, max_chunk_s=4.0, holdback_s=1.0
+    )
+    assert stats.commits >= 3
+    assert wer(JFK_TEXT, transcript.text) <= 0.1, transcript.text
+    starts = [w.start for w in transcript.words]
+    assert starts == sorted(starts)
+    words = normalise(transcript.text).split()
+    repeats = [a for a, b in zip(words, words[1:], strict=False) if a == b]
+    assert repeats == [], transcript.text
+
+
+@pytest.mark.slow
+def test_stop_starts_no_tentative_decode(jfk_wav: Path, transcriber: Transcriber) -> None:
+    recording = _RecordingTranscriber(transcriber)
+    partials: list[Partial] = []
+    live = LiveTranscriber(recording, tentative_every_s=0.2, on_partial=partials.append)
+    source = FileSource(jfk_wav, speed=4.0)
+    live.start()
+    source.run(live.feed)
+    stop = time.monotonic()
+    transcript = live.finish()
+    tentatives = [t for kind, t in recording.calls if kind == "tentative"]
+    assert tentatives  # the display was updated while speaking
+    assert max(tentatives) < stop  # ... but nothing new was started after Stop
+    assert wer(JFK_TEXT, transcript.text) <= 0.2, transcript.text
+    assert partials[-1].tentative == ""
+    assert partials[-1].committed == transcript.text
+    assert live.stats.tail_s is not None
+    assert live.stats.tail_s <= live.max_chunk_s  # only the open chunk is left at Stop

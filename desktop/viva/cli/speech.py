@@ -97,7 +97,7 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
                 on_partial=on_partial,
                 on_commit=on_commit,
             )
-            extra = {"after_stop_s": stats.to_dict()["after_stop_s"]}
+            extra = {k: stats.to_dict()[k] for k in ("after_stop_s", "tail_s")}
             if args.realtime:
                 extra.update(
                     {

@@ -1,16 +1,23 @@
 """Live transcription while the user speaks, on a 2-core CPU.
 
 Policy (measured in benchmarks/results/transcription.md): **VAD-bounded commits + a tentative
-tail**.
+tail**, built so that little is left to decode when the user presses Stop.
 
 * Silero VAD (faster-whisper's ONNX model) runs window by window (32 ms) on the incoming audio.
+* The segmenter walks those windows one at a time, so where chunks are cut depends only on the
+  audio, never on how far the worker lags behind.
 * The open chunk is *committed* - decoded with beam 5 and word timestamps, the previous committed
-  text as prompt - when the speaker pauses (``pause_s`` of non-speech), or when it reaches
-  ``max_chunk_s``: then it is cut at the quietest point of its second half (a short gap between
-  words), or, failing that, after the last word Whisper places safely before the end.
-* About once a second the open chunk is re-decoded cheaply (beam 1, no timestamps) and shown as
-  *tentative* text.
-* At ``finish()`` only the open chunk (≤ ``max_chunk_s``) is left to decode.
+  text as prompt - at a pause (``pause_s`` of non-speech) once it holds ``min_chunk_s`` of
+  speech, or when it reaches ``max_chunk_s``. At the cap it is cut at the longest quiet run of its
+  second half; if there is none, it is decoded whole and only the words ending ``holdback_s``
+  before its end are kept, the rest (the overlap) is decoded again, with right context, as the
+  start of the next chunk. A word repeated across a border is dropped. (Cutting at Whisper's word
+  times alone lost words: tiny.en squeezes the times of the last words of a cut chunk.)
+* About once a second the open chunk is re-decoded cheaply (beam 1, no timestamps, no temperature
+  fallback) and shown as *tentative* text - only when no commit is waiting, only on the newest
+  audio, and never after Stop: there is no queue of tentative jobs that could go stale.
+* At ``finish()`` only the open chunk (< ``max_chunk_s``, usually the last phrase) is left; it is
+  decoded with ``tail_beam_size``.
 
 Feed it from :class:`viva.speech.recorder.Recorder` (``on_chunk=live.feed``) or from a file at
 real-time pace with :class:`FileSource`. ``feed()`` never blocks: decoding runs on a worker thread.
@@ -40,6 +47,8 @@ log = logging.getLogger(__name__)
 
 WINDOW = 512  # Silero VAD window at 16 kHz (32 ms)
 MIN_SPEECH_WINDOWS = 6  # ~0.2 s of speech before a chunk is worth decoding
+LEAD_IN_S = 0.5  # silence kept before speech when a chunk starts
+PAUSE_PAD_S = 0.2  # silence kept after the last speech window when cutting at a pause
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +76,8 @@ class Commit:
 
 @dataclass
 class LiveStats:
-    after_stop_s: float | None = None
+    after_stop_s: float | None = None  # finish() called -> final transcript ready
+    tail_s: float | None = None  # audio left to decode at Stop
     lag_median_s: float | None = None  # word first shown (tentative or committed)
     lag_p90_s: float | None = None
     commit_lag_median_s: float | None = None  # word final
@@ -105,6 +115,29 @@ class _StreamingVad:
         return probs.reshape(-1)[1:]
 
 
+class _Growing:
+    """An append-only float32 buffer (amortised O(1) appends; ``view()`` is not a copy)."""
+
+    def __init__(self, capacity: int) -> None:
+        self._buf = np.zeros(capacity, dtype=np.float32)
+        self._n = 0
+
+    def __len__(self) -> int:
+        return self._n
+
+    def append(self, values: np.ndarray) -> None:
+        need = self._n + len(values)
+        if need > len(self._buf):
+            bigger = np.zeros(max(need, 2 * len(self._buf)), dtype=np.float32)
+            bigger[: self._n] = self._buf[: self._n]
+            self._buf = bigger
+        self._buf[self._n : need] = values
+        self._n = need
+
+    def view(self) -> np.ndarray:
+        return self._buf[: self._n]
+
+
 @dataclass
 class _Tentative:
     wall: float
@@ -135,7 +168,10 @@ class LiveTranscriber:
         pause_s: float = 0.5,
         max_chunk_s: float = 8.0,
         min_chunk_s: float = 3.0,
+        holdback_s: float = 1.5,
         tentative_every_s: float = 1.0,
+        commit_beam_size: int | None = None,
+        tail_beam_size: int | None = None,
         threshold: float = 0.5,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -146,24 +182,30 @@ class LiveTranscriber:
         self.pause_s = pause_s
         self.max_chunk_s = max_chunk_s
         self.min_chunk_s = min_chunk_s
+        self.holdback_s = holdback_s
         self.tentative_every_s = tentative_every_s
+        self.commit_beam_size = commit_beam_size  # None: the transcriber's (5)
+        self.tail_beam_size = tail_beam_size
         self.threshold = threshold
         self.neg_threshold = max(threshold - 0.15, 0.01)
         self.clock = clock
-        self.stats = LiveStats()
+        self._stats = LiveStats()
+        self._lags_done = False
         self.commits: list[Commit] = []
         self._q: queue.Queue[np.ndarray | None] = queue.Queue()
-        self._audio = np.zeros(0, dtype=np.float32)  # everything received, 16 kHz
-        self._probs = np.zeros(0, dtype=np.float32)  # VAD probability per window
+        self._audio_buf = _Growing(SAMPLE_RATE * 60)  # everything received, 16 kHz
+        self._probs_buf = _Growing(2048)  # VAD probability per window
         self._arrivals: list[tuple[int, float]] = []  # (samples received, wall time)
         self._tentatives: list[_Tentative] = []
         self._commit_walls: list[float] = []
         self._chunk_start = 0  # sample index where the open chunk starts
+        self._scan_w = 0  # next VAD window the segmenter looks at
         self._last_tentative_wall = 0.0
         self._last_tentative_len = 0
         self._final: Transcript | None = None
         self._error: BaseException | None = None
         self._done = threading.Event()
+        self._stopping = threading.Event()
         self._finish_called_at: float | None = None
         self._worker = threading.Thread(target=self._run, name="viva-live", daemon=True)
         self._started = False
@@ -192,108 +234,112 @@ class LiveTranscriber:
         if not self._started:
             self.start()
         self._finish_called_at = self.clock()
+        self._stopping.set()  # no new tentative decode from now on
         self._q.put(None)
         if not self._done.wait(timeout):
             raise TimeoutError("live transcription did not finish in time")
+        self._stats.after_stop_s = self.clock() - self._finish_called_at
         if self._error is not None:
             raise self._error
         assert self._final is not None
         return self._final
 
     @property
+    def stats(self) -> LiveStats:
+        """Measurements; the lag figures are filled in once the transcription has finished."""
+        if self._done.is_set() and not self._lags_done:
+            self._lags_done = True
+            self._compute_lags()
+        return self._stats
+
+    @property
     def committed_text(self) -> str:
         return " ".join(c.text for c in self.commits).strip()
+
+    @property
+    def _audio(self) -> np.ndarray:
+        return self._audio_buf.view()
+
+    @property
+    def _probs(self) -> np.ndarray:
+        return self._probs_buf.view()
 
     # -- worker -----------------------------------------------------------------------------
     def _run(self) -> None:
         try:
             finishing = False
-            while True:
-                timeout = 0.05
+            while not finishing:
+                items: list[np.ndarray | None] = []
                 try:
-                    item = self._q.get(timeout=timeout)
-                    items = [item]
+                    items.append(self._q.get(timeout=0.05))
                     while True:
-                        try:
-                            items.append(self._q.get_nowait())
-                        except queue.Empty:
-                            break
+                        items.append(self._q.get_nowait())
                 except queue.Empty:
-                    items = []
+                    pass
                 new = [i for i in items if i is not None]
-                if any(i is None for i in items):
-                    finishing = True
+                finishing = len(new) < len(items)
                 if new:
                     self._ingest(np.concatenate(new))
                 self._maybe_commit()
-                if finishing:
-                    self._commit_tail()
-                    break
-                if self._q.empty():
+                if not finishing and self._q.empty():
                     self._maybe_tentative()
+            self._commit_tail()
             self._final = self._build_final()
         except BaseException as exc:  # noqa: BLE001 - handed to the caller of finish()
             log.exception("live transcription failed")
             self._error = exc
         finally:
-            if self._finish_called_at is not None:
-                self.stats.after_stop_s = self.clock() - self._finish_called_at
-            self._compute_lags()
             self._done.set()
 
     def _ingest(self, samples: np.ndarray) -> None:
-        self._audio = np.concatenate([self._audio, samples])
-        self._arrivals.append((len(self._audio), self.clock()))
+        self._audio_buf.append(samples)
+        self._arrivals.append((len(self._audio_buf), self.clock()))
         probs = self._vad.push(samples)
         if len(probs):
-            self._probs = np.concatenate([self._probs, probs])
+            self._probs_buf.append(probs)
 
-    # chunk geometry, in windows
+    # -- segmentation (window by window: independent of the worker's timing) ----------------
     def _speech_windows(self, start: int, end: int) -> np.ndarray:
         return np.nonzero(self._probs[start:end] >= self.threshold)[0] + start
 
     def _maybe_commit(self) -> None:
-        while True:
+        pause = int(self.pause_s * SAMPLE_RATE)
+        min_chunk = int(self.min_chunk_s * SAMPLE_RATE)
+        max_chunk = int(self.max_chunk_s * SAMPLE_RATE)
+        lead = int(LEAD_IN_S * SAMPLE_RATE)
+        while self._scan_w < len(self._probs):
+            w = self._scan_w
+            self._scan_w += 1
+            end = (w + 1) * WINDOW
             start_w = self._chunk_start // WINDOW
-            end_w = len(self._probs)
-            if end_w <= start_w:
-                return
-            speech = self._speech_windows(start_w, end_w)
+            speech = self._speech_windows(start_w, w + 1)
             if len(speech) == 0:
-                # Only silence so far: keep the chunk start close (0.5 s of lead-in).
-                lead = int(0.5 * SAMPLE_RATE)
-                self._chunk_start = max(self._chunk_start, end_w * WINDOW - lead)
-                return
-            last_speech_end = (speech[-1] + 1) * WINDOW
-            silence = end_w * WINDOW - last_speech_end
-            length = end_w * WINDOW - self._chunk_start
-            if (
-                silence >= self.pause_s * SAMPLE_RATE
-                and last_speech_end - self._chunk_start >= self.min_chunk_s * SAMPLE_RATE
-            ):
-                cut = min(last_speech_end + int(0.25 * SAMPLE_RATE), end_w * WINDOW)
-                self._commit(self._chunk_start, cut)
+                # Only silence so far: keep the chunk start close (a short lead-in).
+                self._chunk_start = max(self._chunk_start, end - lead)
                 continue
-            if length >= self.max_chunk_s * SAMPLE_RATE:
-                cut = self._quiet_cut(start_w, end_w)
+            last_speech_end = int(speech[-1] + 1) * WINDOW
+            silence = end - last_speech_end
+            if silence >= pause and last_speech_end - self._chunk_start >= min_chunk:
+                cut = last_speech_end + min(int(PAUSE_PAD_S * SAMPLE_RATE), silence)
+                self._commit(self._chunk_start, cut)
+            elif end - self._chunk_start >= max_chunk:
+                cut = self._quiet_cut(start_w, w + 1)
                 if cut is not None:
                     self._commit(self._chunk_start, cut)
                 else:
-                    self._commit_by_words(self._chunk_start, end_w * WINDOW)
-                continue
-            return
+                    self._commit_by_words(self._chunk_start, end)
 
     def _quiet_cut(self, start_w: int, end_w: int) -> int | None:
-        """The middle of the longest low-probability run in the chunk's second half."""
+        """The middle of the longest low-probability run in the chunk's second half (the latest
+        of equally long runs), or None if there is no gap of at least ~0.1 s."""
         lo = start_w + (end_w - start_w) // 2
-        probs = self._probs[lo:end_w]
-        quiet = probs < self.neg_threshold
+        quiet = self._probs[lo:end_w] < self.neg_threshold
         best_len, best_mid, run = 0, None, 0
         for i, q in enumerate(quiet):
             run = run + 1 if q else 0
             if run >= best_len and run > 0:
                 best_len, best_mid = run, lo + i - run // 2
-        if best_mid is None or best_len < 3:  # < ~0.1 s: not a real gap
+        if best_mid is None or best_len < 3:
             return None
         return int(best_mid * WINDOW)
 
@@ -301,23 +347,32 @@ class LiveTranscriber:
         text = self.committed_text
         return text[-300:] if text else None
 
-    def _decode(self, start: int, end: int, *, final: bool) -> Transcript:
+    def _decode(self, start: int, end: int, *, final: bool, beam: int | None = None) -> Transcript:
         t0 = time.perf_counter()
         result = self.transcriber.decode(
             self._audio[start:end],
             offset_s=start / SAMPLE_RATE,
             hotwords=self.hotwords,
             prompt=self._prompt(),
-            beam_size=None if final else 1,
+            beam_size=beam if final else 1,
             word_timestamps=final,
+            temperature=None if final else 0.0,
         )
-        self.stats.decode_s += time.perf_counter() - t0
+        self._stats.decode_s += time.perf_counter() - t0
         return result
 
-    def _emit_commit(
-        self, result: Transcript, words: tuple[Word, ...], start: int, end: int
-    ) -> None:
-        text = join_words(words) if words else result.text
+    def _dedupe_border(self, words: tuple[Word, ...]) -> tuple[Word, ...]:
+        """Drop a first word that repeats the last committed one across a cap border."""
+        if not words or not self.commits or not self.commits[-1].words:
+            return words
+        last = self.commits[-1].words[-1]
+        first = words[0]
+        if _norm_words(first.word) == _norm_words(last.word) and first.start < last.end + 0.3:
+            return words[1:]
+        return words
+
+    def _emit_commit(self, words: tuple[Word, ...], fallback: str, start: int, end: int) -> None:
+        text = join_words(words) if words else fallback
         if not text.strip():
             return
         commit = Commit(
@@ -325,36 +380,58 @@ class LiveTranscriber:
         )
         self.commits.append(commit)
         self._commit_walls.append(self.clock())
-        self.stats.commits += 1
+        self._stats.commits += 1
         if self.on_commit is not None:
             self.on_commit(commit)
         self._emit_partial("")
 
-    def _commit(self, start: int, end: int) -> None:
-        if len(self._speech_windows(start // WINDOW, end // WINDOW)) < MIN_SPEECH_WINDOWS:
-            # A click or a breath: Whisper would hallucinate on it (e.g. echo the prompt).
-            self._chunk_start = end
-            return
-        result = self._decode(start, end, final=True)
+    def _commit(self, start: int, end: int, *, beam: int | None = None) -> None:
         self._chunk_start = end
         self._last_tentative_len = 0
-        self._emit_commit(result, result.words, start, end)
+        if len(self._speech_windows(start // WINDOW, end // WINDOW)) < MIN_SPEECH_WINDOWS:
+            # A click or a breath: Whisper would hallucinate on it (e.g. echo the prompt).
+            return
+        result = self._decode(start, end, final=True, beam=beam or self.commit_beam_size)
+        words = self._dedupe_border(result.words)
+        self._emit_commit(words, result.text if not result.words else "", start, end)
 
     def _commit_by_words(self, start: int, end: int) -> None:
-        """No gap to cut at: decode, keep the words ending ≥ 1.5 s before the end."""
-        result = self._decode(start, end, final=True)
-        limit = end / SAMPLE_RATE - 1.5
-        keep = tuple(w for w in result.words if w.end <= limit)
+        """At the cap with no gap to cut at: decode the whole chunk, keep the words ending
+        ``holdback_s`` before its end and start the next chunk between the last kept word and
+        the next one, so the held back words are decoded again with their right context."""
+        if len(self._speech_windows(start // WINDOW, end // WINDOW)) < MIN_SPEECH_WINDOWS:
+            self._chunk_start = end
+            return
+        result = self._decode(start, end, final=True, beam=self.commit_beam_size)
+        words = self._dedupe_border(result.words)
+        limit = end / SAMPLE_RATE - self.holdback_s
+        keep = tuple(w for w in words if w.end <= limit)
         if not keep:
-            keep = result.words
-            cut = end
+            keep, cut = words, end
         else:
-            cut = min(end, int(round(keep[-1].end * SAMPLE_RATE)))
-        self._chunk_start = max(cut, start + WINDOW)
+            rest = words[len(keep) :]
+            cut_s = (keep[-1].end + rest[0].start) / 2 if rest else keep[-1].end
+            cut = min(end, max(int(round(cut_s * SAMPLE_RATE)), start + WINDOW))
+        self._chunk_start = cut
+        self._scan_w = min(self._scan_w, cut // WINDOW)  # re-scan the held-back audio
         self._last_tentative_len = 0
-        self._emit_commit(result, keep, start, self._chunk_start)
+        self._emit_commit(keep, result.text if not result.words else "", start, cut)
+
+    # -- tentative display ------------------------------------------------------------------
+    def _commit_imminent(self, start: int, end: int) -> bool:
+        """The open chunk ends in a pause that will commit it within a few windows."""
+        speech = self._speech_windows(start // WINDOW, end // WINDOW)
+        if len(speech) == 0:
+            return False
+        last_speech_end = int(speech[-1] + 1) * WINDOW
+        return (
+            end - last_speech_end >= self.pause_s * SAMPLE_RATE / 2
+            and last_speech_end - start >= self.min_chunk_s * SAMPLE_RATE
+        )
 
     def _maybe_tentative(self) -> None:
+        if self._stopping.is_set():
+            return
         now = self.clock()
         end = len(self._probs) * WINDOW
         start = self._chunk_start
@@ -365,17 +442,19 @@ class LiveTranscriber:
             return
         if len(self._speech_windows(start // WINDOW, end // WINDOW)) == 0:
             return
+        if self._commit_imminent(start, end):
+            return
         self._last_tentative_wall = now
         self._last_tentative_len = end
         result = self._decode(start, end, final=False)
-        if self._chunk_start != start:  # pragma: no cover - only the worker moves it
-            return
+        if self._stopping.is_set():
+            return  # Stop came while decoding: the tail decode supersedes this text
         self._tentatives.append(
             _Tentative(
                 wall=self.clock(), start_s=start / SAMPLE_RATE, words=_norm_words(result.text)
             )
         )
-        self.stats.partials += 1
+        self._stats.partials += 1
         self._emit_partial(result.text)
 
     def _emit_partial(self, tentative: str) -> None:
@@ -391,12 +470,12 @@ class LiveTranscriber:
     def _commit_tail(self) -> None:
         end = len(self._audio)
         start = self._chunk_start
+        self._stats.tail_s = max(0, end - start) / SAMPLE_RATE
         if end - start < WINDOW:
             return
         start_w, end_w = start // WINDOW, (end + WINDOW - 1) // WINDOW
-        # The last partial window has no VAD probability: judge by what we have, plus energy.
         if len(self._speech_windows(start_w, end_w)) >= MIN_SPEECH_WINDOWS:
-            self._commit(start, end)
+            self._commit(start, end, beam=self.tail_beam_size or self.commit_beam_size)
 
     def _build_final(self) -> Transcript:
         words = tuple(w for c in self.commits for w in c.words)
@@ -409,7 +488,7 @@ class LiveTranscriber:
             for c in self.commits
         )
         duration = len(self._audio) / SAMPLE_RATE
-        self.stats.audio_s = duration
+        self._stats.audio_s = duration
         return Transcript(
             text=self.committed_text,
             words=words,
@@ -419,30 +498,29 @@ class LiveTranscriber:
         )
 
     # -- measurement ------------------------------------------------------------------------
-    def _arrival(self, t_s: float) -> float | None:
+    def _arrival(self, keys: list[int], t_s: float) -> float | None:
         """Wall time when the audio at ``t_s`` seconds had been received."""
-        sample = int(t_s * SAMPLE_RATE)
-        keys = [n for n, _ in self._arrivals]
-        i = bisect.bisect_left(keys, sample)
+        i = bisect.bisect_left(keys, int(t_s * SAMPLE_RATE))
         if i >= len(self._arrivals):
             return None
         return self._arrivals[i][1]
 
     def _compute_lags(self) -> None:
+        keys = [n for n, _ in self._arrivals]
         commit_lags: list[float] = []
         shown_lags: list[float] = []
         for commit, wall in zip(self.commits, self._commit_walls, strict=False):
             first_seen = self._first_seen(commit, wall)
             for w, seen in zip(commit.words, first_seen, strict=False):
-                arrived = self._arrival(w.end)
+                arrived = self._arrival(keys, w.end)
                 if arrived is None:
                     continue
                 commit_lags.append(max(0.0, wall - arrived))
                 shown_lags.append(max(0.0, seen - arrived))
-        self.stats.commit_lag_median_s = _percentile(commit_lags, 50)
-        self.stats.commit_lag_p90_s = _percentile(commit_lags, 90)
-        self.stats.lag_median_s = _percentile(shown_lags, 50)
-        self.stats.lag_p90_s = _percentile(shown_lags, 90)
+        self._stats.commit_lag_median_s = _percentile(commit_lags, 50)
+        self._stats.commit_lag_p90_s = _percentile(commit_lags, 90)
+        self._stats.lag_median_s = _percentile(shown_lags, 50)
+        self._stats.lag_p90_s = _percentile(shown_lags, 90)
 
     def _first_seen(self, commit: Commit, wall: float) -> list[float]:
         """For each committed word, when it was first displayed (a matching tentative word)."""

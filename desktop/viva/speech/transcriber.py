@@ -216,12 +216,15 @@ class Transcriber:
         word_timestamps: bool = True,
         vad_filter: bool = False,
         no_speech_threshold: float | None = 0.6,
+        temperature: float | tuple[float, ...] | None = None,
         progress: Callable[[float], None] | None = None,
     ) -> Transcript:
         """Decode 16 kHz float32 samples (the live path uses this per chunk).
 
         ``offset_s`` is added to every time stamp. ``prompt`` is appended after the filler prompt
-        (previous text, for continuity across chunks).
+        (previous text, for continuity across chunks). ``temperature`` None keeps faster-whisper's
+        fallback schedule (re-decodes when the result looks wrong); ``0.0`` decodes once, for a
+        bounded cost.
         """
         duration = len(samples) / SAMPLE_RATE
         if len(samples) == 0 or float(np.max(np.abs(samples))) < SILENCE_PEAK:
@@ -231,6 +234,8 @@ class Transcriber:
         model = self.load()
         full_prompt = " ".join(p for p in (self.initial_prompt, prompt) if p) or None
         kwargs: dict[str, Any] = {}
+        if temperature is not None:
+            kwargs["temperature"] = temperature
         if vad_filter:
             kwargs["vad_parameters"] = {"min_silence_duration_ms": 1000, "speech_pad_ms": 400}
         with self._decode_lock:
