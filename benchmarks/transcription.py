@@ -14,6 +14,8 @@ Timings are medians over ``--runs`` runs.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import inspect
 import json
 import os
 import platform
@@ -30,7 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("VIVA_SHARED_DIR", REPO.parent / "shared"))
 sys.path.insert(0, str(REPO / "desktop"))
 
-from viva.speech.live import transcribe_live  # noqa: E402
+from viva.speech.live import LiveTranscriber, transcribe_live  # noqa: E402
 from viva.speech.transcriber import Transcriber  # noqa: E402
 
 JFK_TEXT = (
@@ -115,14 +117,21 @@ def bank_answers() -> list[str]:
     return [a for a in answers if len(a.split()) >= 20]
 
 
-def synthesise(out_dir: Path, texts: list[str]) -> list[dict[str, Any]]:
-    """One file per (target length, voice): sentences added until the target length is met."""
+def synthesise(
+    out_dir: Path, texts: list[str], pinned: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """One file per (target length, voice): sentences added until the target length is met.
+
+    ``pinned`` (label -> text, e.g. from an earlier results file) reuses earlier texts, so runs
+    stay comparable while the question bank changes. Files are cached by a hash of their text.
+    """
+    pinned = pinned or {}
     import soundfile as sf
 
     out_dir.mkdir(parents=True, exist_ok=True)
     sentences = [s.strip() for t in texts for s in re.split(r"(?<=[.!?])\s+", t) if s.strip()]
     items = []
-    for k, (label, voice, wpm) in enumerate(VARIANTS):
+    for k, (label_, voice, wpm) in enumerate(VARIANTS):
         for target in TARGETS_S:
             words_needed = int(target * wpm / 60)
             chosen: list[str] = []
@@ -131,7 +140,10 @@ def synthesise(out_dir: Path, texts: list[str]) -> list[dict[str, Any]]:
                 chosen.append(sentences[i % len(sentences)])
                 i += 1
             text = " ".join(chosen)
-            wav = out_dir / f"answer_{target}s_{voice.replace('+', '_')}_{wpm}.wav"
+            label = f"{target}s {label_}"
+            text = pinned.get(label, text)
+            digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+            wav = out_dir / f"answer_{target}s_{voice.replace('+', '_')}_{wpm}_{digest}.wav"
             tmp = out_dir / "tmp.wav"
             if not wav.exists():
                 subprocess.run(
@@ -148,7 +160,7 @@ def synthesise(out_dir: Path, texts: list[str]) -> list[dict[str, Any]]:
                 {
                     "file": wav,
                     "text": text,
-                    "label": f"{target}s {label}",
+                    "label": label,
                     "duration_s": info.frames / info.samplerate,
                 }
             )
@@ -179,25 +191,37 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "duration_s": 11.0,
         }
     ]
-    files += synthesise(cache_dir() / "benchmarks" / "transcription", texts)
+    pinned: dict[str, str] = {}
+    if args.texts_from:
+        old = json.loads(args.texts_from.read_text(encoding="utf-8"))
+        pinned = {r["file"]: r["reference_text"] for r in old["results"] if "reference_text" in r}
+        source += f" (texts pinned from {args.texts_from.name})"
+    files += synthesise(cache_dir() / "benchmarks" / "transcription", texts, pinned)
     if args.only:
         files = [f for f in files if args.only in f["label"]]
-    options = {"pause_s": args.pause, "max_chunk_s": args.max_chunk, "min_chunk_s": args.min_chunk}
+    options = {
+        "pause_s": args.pause,
+        "max_chunk_s": args.max_chunk,
+        "min_chunk_s": args.min_chunk,
+        "tail_beam_size": args.tail_beam,
+    }
     rows = []
     for item in files:
-        batch_times, post, lag50, lag90, clag50, clag90 = [], [], [], [], [], []
+        batch_times, post, lag50, lag90, clag50, clag90, tails = [], [], [], [], [], [], []
         batch_text = live_text = ""
+        live_runs = args.long_runs if item["duration_s"] >= 100 else args.live_runs
         for _ in range(args.runs):
             t = time.perf_counter()
             batch = transcriber.transcribe(item["file"], hotwords=HOTWORDS)
             batch_times.append(time.perf_counter() - t)
             batch_text = batch.text
-        for _ in range(args.live_runs):
+        for _ in range(live_runs):
             live, stats = transcribe_live(
                 transcriber, item["file"], hotwords=HOTWORDS, speed=args.speed, **options
             )
             live_text = live.text
             post.append(stats.after_stop_s or 0.0)
+            tails.append(stats.tail_s or 0.0)
             for lst, v in (
                 (lag50, stats.lag_median_s),
                 (lag90, stats.lag_p90_s),
@@ -217,11 +241,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "batch_rtf": round(med(batch_times) / item["duration_s"], 3),
             "after_stop_s": round(med(post), 2),
             "after_stop_max_s": round(max(post), 2),
+            "after_stop_runs_s": [round(x, 2) for x in post],
+            "tail_s": round(med(tails), 2),
             "lag_median_s": round(med(lag50), 2) if lag50 else None,
             "lag_p90_s": round(med(lag90), 2) if lag90 else None,
             "commit_lag_median_s": round(med(clag50), 2) if clag50 else None,
             "commit_lag_p90_s": round(med(clag90), 2) if clag90 else None,
             "peak_rss_mb": round(peak_rss_mb(), 0),
+            "loadavg_1min": round(os.getloadavg()[0], 2),
+            "reference_text": item["text"],
             "batch_text": batch_text,
             "stream_text": live_text,
         }
@@ -250,14 +278,22 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "text_source": source,
         "hotwords": HOTWORDS,
         "live_policy": options,
-        "runs": {"batch": args.runs, "live": args.live_runs, "speed": args.speed},
+        "runs": {
+            "batch": args.runs,
+            "live": args.live_runs,
+            "live_120s": args.long_runs,
+            "speed": args.speed,
+        },
         "results": rows,
     }
 
 
-def write_markdown(result: dict[str, Any], path: Path) -> None:
+def write_markdown(
+    result: dict[str, Any], path: Path, before: dict[str, Any] | None = None
+) -> None:
     rows = result["results"]
     m = result["model"]
+    runs = result["runs"]
     lines = [
         "# Transcription benchmark",
         "",
@@ -265,36 +301,70 @@ def write_markdown(result: dict[str, Any], path: Path) -> None:
         f"(Python {result['machine']['python']}). Model `{m['dir']}` ({m['compute_type']}, "
         f"cpu_threads={m['cpu_threads']}), load time {m['load_s']} s. Text source: "
         f"{result['text_source']}; hotwords `{result['hotwords']}`. Live policy "
-        f"{result['live_policy']}, audio fed at {result['runs']['speed']}x through "
+        f"{result['live_policy']}, audio fed at {runs['speed']}x through "
         "FileSource -> LiveTranscriber.feed. Timings: median of "
-        f"{result['runs']['batch']} batch / {result['runs']['live']} live runs.",
+        f"{runs['batch']} batch runs and {runs.get('live_120s', runs['live'])} real-time live "
+        f"runs for the 120 s files ({runs['live']} for the others).",
         "",
         "WER: jiwer on lower-cased text without punctuation, vs the text espeak-ng was given "
         "(jfk: the known transcript). Lag: wall time a word is first *shown* (tentative or "
         "committed) minus the time its end was fed; commit lag: until it is final. Post-stop: "
-        "end of audio to final transcript.",
+        "end of audio to final transcript; tail: audio still undecoded at Stop.",
         "",
         "| file | dur s | WER batch % | WER stream % | batch s | RTF | post-stop s (max) "
-        "| lag med / p90 s | commit lag med / p90 s | peak RSS MB |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| tail s | lag med / p90 s | commit lag med / p90 s | peak RSS MB | load |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
             f"| {r['file']} | {r['duration_s']} | {r['batch_wer_pct']} | {r['stream_wer_pct']} "
             f"| {r['batch_s']} | {r['batch_rtf']} | {r['after_stop_s']} ({r['after_stop_max_s']}) "
-            f"| {r['lag_median_s']} / {r['lag_p90_s']} "
-            f"| {r['commit_lag_median_s']} / {r['commit_lag_p90_s']} | {r['peak_rss_mb']:.0f} |"
+            f"| {r.get('tail_s')} | {r['lag_median_s']} / {r['lag_p90_s']} "
+            f"| {r['commit_lag_median_s']} / {r['commit_lag_p90_s']} | {r['peak_rss_mb']:.0f} "
+            f"| {r.get('loadavg_1min')} |"
         )
     load = result["machine"].get("loadavg")
     if load:
         lines += [
             "",
-            f"Load average (1 min) at start / end of the run: {load[0]} / {load[1]} "
-            "(other jobs share this 2-core machine; > 2 means timings are inflated).",
+            f"Load average (1 min) at start / end of the run: {load[0]} / {load[1]}; the last "
+            "column is the load when each file finished (other jobs share this 2-core machine; "
+            "above ~1.5 the timings are inflated).",
         ]
+    if before:
+        old = {r["file"]: r for r in before["results"]}
+        lines += [
+            "",
+            "## Before / after (previous results file vs this run)",
+            "",
+            f"Before: live policy {before.get('live_policy')}.",
+            "",
+            "| file | post-stop s before / after | lag med / p90 s before / after "
+            "| WER stream - batch (points) before / after |",
+            "|---|---|---|---|",
+        ]
+        for r in rows:
+            b = old.get(r["file"])
+            if b is None:
+                continue
+            lines.append(
+                f"| {r['file']} | {b['after_stop_s']} / {r['after_stop_s']} "
+                f"| {b['lag_median_s']} / {b['lag_p90_s']} -> {r['lag_median_s']} / "
+                f"{r['lag_p90_s']} | {b['stream_wer_pct'] - b['batch_wer_pct']:+.1f} / "
+                f"{r['stream_wer_pct'] - r['batch_wer_pct']:+.1f} |"
+            )
     lines += ["", "## Live policy and findings", "", NOTES, ""]
     path.write_text("\n".join(lines), encoding="utf-8")
 
+
+BEFORE_KEYS = (
+    "file",
+    "after_stop_s",
+    "lag_median_s",
+    "lag_p90_s",
+    "batch_wer_pct",
+    "stream_wer_pct",
+)
 
 NOTES = """\
 Chosen policy (viva.speech.live.LiveTranscriber): **VAD-bounded commits + a tentative tail**.
@@ -331,24 +401,48 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="batch runs per file")
     parser.add_argument("--live-runs", type=int, default=1, help="real-time live runs per file")
     parser.add_argument("--speed", type=float, default=1.0, help="feed speed (1 = real time)")
-    parser.add_argument("--pause", type=float, default=0.5)
-    parser.add_argument("--max-chunk", type=float, default=8.0)
-    parser.add_argument("--min-chunk", type=float, default=3.0)
+    live = {
+        k: v.default
+        for k, v in inspect.signature(LiveTranscriber.__init__).parameters.items()
+        if v.default is not inspect.Parameter.empty
+    }
+    parser.add_argument("--pause", type=float, default=live["pause_s"])
+    parser.add_argument("--max-chunk", type=float, default=live["max_chunk_s"])
+    parser.add_argument("--min-chunk", type=float, default=live["min_chunk_s"])
+    parser.add_argument(
+        "--tail-beam", type=int, default=live["tail_beam_size"], help="beam size at Stop"
+    )
+    parser.add_argument(
+        "--long-runs", type=int, default=3, help="real-time live runs per file of >= 100 s"
+    )
+    parser.add_argument(
+        "--texts-from", type=Path, help="reuse the reference texts of an earlier results JSON"
+    )
+    parser.add_argument(
+        "--before", type=Path, help="an earlier results JSON to compare with in the Markdown"
+    )
     parser.add_argument("--only", help="only files whose label contains this")
     parser.add_argument("--out", type=Path, help="write OUT.json and OUT.md")
     parser.add_argument(
         "--markdown-only", action="store_true", help="rewrite OUT.md from an existing OUT.json"
     )
     args = parser.parse_args()
+    before = json.loads(args.before.read_text(encoding="utf-8")) if args.before else None
     if args.markdown_only and args.out:
         result = json.loads(args.out.with_suffix(".json").read_text(encoding="utf-8"))
-        write_markdown(result, args.out.with_suffix(".md"))
+        write_markdown(result, args.out.with_suffix(".md"), result.get("before") or before)
         return 0
     result = run(args)
+    if before:
+        result["before"] = {
+            "live_policy": before.get("live_policy"),
+            "machine": before.get("machine"),
+            "results": [{k: r.get(k) for k in BEFORE_KEYS} for r in before.get("results", [])],
+        }
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.with_suffix(".json").write_text(json.dumps(result, indent=2), encoding="utf-8")
-        write_markdown(result, args.out.with_suffix(".md"))
+        write_markdown(result, args.out.with_suffix(".md"), result.get("before"))
         print(f"wrote {args.out.with_suffix('.md')} and .json")
     return 0
 
