@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from viva.bank.models import KeyPoint, Question
+from viva.scoring.corpus import corpus, question_stems
 from viva.scoring.lexicon import CLASSES, GENERIC_WORDS, OPPOSITES
 from viva.scoring.matching import Matcher, Occurrence, Phrase
 from viva.scoring.text import (
@@ -35,11 +36,12 @@ MAX_SPAN = 60
 #: A point may be made across up to three adjacent sentences (rambling answers).
 MAX_SENTENCES = 3
 WRONG_MAX_SPAN = 16
-#: Fraction of (weighted) concept groups: at or above COVERED -> covered; PARTIAL -> partial.
+#: A negated one-word wording this short ("say no") is too vague to deny its plain word.
+SHORT_WORD = 4
+#: Fraction of (weighted) concept groups: at or above COVERED -> covered. At least PARTIAL,
+#: with the point's distinguishing idea among them, -> partial.
 COVERED_CONCEPTS = 0.99
-PARTIAL_CONCEPTS = 0.67
-#: Half the ideas, one in the point's own specific wording, make a partial.
-PARTIAL_DISTINCT = 0.5
+PARTIAL_CONCEPTS = 0.5
 COVERED_DERIVED = 0.75
 #: Wrong statements are matched in their own words only: widened, "data drift means X"
 #: would also catch a correct "concept drift means X".
@@ -48,6 +50,11 @@ PARTIAL_DERIVED = 0.45
 #: Share of the answer's content words found in the question's vocabulary below which the
 #: answer is off topic.
 MIN_RELEVANCE = 0.2
+#: Off topic too when the answer's weighted share here is below this fraction of its share
+#: in the bank question it fits best.
+RELATIVE_RELEVANCE = 0.3
+#: A short answer has too few words to tell which question it fits best.
+RELATIVE_MIN_WORDS = 12
 MIN_RELEVANT_WORDS = 3
 LIST_MIN_ITEMS = 4
 LIST_MAX_ITEM_WORDS = 3
@@ -65,6 +72,8 @@ class Group:
     negated: bool = False  # the key point itself says it negated ("without monitoring")
     subject: bool = False  # a wording is in the question: the answer may leave it implied
     own: int = 0  # how many of ``phrases`` are the point's own wordings (before widening)
+    #: The point's own idea: not a wording of the question's other points, not common words.
+    distinct: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,7 +265,10 @@ def _without_inner_opposites(groups: tuple[Group, ...]) -> tuple[Group, ...]:
     return tuple(out)
 
 
-_NEG = wordset("not no never don't doesn't didn't isn't aren't won't can't cannot without")
+_NEG = wordset(
+    "not no never don't doesn't didn't isn't aren't won't can't cannot without nothing none "
+    "nobody neither nor"
+)
 
 
 # --- lists and windows ----------------------------------------------------------------------
@@ -379,19 +391,35 @@ class _Hit:
     in_list: int | None
     polarity: bool  # True: asserts the idea; False: denies it
     own: bool = False  # said in one of the point's own wordings (not a lexicon widening)
+    common: bool = False  # the wording is everyday vocabulary of the bank (corpus.COMMON_SHARE)
 
 
 def _hits(groups: Sequence[Group], matcher: Matcher, lists: dict[int, int]) -> list[_Hit]:
     toks = matcher.answer.tokens
+    stats = corpus()
     hits: list[_Hit] = []
     for g, group in enumerate(groups):
         for k, phrase in enumerate(group.phrases):
-            for occ in matcher.find(phrase):
+            occs = matcher.find(phrase)
+            common = bool(occs) and stats.common(phrase.key)
+            for occ in occs:
                 pol = (occ.negated != phrase.negated) == group.negated
+                if (
+                    not pol
+                    and phrase.negated
+                    and len(phrase.tokens) == 1
+                    and len(phrase.tokens[0].norm) <= SHORT_WORD
+                ):
+                    # "say no" in a group: a plain "say" elsewhere denies nothing.
+                    continue
                 hit = _make_hit(g, occ, pol, toks, lists)
                 if k < group.own and len(phrase.tokens) > 1 or len(phrase.tokens[0].norm) > 5:
                     hit = replace(hit, own=k < group.own)
-                hits.append(hit)
+                # Judged on the words said too: "metrics" said for "KPIs" is everyday vocabulary.
+                said_common = common or (
+                    occ.first == occ.last and stats.common((toks[occ.first].stem,))
+                )
+                hits.append(replace(hit, common=True) if said_common else hit)
         for phrase in group.opposites:
             for occ in matcher.find(phrase):
                 pol = (occ.negated != phrase.negated) != group.negated
@@ -417,7 +445,10 @@ class _Window:
     last: int
     groups: frozenset[int]
     denied: frozenset[int]
-    distinct: bool = False  # one idea said in the point's own specific wording
+    distinct: bool = False  # the point's distinguishing idea said in specific (uncommon) words
+    #: Some idea said in words that are not everyday bank vocabulary, or every idea said in
+    #: the point's own wordings.
+    specific: bool = False
 
 
 def _best_window(groups: Sequence[Group], hits: Sequence[_Hit]) -> _Window | None:
@@ -435,8 +466,14 @@ def _best_window(groups: Sequence[Group], hits: Sequence[_Hit]) -> _Window | Non
                 break
             if h.polarity and h.in_list is not None and h.group in chosen:
                 continue
+            if h.polarity and h.group not in chosen and _overlaps(h, chosen, groups):
+                # One stretch of words says one idea: "errors" is not both "accuracy" and
+                # "model quality".
+                continue
             if h.polarity:
-                chosen.setdefault(h.group, h)
+                prev = chosen.get(h.group)
+                if prev is None or (prev.common and not h.common and h.in_list is None):
+                    chosen[h.group] = h
             else:
                 denied.setdefault(h.group, h)
             got = _count(groups, chosen)
@@ -444,13 +481,35 @@ def _best_window(groups: Sequence[Group], hits: Sequence[_Hit]) -> _Window | Non
             frac = got / total if total else 0.0
             last = max(x.last for x in [*chosen.values(), *denied.values()])
             denied_only = frozenset(denied) - frozenset(chosen)
-            distinct = any(
-                x.own and x.in_list is None and not groups[g].subject for g, x in chosen.items()
+            said = [(g, x) for g, x in chosen.items() if x.in_list is None and not x.common]
+            own_all = all(
+                g in chosen and chosen[g].own and chosen[g].in_list is None
+                for g, gr in enumerate(groups)
+                if not gr.subject
             )
-            cand = _Window(frac, left.first, last, frozenset(chosen), denied_only, distinct)
+            has_distinct = any(gr.distinct and not gr.subject for gr in groups)
+            distinct = any(
+                not groups[g].subject and (groups[g].distinct or not has_distinct) for g, _ in said
+            )
+            cand = _Window(
+                frac,
+                min(x.first for x in chosen.values()) if chosen else left.first,
+                last,
+                frozenset(chosen),
+                denied_only,
+                distinct,
+                bool(said) or own_all,
+            )
             if best is None or _better(cand, best, groups):
                 best = cand
     return best
+
+
+def _overlaps(h: _Hit, chosen: dict[int, _Hit], groups: Sequence[Group]) -> bool:
+    """Whether ``h`` reuses words of a chosen hit, unless both are the groups' own wordings."""
+    return any(
+        x.first <= h.last and h.first <= x.last and not (x.own and h.own) for x in chosen.values()
+    )
 
 
 def _count(groups: Sequence[Group], chosen: dict[int, _Hit]) -> float:
@@ -461,6 +520,8 @@ def _count(groups: Sequence[Group], chosen: dict[int, _Hit]) -> float:
 def _better(a: _Window, b: _Window, groups: Sequence[Group]) -> bool:
     if abs(a.fraction - b.fraction) > 1e-9:
         return a.fraction > b.fraction
+    if (a.specific, a.distinct, not a.denied) != (b.specific, b.distinct, not b.denied):
+        return (a.specific, a.distinct, not a.denied) > (b.specific, b.distinct, not b.denied)
     return (a.last - a.first) < (b.last - b.first)
 
 
@@ -534,6 +595,15 @@ def question_vocabulary(question: Question) -> frozenset[str]:
     return frozenset(out)
 
 
+@dataclass(frozen=True, slots=True)
+class Relevance:
+    """How much of the answer is about this question, and about the closest other one."""
+
+    share: float  # weighted share of the answer's content words in this question's vocabulary
+    best_other: float  # the same for the bank question it matches best (not this one)
+    off_topic: bool
+
+
 def relevance(answer: Answer, vocabulary: frozenset[str], specs: Sequence[PointSpec]) -> float:
     """Share of the answer's content words that belong to the question's vocabulary."""
     vocab = set(vocabulary)
@@ -545,6 +615,31 @@ def relevance(answer: Answer, vocabulary: frozenset[str], specs: Sequence[PointS
     if not content:
         return 0.0
     return sum(1 for t in content if t.stem in vocab) / len(content)
+
+
+def weighted_relevance(answer: Answer, question: Question) -> Relevance:
+    """Relevance to this question against the bank's other questions.
+
+    Each content word weighs its inverse question frequency, so "model" or "pipeline" count
+    for little and "canary" or "chi-square" for much. The answer is off topic when its share
+    here is well below (``RELATIVE_RELEVANCE``) its share in another question of the bank.
+    """
+    stats = corpus()
+    content = [
+        t.stem for t in answer.tokens if t.norm not in STOPWORDS and t.norm not in GENERIC_WORDS
+    ]
+    weights = {s: stats.weight(s) for s in set(content)}
+    total = sum(weights[s] for s in content)
+    if not total:
+        return Relevance(0.0, 0.0, True)
+
+    def share(vocab: frozenset[str]) -> float:
+        return sum(weights[s] for s in content if s in vocab) / total
+
+    here = share(question_stems(question))
+    best_other = max((share(v) for qid, v in stats.questions if qid != question.id), default=0.0)
+    off = len(content) >= RELATIVE_MIN_WORDS and here < RELATIVE_RELEVANCE * best_other
+    return Relevance(here, best_other, off)
 
 
 def score_point(spec: PointSpec, matcher: Matcher, lists: dict[int, int]) -> PointResult:
@@ -559,27 +654,39 @@ def score_point(spec: PointSpec, matcher: Matcher, lists: dict[int, int]) -> Poi
         return PointResult(spec.text, "missed", 0.0, None, None, 0.0, True, contradiction, ())
     window = _best_window(spec.groups, hits) if spec.groups else None
     fraction = window.fraction if window else 0.0
-    covered_at, partial_at = (
-        (COVERED_DERIVED, PARTIAL_DERIVED) if spec.derived else (COVERED_CONCEPTS, PARTIAL_CONCEPTS)
-    )
-    status = (
-        "covered" if fraction >= covered_at else "partial" if fraction >= partial_at else "missed"
-    )
-    if (
-        status == "missed"
-        and window is not None
-        and window.distinct
-        and fraction >= PARTIAL_DISTINCT
-        and not spec.derived
-        and not window.denied
-    ):
-        status = "partial"
+    status = "missed"
+    if window is not None and window.specific:
+        if spec.derived:
+            status = (
+                "covered"
+                if fraction >= COVERED_DERIVED
+                else "partial"
+                if fraction >= PARTIAL_DERIVED
+                else "missed"
+            )
+        elif fraction >= COVERED_CONCEPTS:
+            status = "covered"
+        elif fraction >= PARTIAL_CONCEPTS and window.distinct:
+            status = "partial"
+    if window is not None and window.denied and status != "covered":
+        # Part of the point said, another part denied in the same stretch: the point is wrong.
+        denied = [
+            h
+            for h in hits
+            if h.group in window.denied
+            and not h.polarity
+            and window.first <= h.first
+            and h.last <= window.last
+        ]
+        if denied:
+            span = (denied[0].first, denied[0].last)
+            return PointResult(spec.text, "missed", 0.0, None, None, 0.0, True, span, ())
     # A whole-point paraphrase from the bank's ``synonyms`` can make the point on its own.
     if status != "covered":
         for syn in spec.synonyms:
             syn_hits = _hits(syn, matcher, lists)
             w = _best_window(syn, syn_hits)
-            if w is not None and w.fraction >= COVERED_DERIVED:
+            if w is not None and w.fraction >= COVERED_DERIVED and w.specific and not w.denied:
                 window, fraction, status = w, w.fraction, "covered"
                 break
     missing = tuple(
@@ -622,7 +729,8 @@ def _prepared(
         qstems = frozenset(
             stem(w) for text in question.phrasings for w, _, _ in tokenize_text(text)
         )
-        got = (vocabulary, tuple(build_spec(kp, qstems) for kp in question.key_points))
+        specs = tuple(build_spec(kp, qstems) for kp in question.key_points)
+        got = (vocabulary, _distinguished(specs))
         if len(_PREPARED) > 1024:
             _PREPARED.clear()
         _PREPARED[key] = got
@@ -631,19 +739,54 @@ def _prepared(
 
 def prepared(question: Question) -> tuple[frozenset[str], tuple[PointSpec, ...]]:
     """The question's vocabulary and key point specs (cached by the question's content)."""
-    return _prepared(_fingerprint(question), question)
+    return _prepared((id(corpus()), *_fingerprint(question)), question)
 
 
-def score_coverage(question: Question, answer: Answer) -> tuple[list[PointResult], float]:
+#: A group most of whose own wordings are common bank vocabulary is not distinguishing.
+COMMON_GROUP_SHARE = 0.5
+
+
+def _distinguished(specs: tuple[PointSpec, ...]) -> tuple[PointSpec, ...]:
+    """Specs whose groups know what sets their point apart from the question's other points.
+
+    A lexicon widening that is another point's own wording is dropped ("KS test" widened
+    from "chi-square" must not make the categorical-features point when the numerical one
+    names the KS test). A group is distinct unless all its own wordings are other points'
+    wordings too, or most of them are common bank vocabulary.
+    """
+    stats = corpus()
+    own_keys = [{p.key for g in spec.groups for p in g.phrases[: g.own]} for spec in specs]
+    out: list[PointSpec] = []
+    for i, spec in enumerate(specs):
+        others = set().union(*(k for j, k in enumerate(own_keys) if j != i))
+        groups: list[Group] = []
+        for g in spec.groups:
+            own = g.phrases[: g.own]
+            widened = tuple(p for p in g.phrases[g.own :] if p.key not in others)
+            shared = all(p.key in others for p in own)
+            common = sum(stats.common(p.key) for p in own) > COMMON_GROUP_SHARE * max(1, len(own))
+            groups.append(replace(g, phrases=own + widened, distinct=not shared and not common))
+        out.append(replace(spec, groups=tuple(groups)))
+    return tuple(out)
+
+
+def score_coverage(question: Question, answer: Answer) -> tuple[list[PointResult], Relevance]:
     """Per-point results in bank order, and the answer's relevance to the question."""
     vocabulary, specs = prepared(question)
     matcher = Matcher(answer)
     lists = bare_list_items(answer)
-    rel = relevance(answer, vocabulary, specs)
+    plain = relevance(answer, vocabulary, specs)
+    rel = weighted_relevance(answer, question)
     content_count = sum(1 for t in answer.tokens if t.norm not in STOPWORDS)
+    if plain < MIN_RELEVANCE or content_count < MIN_RELEVANT_WORDS:
+        rel = replace(rel, off_topic=True)
     results = [score_point(spec, matcher, lists) for spec in specs]
-    if rel < MIN_RELEVANCE or content_count < MIN_RELEVANT_WORDS:
-        log.debug("answer off topic (relevance %.2f); no key point credited", rel)
+    if rel.off_topic:
+        log.debug(
+            "answer off topic (relevance %.2f, best other %.2f); no point credited",
+            rel.share,
+            rel.best_other,
+        )
         results = [
             PointResult(r.text, "missed", 0.0, None, None, 0.0, False, None, r.missing)
             for r in results

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from viva.bank.models import Question
-from viva.scoring.coverage import MIN_RELEVANCE, score_coverage
+from viva.scoring.coverage import score_coverage
 from viva.scoring.text import build_answer
 from viva.scoring.timing import Timing, measure_timing
 from viva.scoring.tips import make_tips
@@ -119,9 +119,9 @@ def score_answer(
             KeyPointResult(p.text, p.status, p.score, said, _round(start_s), _round(end_s))  # type: ignore[arg-type]
         )
     coverage = round(sum(r.score for r in results) / len(results), 3) if results else 0.0
-    off_topic = relevance < MIN_RELEVANCE
+    off_topic = relevance.off_topic
     tips = make_tips(points, evidence, contradictions, timing, off_topic=off_topic)
-    log.debug("scored %s: coverage %.2f, relevance %.2f", question.id, coverage, relevance)
+    log.debug("scored %s: coverage %.2f, relevance %.2f", question.id, coverage, relevance.share)
     return Feedback(
         question_id=question.id,
         transcript=transcript.text,

@@ -35,6 +35,17 @@ FUZZY_MIN_LEN = 5
 FUZZY_RATIO = 85.0
 PHONETIC_MIN_LEN = 4
 PHONETIC_RATIO = 70.0
+#: "asynchronous" is not a slip for "synchronous", nor "unstable" for "stable".
+NEGATIVE_PREFIXES = ("a", "an", "un", "in", "im", "il", "ir", "non", "dis", "de")
+
+
+def opposite_forms(a: str, b: str) -> bool:
+    """Whether one word is the other with a negative prefix ("asymmetric", "symmetric")."""
+    for x, y in ((a, b), (stem(a), stem(b))):
+        short, long_ = sorted((x, y), key=len)
+        if long_ != short and long_.endswith(short):
+            return long_[: len(long_) - len(short)].rstrip("-") in NEGATIVE_PREFIXES
+    return False
 
 
 @lru_cache(maxsize=1)
@@ -145,10 +156,13 @@ class Matcher:
             for norm, _, _ in process.extract_iter(
                 pt.norm, self._long_norms, scorer=fuzz.ratio, score_cutoff=FUZZY_RATIO
             ):
-                found.update(self._by_norm[norm])
+                if not opposite_forms(norm, pt.norm):
+                    found.update(self._by_norm[norm])
         if len(pt.norm) >= PHONETIC_MIN_LEN and pt.phon and not pt.norm.isdigit():
             for norm in self._by_phon.get(pt.phon, ()):
-                if fuzz.ratio(norm, pt.norm) >= PHONETIC_RATIO:
+                if fuzz.ratio(norm, pt.norm) >= PHONETIC_RATIO and not opposite_forms(
+                    norm, pt.norm
+                ):
                     found.update(self._by_norm[norm])
         out = sorted(found)
         self._cache[pt.norm] = out
