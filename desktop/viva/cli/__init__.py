@@ -11,6 +11,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from viva import __version__
 
@@ -27,6 +28,17 @@ class CliError(Exception):
     def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
         super().__init__(message)
         self.code = code
+
+
+def add_bank_option(parser: argparse.ArgumentParser) -> None:
+    """``--bank DIR`` (repeatable): read every *.yaml under DIR instead of the default bank."""
+    parser.add_argument(
+        "--bank",
+        type=Path,
+        action="append",
+        metavar="DIR",
+        help="read every *.yaml under DIR instead of the built-in and your own banks (repeatable)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

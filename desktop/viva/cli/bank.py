@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from viva.cli import EXIT_FAILED, EXIT_OK, CliError
+from viva.cli import EXIT_FAILED, EXIT_OK, CliError, add_bank_option
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "validate",
         help="check bank files; prints FILE:LINE: message per problem, exit 1 on errors",
     )
-    _bank_option(validate)
+    add_bank_option(validate)
     validate.add_argument(
         "--strict",
         action="store_true",
@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     validate.set_defaults(func=_validate)
 
     listing = bank_sub.add_parser("list", help="list the questions")
-    _bank_option(listing)
+    add_bank_option(listing)
     listing.add_argument("--topic", metavar="T", help="only this topic")
     listing.add_argument("--json", action="store_true", help="machine-readable output")
     listing.set_defaults(func=_list)
@@ -42,16 +42,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     imp.add_argument("--topic", help="topic for every imported question")
     imp.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     imp.set_defaults(func=_import)
-
-
-def _bank_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--bank",
-        type=Path,
-        action="append",
-        metavar="DIR",
-        help="read every *.yaml under DIR instead of the built-in bank (repeatable)",
-    )
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from viva.cli import EXIT_FAILED, EXIT_OK, CliError
+from viva.cli import EXIT_FAILED, EXIT_OK, CliError, add_bank_option
 
 if TYPE_CHECKING:
     from viva.bank import Bank
@@ -67,7 +67,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     rescore.add_argument("--retranscribe", action="store_true", help="transcribe the audio again")
     rescore.add_argument("--model", type=Path, metavar="DIR", help="Whisper model folder")
-    _bank_option(rescore)
+    add_bank_option(rescore)
     rescore.add_argument("--json", action="store_true", help="machine-readable output")
     rescore.set_defaults(func=_rescore)
 
@@ -81,7 +81,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     due.add_argument(
         "--new", type=int, metavar="N", help="new questions per day (default: 3, or Settings)"
     )
-    _bank_option(due)
+    add_bank_option(due)
     due.add_argument("--json", action="store_true", help="machine-readable output")
     due.set_defaults(func=_due)
 
@@ -128,16 +128,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     target.add_argument("--all", action="store_true")
     delete.add_argument("--yes", action="store_true", help="do not ask (needed with --all)")
     delete.set_defaults(func=_delete)
-
-
-def _bank_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--bank",
-        type=Path,
-        action="append",
-        metavar="DIR",
-        help="read the questions from DIR instead of the built-in and user banks (repeatable)",
-    )
 
 
 def _out(text: str = "") -> None:
