@@ -155,3 +155,18 @@ def test_stop_starts_no_tentative_decode(jfk_wav: Path, transcriber: Transcriber
     assert partials[-1].committed == transcript.text
     assert live.stats.tail_s is not None
     assert live.stats.tail_s <= live.max_chunk_s  # only the open chunk is left at Stop
+
+
+def test_streaming_vad_matches_one_pass_whatever_the_blocks(jfk_wav: Path) -> None:
+    import numpy as np
+    from faster_whisper.vad import get_vad_model
+
+    from viva.speech.live import WINDOW, _StreamingVad
+    from viva.speech.transcriber import load_audio
+
+    audio = load_audio(jfk_wav)
+    whole = np.asarray(get_vad_model()(audio[: len(audio) // WINDOW * WINDOW])).reshape(-1)
+    for block in (1600, 777, 4096):
+        vad = _StreamingVad()
+        parts = [vad.push(audio[i : i + block]) for i in range(0, len(audio), block)]
+        np.testing.assert_allclose(np.concatenate(parts), whole, atol=1e-5)

@@ -92,14 +92,24 @@ class LiveStats:
 
 
 class _StreamingVad:
-    """Silero speech probabilities for a stream, one per 512-sample window."""
+    """Silero speech probabilities for a stream, one per 512-sample window.
+
+    faster-whisper's ``SileroVADModel.__call__`` restarts the model's recurrent state on every
+    call, so feeding it block by block made the probabilities (and so the chunk borders) depend on
+    how the audio happened to be split. Here the state (``h``, ``c``) and the 64-sample context are
+    carried from call to call: the result is the same as one pass over the whole stream.
+    """
+
+    CONTEXT = 64
 
     def __init__(self) -> None:
         from faster_whisper.vad import get_vad_model
 
-        self._model = get_vad_model()
+        self._session = get_vad_model().session
         self._pending = np.zeros(0, dtype=np.float32)
-        self._prev = np.zeros(WINDOW, dtype=np.float32)
+        self._context = np.zeros(self.CONTEXT, dtype=np.float32)
+        self._h = np.zeros((1, 1, 128), dtype=np.float32)
+        self._c = np.zeros((1, 1, 128), dtype=np.float32)
 
     def push(self, samples: np.ndarray) -> np.ndarray:
         buf = np.concatenate([self._pending, samples])
@@ -107,12 +117,15 @@ class _StreamingVad:
         if n == 0:
             self._pending = buf
             return np.zeros(0, dtype=np.float32)
-        windows = buf[: n * WINDOW]
+        windows = buf[: n * WINDOW].reshape(n, WINDOW)
         self._pending = buf[n * WINDOW :]
-        # Prepend the previous window so the model sees the right context; drop its output.
-        probs = np.asarray(self._model(np.concatenate([self._prev, windows])), dtype=np.float32)
-        self._prev = windows[-WINDOW:].copy()
-        return probs.reshape(-1)[1:]
+        contexts = np.concatenate([self._context[None, :], windows[:-1, -self.CONTEXT :]], axis=0)
+        self._context = windows[-1, -self.CONTEXT :].copy()
+        batch = np.ascontiguousarray(np.concatenate([contexts, windows], axis=1), dtype=np.float32)
+        out, self._h, self._c = self._session.run(
+            None, {"input": batch, "h": self._h, "c": self._c}
+        )
+        return np.asarray(out, dtype=np.float32).reshape(-1)
 
 
 class _Growing:
@@ -165,9 +178,9 @@ class LiveTranscriber:
         hotwords: str | None = None,
         on_partial: Callable[[Partial], None] | None = None,
         on_commit: Callable[[Commit], None] | None = None,
-        pause_s: float = 0.35,
-        max_chunk_s: float = 6.0,
-        min_chunk_s: float = 2.5,
+        pause_s: float = 0.5,
+        max_chunk_s: float = 8.0,
+        min_chunk_s: float = 3.0,
         holdback_s: float = 1.5,
         tentative_every_s: float = 1.0,
         commit_beam_size: int | None = None,
