@@ -141,7 +141,8 @@ def test_answer_to_an_unrelated_question_earns_about_nothing() -> None:
             results, _ = score_coverage(b, build_answer(Transcript.from_text(a.reference_answer)))
             coverages.append(sum(r.score for r in results) / len(results))
     assert len(coverages) >= 100
-    # A regression guard, not the goal (about 0): scorer 1.1 gives a mean of 0.087 and a
-    # maximum of 0.75, since MLOps answers share wordings (monitoring, retraining, pipelines).
-    assert statistics.fmean(coverages) <= 0.1
-    assert max(coverages) <= 0.8
+    # Scorer 1.1 gave a mean of 0.087 and a maximum of 0.75 (shared MLOps wordings); 1.2
+    # weighs wordings by how common they are in the bank and compares the answer's vocabulary
+    # with every question's, and gives 0.0 for both.
+    assert statistics.fmean(coverages) <= 0.02
+    assert max(coverages) <= 0.25

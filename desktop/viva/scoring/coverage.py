@@ -38,6 +38,8 @@ MAX_SENTENCES = 3
 WRONG_MAX_SPAN = 16
 #: A negated one-word wording this short ("say no") is too vague to deny its plain word.
 SHORT_WORD = 4
+#: With the subject implied, require the point's own wordings for the rest (off: costs recall).
+IMPLIED_OWN = False
 #: Fraction of (weighted) concept groups: at or above COVERED -> covered. At least PARTIAL,
 #: with the point's distinguishing idea among them, -> partial.
 COVERED_CONCEPTS = 0.99
@@ -392,6 +394,8 @@ class _Hit:
     polarity: bool  # True: asserts the idea; False: denies it
     own: bool = False  # said in one of the point's own wordings (not a lexicon widening)
     common: bool = False  # the wording is everyday vocabulary of the bank (corpus.COMMON_SHARE)
+    opposite: bool = False  # said as the idea's lexicon opposite ("manually" for "automated")
+    negated_wording: bool = False  # matched a wording that itself says no ("no regression")
 
 
 def _hits(groups: Sequence[Group], matcher: Matcher, lists: dict[int, int]) -> list[_Hit]:
@@ -419,11 +423,11 @@ def _hits(groups: Sequence[Group], matcher: Matcher, lists: dict[int, int]) -> l
                 said_common = common or (
                     occ.first == occ.last and stats.common((toks[occ.first].stem,))
                 )
-                hits.append(replace(hit, common=True) if said_common else hit)
+                hits.append(replace(hit, common=said_common, negated_wording=phrase.negated))
         for phrase in group.opposites:
             for occ in matcher.find(phrase):
                 pol = (occ.negated != phrase.negated) != group.negated
-                hits.append(_make_hit(g, occ, pol, toks, lists))
+                hits.append(replace(_make_hit(g, occ, pol, toks, lists), opposite=True))
     hits.sort(key=lambda h: (h.first, h.last))
     return hits
 
@@ -479,7 +483,7 @@ def _best_window(groups: Sequence[Group], hits: Sequence[_Hit]) -> _Window | Non
             got = _count(groups, chosen)
             total = base + sum(groups[g].weight for g in chosen if groups[g].subject)
             frac = got / total if total else 0.0
-            last = max(x.last for x in [*chosen.values(), *denied.values()])
+            last = max(x.last for x in (chosen or denied).values())
             denied_only = frozenset(denied) - frozenset(chosen)
             said = [(g, x) for g, x in chosen.items() if x.in_list is None and not x.common]
             own_all = all(
@@ -520,8 +524,10 @@ def _count(groups: Sequence[Group], chosen: dict[int, _Hit]) -> float:
 def _better(a: _Window, b: _Window, groups: Sequence[Group]) -> bool:
     if abs(a.fraction - b.fraction) > 1e-9:
         return a.fraction > b.fraction
-    if (a.specific, a.distinct, not a.denied) != (b.specific, b.distinct, not b.denied):
-        return (a.specific, a.distinct, not a.denied) > (b.specific, b.distinct, not b.denied)
+    ka = (a.specific, a.distinct, not a.denied, len(a.groups))
+    kb = (b.specific, b.distinct, not b.denied, len(b.groups))
+    if ka != kb:
+        return ka > kb
     return (a.last - a.first) < (b.last - b.first)
 
 
@@ -668,6 +674,13 @@ def score_point(spec: PointSpec, matcher: Matcher, lists: dict[int, int]) -> Poi
             status = "covered"
         elif fraction >= PARTIAL_CONCEPTS and window.distinct:
             status = "partial"
+    if status != "missed" and window is not None:
+        status = (
+            _implied_subject_check(spec.groups, hits, window, status) if IMPLIED_OWN else status
+        )
+        denial = _denied_in_same_sentence(spec.groups, hits, window, matcher.answer)
+        if denial is not None:
+            return PointResult(spec.text, "missed", 0.0, None, None, 0.0, True, denial, ())
     if window is not None and window.denied and status != "covered":
         # Part of the point said, another part denied in the same stretch: the point is wrong.
         denied = [
@@ -697,6 +710,67 @@ def score_point(spec: PointSpec, matcher: Matcher, lists: dict[int, int]) -> Poi
     return PointResult(
         spec.text, status, SCORES[status], window.first, window.last, fraction, False, None, missing
     )
+
+
+def _said(answer: Answer, h: _Hit) -> tuple[str, ...]:
+    """Content stems of the words a hit covers."""
+    return tuple(t.stem for t in answer.tokens[h.first : h.last + 1] if t.norm not in STOPWORDS)
+
+
+def _window_hits(hits: Sequence[_Hit], window: _Window) -> list[_Hit]:
+    return [
+        h
+        for h in hits
+        if h.polarity and h.group in window.groups and window.first <= h.first <= window.last
+    ]
+
+
+def _implied_subject_check(
+    groups: Sequence[Group], hits: Sequence[_Hit], window: _Window, status: str
+) -> str:
+    """With the subject left implied, the rest must be said in the point's own wordings.
+
+    "We keep the old one" alone, widened from "beat the champion", is too little to make
+    "the new model must beat the champion" when nothing names the champion either.
+    """
+    subjects = [g for g, gr in enumerate(groups) if gr.subject]
+    if status != "covered" or not subjects or any(g in window.groups for g in subjects):
+        return status
+    said = _window_hits(hits, window)
+    required = {g for g, gr in enumerate(groups) if not gr.subject}
+    own = {h.group for h in said if h.own}
+    return "covered" if required <= own else "partial"
+
+
+def _denied_in_same_sentence(
+    groups: Sequence[Group], hits: Sequence[_Hit], window: _Window, answer: Answer
+) -> tuple[int, int] | None:
+    """An idea of the window that the same sentence first denies in the same words.
+
+    "I don't roll back until I understand it, because rolling back hides it" does not
+    recommend rolling back first. A lexicon opposite in the sentence ("manual deployments
+    are slow, so we automate them") is a contrast, not a denial.
+    """
+    said = _window_hits(hits, window)
+    for h in hits:
+        if (
+            h.polarity
+            or h.opposite
+            or h.negated_wording
+            or not h.own
+            or h.in_list is not None
+            or groups[h.group].negated
+        ):
+            continue
+        for x in said:
+            if (
+                x.group == h.group
+                and x.sentence == h.sentence
+                and h.first < x.first
+                and _said(answer, h) == _said(answer, x)
+            ):
+                return h.first, h.last
+    return None
 
 
 def _fingerprint(question: Question) -> tuple[object, ...]:

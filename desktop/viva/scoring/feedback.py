@@ -106,9 +106,13 @@ def score_answer(
         said: str | None = None
         start_s = end_s = None
         if p.first is not None and p.last is not None:
-            lo, hi = answer.clause_span(p.first, p.last)
-            said = answer.span_text(lo, hi)
-            start_s, end_s = answer.span_times(lo, hi)
+            # The shortest stretch holding every idea matched (with a number that quantifies
+            # its first word: "five percent"), timed by its words.
+            first = p.first
+            if first > 0 and answer.tokens[first - 1].norm.isdigit():
+                first -= 1
+            said = answer.span_text(first, p.last)
+            start_s, end_s = answer.span_times(first, p.last)
         evidence.append(said)
         contradictions.append(
             answer.span_text(*answer.clause_span(*p.contradiction))

@@ -1167,4 +1167,18 @@ WORD_SYNONYMS: tuple[str, ...] = (
     "library libraries package packages dependency dependencies",
     "laptop notebook",
     "slow heavy sluggish",
+    # Everyday verbs and quantities (scorer 1.2).
+    "small little tiny minor",
+    "large big huge massive",
+    "detect spot catch notice",
+    "fix repair patch",
+    "begin start kick",
+    "halt stop pause",
+    "keep store retain save",
+    "drop fall dip plunge",
+    "afterwards later",
+    "wait delay hold",
+    "digest summary roundup",
+    "owner responsible accountable",
+    "wrong incorrect bad",
 )

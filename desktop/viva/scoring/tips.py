@@ -1,7 +1,8 @@
 """Two to four short, specific, actionable tips, ranked by how much they would improve the answer.
 
-Nothing generic: a delivery tip appears only when the numbers call for it, and an answer that
-was fine gets one line saying so.
+Nothing generic: a delivery tip appears only when the numbers call for it. When fewer than two
+things need fixing, the remaining lines state facts about this answer (points covered against
+the target, delivery figures) instead of advice.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from viva.scoring.coverage import PointResult
 from viva.scoring.timing import Timing, format_seconds
 
 MAX_TIPS = 4
+MIN_TIPS = 2
 FILLERS_PER_100 = 3.0
 MIN_FILLERS = 3
 FAST_WPM = 190.0
@@ -140,12 +142,36 @@ def make_tips(
         )
     tips.sort(key=lambda t: -t.impact)
     out = [t.text for t in tips[:MAX_TIPS]]
-    if not out:
-        when = f" in {format_seconds(length)}" if length is not None else ""
-        out.append(
-            f"All key points covered{when}. To stand out, tie one of them to a concrete "
-            "example from your own work."
-            if all(p.status == "covered" for p in points)
-            else "Good answer; make each point in its own short sentence so it is easy to follow."
-        )
+    # At least two lines; what fills them states facts about this answer, never generic advice.
+    for line in _summary(points, timing, length, target):
+        if len(out) >= MIN_TIPS:
+            break
+        out.append(line)
     return out
+
+
+def _summary(
+    points: Sequence[PointResult], timing: Timing, length: float | None, target: str
+) -> list[str]:
+    """Specific lines on what went well: coverage against the target, then delivery figures."""
+    made = [p for p in points if p.status == "covered"]
+    when = f" in {format_seconds(length)}" if length is not None else ""
+    within = f", within the {target} target" if timing.verdict == "on target" else ""
+    if points and len(made) == len(points):
+        first = f"All {len(points)} key points covered{when}{within}."
+    else:
+        first = f"{len(made)} of {len(points)} key points covered{when}{within}."
+    lines = [first]
+    facts: list[str] = []
+    if timing.wpm is not None:
+        facts.append(f"{timing.wpm:.0f} words per minute")
+    facts.append(
+        "no fillers"
+        if timing.filler_count == 0
+        else f"{timing.filler_count} filler{'s' if timing.filler_count != 1 else ''}"
+    )
+    pauses = len(timing.long_pauses)
+    if timing.wpm is not None:
+        facts.append("no long pauses" if pauses == 0 else f"{pauses} long pause(s)")
+    lines.append(f"Delivery: {', '.join(facts)}.")
+    return lines
