@@ -12,6 +12,7 @@ An answer that shares too little vocabulary with the question is off topic and g
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -58,6 +59,8 @@ RELATIVE_RELEVANCE = 0.3
 #: A short answer has too few words to tell which question it fits best.
 RELATIVE_MIN_WORDS = 12
 MIN_RELEVANT_WORDS = 3
+#: Assertions said about another point's subject do not make this point (see foreign_tokens).
+SUBJECT_BINDING = True
 LIST_MIN_ITEMS = 4
 LIST_MAX_ITEM_WORDS = 3
 SCORES = {"covered": 1.0, "partial": 0.5, "missed": 0.0}
@@ -648,13 +651,82 @@ def weighted_relevance(answer: Answer, question: Question) -> Relevance:
     return Relevance(here, best_other, off)
 
 
-def score_point(spec: PointSpec, matcher: Matcher, lists: dict[int, int]) -> PointResult:
-    """Coverage of one key point in the answer."""
+_CONTRAST = re.compile(
+    r"\b(?:differen\w*|vs|versus|compare\w*|comparison|contrast\w*)\b", re.IGNORECASE
+)
+
+
+def point_subjects(question: Question) -> list[frozenset[str]]:
+    """Per key point, the stems of the subject it is about, when the question contrasts subjects.
+
+    A point's subject is the run of leading content words of its text that the question names
+    ("Blue-green keeps ..." -> blue, green; "Data drift is ..." -> data, drift). Stems every
+    such subject shares ("drift") do not tell the points apart and are dropped.
+    """
+    if not any(_CONTRAST.search(text) for text in [*question.phrasings, question.id]):
+        return [frozenset() for _ in question.key_points]
+    qstems = {
+        stem(w)
+        for text in [*question.phrasings, *question.tags]
+        for w, _, _ in tokenize_text(text)
+        if w not in STOPWORDS and w not in GENERIC_WORDS
+    }
+    leads: list[set[str]] = []
+    for kp in question.key_points:
+        lead: set[str] = set()
+        for w, _, _ in tokenize_text(kp.text):
+            if w in STOPWORDS and not lead:
+                continue
+            s = stem(w)
+            if w in STOPWORDS or s not in qstems:
+                break
+            lead.add(s)
+        leads.append(lead)
+    named = [lead for lead in leads if lead]
+    shared = set.intersection(*named) if named else set()
+    return [frozenset(lead - shared) for lead in leads]
+
+
+def foreign_tokens(answer: Answer, subjects: Sequence[frozenset[str]], i: int) -> frozenset[int]:
+    """Tokens the answer says about another point's subject, not point ``i``'s.
+
+    A token is bound to the subject named last before it in its sentence (or in it): in
+    "canary is where you swap everything over at once", "at once" is said of canary and does
+    not make blue-green's switch-at-once point.
+    """
+    if not subjects[i]:
+        return frozenset()
+    # Subjects sharing a word with this one ("batch inference", "batch") are the same subject.
+    own = frozenset().union(*(s for s in subjects if s & subjects[i]))
+    every = frozenset().union(*subjects)
+    others = every - own
+    if not others:
+        return frozenset()
+    out: set[int] = set()
+    current: str | None = None
+    sentence = -1
+    for k, t in enumerate(answer.tokens):
+        if t.sentence != sentence:
+            sentence, current = t.sentence, None
+        if t.stem in every:
+            current = t.stem
+        if current is not None and current in others:
+            out.add(k)
+    return frozenset(out)
+
+
+def score_point(
+    spec: PointSpec,
+    matcher: Matcher,
+    lists: dict[int, int],
+    foreign: frozenset[int] = frozenset(),
+) -> PointResult:
+    """Coverage of one key point in the answer; ``foreign`` tokens are about another subject."""
     for wrong in spec.wrong:
         span = _wrong_match(wrong, matcher, lists)
         if span is not None:
             return PointResult(spec.text, "missed", 0.0, None, None, 0.0, True, span, ())
-    hits = _hits(spec.groups, matcher, lists)
+    hits = _bound(_hits(spec.groups, matcher, lists), foreign)
     contradiction = _contradiction(spec.groups, hits)
     if contradiction is not None:
         return PointResult(spec.text, "missed", 0.0, None, None, 0.0, True, contradiction, ())
@@ -697,7 +769,7 @@ def score_point(spec: PointSpec, matcher: Matcher, lists: dict[int, int]) -> Poi
     # A whole-point paraphrase from the bank's ``synonyms`` can make the point on its own.
     if status != "covered":
         for syn in spec.synonyms:
-            syn_hits = _hits(syn, matcher, lists)
+            syn_hits = _bound(_hits(syn, matcher, lists), foreign)
             w = _best_window(syn, syn_hits)
             if w is not None and w.fraction >= COVERED_DERIVED and w.specific and not w.denied:
                 window, fraction, status = w, w.fraction, "covered"
@@ -710,6 +782,13 @@ def score_point(spec: PointSpec, matcher: Matcher, lists: dict[int, int]) -> Poi
     return PointResult(
         spec.text, status, SCORES[status], window.first, window.last, fraction, False, None, missing
     )
+
+
+def _bound(hits: list[_Hit], foreign: frozenset[int]) -> list[_Hit]:
+    """``hits`` without the assertions said about another point's subject."""
+    if not foreign:
+        return hits
+    return [h for h in hits if not (h.polarity and h.first in foreign and h.last in foreign)]
 
 
 def _said(answer: Answer, h: _Hit) -> tuple[str, ...]:
@@ -854,7 +933,13 @@ def score_coverage(question: Question, answer: Answer) -> tuple[list[PointResult
     content_count = sum(1 for t in answer.tokens if t.norm not in STOPWORDS)
     if plain < MIN_RELEVANCE or content_count < MIN_RELEVANT_WORDS:
         rel = replace(rel, off_topic=True)
-    results = [score_point(spec, matcher, lists) for spec in specs]
+    subjects = point_subjects(question) if SUBJECT_BINDING else []
+    results = [
+        score_point(
+            spec, matcher, lists, foreign_tokens(answer, subjects, i) if subjects else frozenset()
+        )
+        for i, spec in enumerate(specs)
+    ]
     if rel.off_topic:
         log.debug(
             "answer off topic (relevance %.2f, best other %.2f); no point credited",

@@ -1,0 +1,72 @@
+"""Scorer 1.3: subject binding, negative evaluations, off-topic gate, spoken spellings."""
+
+from __future__ import annotations
+
+from viva.bank import KeyPoint, Question
+from viva.scoring import score_answer
+from viva.scoring.coverage import point_subjects
+from viva.speech.transcript import Transcript
+
+CANARY = KeyPoint(
+    text="A canary release sends a small share of live traffic to the new model first.",
+    concepts=[["small share", "five percent", "ten percent"], ["traffic", "users"]],
+)
+BLUE_GREEN = KeyPoint(
+    text="Blue-green keeps two identical environments and switches all traffic at once.",
+    concepts=[["two environments", "two identical"], ["switch", "at once", "all traffic"]],
+)
+
+
+def contrast() -> Question:
+    return Question(
+        id="probe-contrast",
+        question="What is the difference between canary and blue-green deployment?",
+        topic="testing-deployment",
+        difficulty="intermediate",
+        reference_answer="A reference answer.",
+        key_points=[CANARY, BLUE_GREEN],
+        target_seconds=(30, 90),
+    )
+
+
+def statuses(q: Question, text: str) -> list[str]:
+    return [kp.status for kp in score_answer(q, Transcript.from_text(text)).key_points]
+
+
+def test_point_subjects_name_the_contrasted_things() -> None:
+    subjects = point_subjects(contrast())
+    assert subjects[0] == frozenset({"canari"})
+    assert subjects[1] == frozenset({"blue", "green"})
+
+
+def test_a_claim_about_the_other_subject_does_not_make_the_point() -> None:
+    q = contrast()
+    swapped = (
+        "With blue-green you send ten percent of the users first, and canary is where you "
+        "keep two identical environments and switch at once."
+    )
+    assert statuses(q, swapped) == ["missed", "missed"]
+    right = (
+        "With canary you send ten percent of the users first, and blue-green is where you "
+        "keep two identical environments and switch at once."
+    )
+    assert statuses(q, right) == ["covered", "covered"]
+
+
+def test_subject_left_unsaid_is_still_credited() -> None:
+    q = contrast()
+    got = statuses(q, "You send five percent of the traffic to the new model first.")
+    assert got[0] == "covered"
+
+
+def test_no_binding_without_a_contrast_question() -> None:
+    q = Question(
+        id="probe-release",
+        question="How do you release models safely?",
+        topic="testing-deployment",
+        difficulty="intermediate",
+        reference_answer="A reference answer.",
+        key_points=[CANARY, BLUE_GREEN],
+        target_seconds=(30, 90),
+    )
+    assert point_subjects(q) == [frozenset(), frozenset()]
