@@ -70,3 +70,37 @@ def test_no_binding_without_a_contrast_question() -> None:
         target_seconds=(30, 90),
     )
     assert point_subjects(q) == [frozenset(), frozenset()]
+
+
+ROLLBACK = KeyPoint(
+    text="Blue-green allows instant rollback but needs double the infrastructure.",
+    concepts=[["instant rollback", "switch back", "rollback"], ["double", "expensive"]],
+)
+
+
+def release_question(*points: KeyPoint) -> Question:
+    return Question(
+        id="probe-rollback",
+        question="How does blue-green deployment work?",
+        topic="testing-deployment",
+        difficulty="intermediate",
+        reference_answer="A reference answer.",
+        key_points=list(points),
+        target_seconds=(30, 90),
+    )
+
+
+def test_hard_rollback_is_not_instant_rollback() -> None:
+    q = release_question(ROLLBACK)
+    assert statuses(q, "Rollback is hard with blue-green, and it needs double the servers.") == [
+        "missed"
+    ]
+    assert statuses(q, "Rollback is instant with blue-green, but it needs double the servers.") == [
+        "covered"
+    ]
+
+
+def test_not_hard_is_not_a_negative_evaluation() -> None:
+    q = release_question(ROLLBACK)
+    got = statuses(q, "Rollback is not hard at all with blue-green, but it's expensive.")
+    assert got == ["covered"]

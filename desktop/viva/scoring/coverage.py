@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from viva.bank.models import KeyPoint, Question
 from viva.scoring.corpus import corpus, question_stems
-from viva.scoring.lexicon import CLASSES, GENERIC_WORDS, OPPOSITES
+from viva.scoring.lexicon import CLASSES, EVALUATIVE, GENERIC_WORDS, OPPOSITES
 from viva.scoring.matching import Matcher, Occurrence, Phrase
 from viva.scoring.text import (
     CLAUSE_WORDS,
@@ -61,6 +61,8 @@ RELATIVE_MIN_WORDS = 12
 MIN_RELEVANT_WORDS = 3
 #: Assertions said about another point's subject do not make this point (see foreign_tokens).
 SUBJECT_BINDING = True
+#: An opposite evaluation in the clause ("rollback is hard") denies "instant rollback".
+EVALUATE = True
 LIST_MIN_ITEMS = 4
 LIST_MAX_ITEM_WORDS = 3
 SCORES = {"covered": 1.0, "partial": 0.5, "missed": 0.0}
@@ -79,6 +81,9 @@ class Group:
     own: int = 0  # how many of ``phrases`` are the point's own wordings (before widening)
     #: The point's own idea: not a wording of the question's other points, not common words.
     distinct: bool = True
+    #: Evaluations opposite to one its wordings makes ("hard" against "instant rollback"):
+    #: said in the same clause, they deny the idea there.
+    against: tuple[Phrase, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,10 +160,31 @@ def _widen(phrases: Sequence[Phrase], classes: Iterable[str] = ()) -> Group:
     names = list(dict.fromkeys([*classes, *(c for p in phrases for c in _classes_of(p))]))
     widened = [*phrases, *(p for n in names for p in _class_phrases(n))]
     opposite_names = {o for n in names for o in OPPOSITES.get(n, ())} - set(names)
-    opposites = [p for n in sorted(opposite_names) for p in _class_phrases(n)]
+    # A wording the group itself uses ("slow" for latency) is never its opposite.
+    keys = {p.key for p in widened}
+    opposites = [p for n in sorted(opposite_names) for p in _class_phrases(n) if p.key not in keys]
     label = phrases[0].text if phrases else names[0]
     own = len(_dedupe(phrases))
-    return Group(label=label, phrases=_dedupe(widened), opposites=_dedupe(opposites), own=own)
+    return Group(
+        label=label,
+        phrases=_dedupe(widened),
+        opposites=_dedupe(opposites),
+        own=own,
+        against=_against(phrases) if EVALUATE else (),
+    )
+
+
+def _against(phrases: Sequence[Phrase]) -> tuple[Phrase, ...]:
+    """Opposite evaluations of the evaluative words inside longer wordings ("instant rollback")."""
+    index, _ = _class_index()
+    names: set[str] = set()
+    for p in phrases:
+        if len(p.key) < 2 or p.negated:
+            continue
+        for k in p.key:
+            names.update(c for c in index.get(((k,), False), ()) if c in EVALUATIVE)
+    opposite = {o for n in names for o in OPPOSITES.get(n, ())} - names
+    return _dedupe(p for n in sorted(opposite) for p in _class_phrases(n))
 
 
 def derive_groups(
@@ -431,6 +457,16 @@ def _hits(groups: Sequence[Group], matcher: Matcher, lists: dict[int, int]) -> l
             for occ in matcher.find(phrase):
                 pol = (occ.negated != phrase.negated) != group.negated
                 hits.append(replace(_make_hit(g, occ, pol, toks, lists), opposite=True))
+        if group.against and not group.negated:
+            clauses = {
+                toks[occ.first].clause
+                for phrase in group.against
+                for occ in matcher.find(phrase)
+                if occ.negated == phrase.negated
+            }
+            for k, h in enumerate(hits):
+                if h.group == g and h.polarity and toks[h.first].clause in clauses:
+                    hits[k] = replace(h, polarity=False, opposite=True)
     hits.sort(key=lambda h: (h.first, h.last))
     return hits
 

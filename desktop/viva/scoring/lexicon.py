@@ -226,6 +226,20 @@ CLASSES: dict[str, tuple[str, ...]] = {
         "catch problems early",
         "catch issues early",
     ),
+    "hard_slow": (
+        "hard",
+        "difficult",
+        "painful",
+        "a pain",
+        "slow",
+        "complicated",
+        "takes ages",
+        "takes hours",
+        "takes days",
+        "not easy",
+        "not quick",
+        "not instant",
+    ),
     "cost_double": (
         "double the infrastructure",
         "twice the resources",
@@ -1095,7 +1109,14 @@ OPPOSITES: dict[str, tuple[str, ...]] = {
     "small_subset": ("all_at_once",),
     "automate": ("manual",),
     "manual": ("automate",),
+    # Evaluations: "rollback is hard" is not "instant rollback".
+    "fast": ("hard_slow",),
+    "hard_slow": ("fast",),
 }
+
+#: Positive evaluations: their words inside a longer wording ("instant rollback") make it an
+#: evaluation: the idea is denied where its clause says the opposite class ("rollback is hard").
+EVALUATIVE = ("fast",)
 
 #: Single words that carry little on their own in an MLOps key point.
 GENERIC_WORDS = wordset("""
