@@ -367,20 +367,57 @@ BEFORE_KEYS = (
 )
 
 NOTES = """\
-Chosen policy (viva.speech.live.LiveTranscriber): **VAD-bounded commits + a tentative tail**.
-Silero VAD runs window by window (32 ms) on the incoming audio. The open chunk is committed (beam
-5, word timestamps, previous committed text as prompt, hotwords) at a pause >= 0.5 s once it holds
->= 3 s of speech, or at the 8 s cap, where it is cut at the longest quiet run of its second half
-(or after the last word Whisper places >= 1.5 s before the end). About once a second the open
-chunk is re-decoded with beam 1 and no timestamps and shown as tentative text. At Stop only the
-open chunk (<= 8 s) is left, so post-stop time is bounded by one short decode, not by the answer
-length as in batch.
+Chosen policy (viva.speech.live.LiveTranscriber): **VAD-bounded commits + a tentative tail**,
+pause 0.5 s, minimum chunk 3 s, cap 8 s, beam 5 for commits and for the tail at Stop.
+Silero VAD runs window by window (32 ms); its recurrent state is carried across pushes, so the
+probabilities equal faster-whisper's one-pass VAD and the chunk borders no longer depend on how
+the audio arrives (before, the same file cut at 4.49 s or 4.55 s depending on the feeding pace).
+The segmenter walks the windows one by one, so a lagging worker no longer misses pauses either.
+The open chunk is committed (beam 5, word timestamps, previous committed text as prompt,
+hotwords) at a pause >= 0.5 s once it holds >= 3 s, or at the 8 s cap, where it is cut at the
+longest quiet run of its second half (or, with no gap, decoded whole keeping the words ending
+>= 1.5 s before the end; the rest is decoded again with the next chunk and a word repeated
+across the border is dropped). About once a second the open chunk is re-decoded with beam 1, no
+timestamps and no temperature fallback (one decode, bounded cost) and shown as tentative text.
 
-Why: LocalAgreement re-decodes a growing buffer (research file: post-stop 3.6 s and lag p90 7 s
-on 137 s); pure VAD chunks show nothing until a pause. The tentative tail gives the display
-latency, the VAD/cap commits bound the work left at Stop. The 3 s minimum chunk was added after
-measuring that 1-2 s chunks cost context (jfk: "and so am I fellow Americans", "Like your
-country" for "ask not what your country").
+Stop path (iteration 2): finish() flags Stop before queueing the end marker, so no tentative
+decode starts after Stop, and the result of one still running is dropped; tentative decodes are
+skipped when the chunk already ends in a pause that is about to commit it; the worker has no
+job queue (it decodes only the newest audio when idle), so it is never behind stale tentative
+jobs. What is left at Stop is the open chunk only (``tail s``, <= 8 s). A tentative decode that
+is already running cannot be cancelled: CTranslate2 4.8.5's Whisper.generate has no callback or
+cancel, so Stop may wait for at most one beam-1 decode (~0.2-0.4 s when idle).
+
+Eager commits, measured (stream WER minus batch WER, points; speed-0 runs of the same files,
+made just before the VAD state fix above, with the quiet-run cap cut; the 120 s en-us+f3 run of
+the eager policy was not finished):
+
+| file | pause 0.5 / min 3 / cap 8 | pause 0.35 / min 2.5 / cap 6 |
+|---|---|---|
+| jfk (real) | +4.5 | +4.5 |
+| 30s en-us 160wpm | -1.1 | -4.5 |
+| 60s en-us 160wpm | +4.8 | +3.6 |
+| 120s en-us 160wpm | +0.5 | +2.3 |
+| 30s en-gb 175wpm | -3.3 | +3.3 |
+| 60s en-gb 175wpm | +3.5 | +2.5 |
+| 120s en-gb 175wpm | +1.7 | +6.6 |
+| 30s en-us+f3 190wpm | -38.8 | -27.5 |
+| 60s en-us+f3 190wpm | -12.9 | -8.3 |
+| commits on the 120 s files | 21-23 | 30-32 |
+
+The eager policy makes ~45 % more chunk borders and was worse on 5 of 9 files (120 s en-gb
++6.6 points); a shorter cap saves little at Stop, because each decode pays for Whisper's fixed
+30 s encoder window whatever the tail length. So the pause/min/cap stay at 0.5 / 3 / 8 and the
+Stop path is made cheap by not doing tentative work around Stop instead. Cutting at the cap by
+Whisper's word times alone (decode the whole chunk, keep words ending 1-1.5 s before the end)
+lost words on jfk ("ask what you can do for" -> "ask your country"): tiny.en squeezes the times
+of the last words of a cut chunk; the VAD quiet-run cut is kept first.
+
+Caveats of the committed run: the machine was shared (load column; 4-12 during most of the
+run, the first three rows also overlapped a second copy of this benchmark by mistake), so the
+timing columns are inflated: the 120 s en-us batch took 22 s instead of ~5 s. Only the last
+file ran at low load (post-stop 0.78 s). Batch WER can move by a point or two between runs
+(faster-whisper's temperature fallback samples), e.g. 60 s en-us+f3 28.9 % before, 18.0 % now.
 
 Filler prompt: the brief's example prompt ("Umm, let me think like, hmm... Okay, here's what I'm,
 like, thinking.") made tiny.en drop the whole first 30 s window of a 60 s answer (no-speech
