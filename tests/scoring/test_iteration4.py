@@ -104,3 +104,35 @@ def test_not_hard_is_not_a_negative_evaluation() -> None:
     q = release_question(ROLLBACK)
     got = statuses(q, "Rollback is not hard at all with blue-green, but it's expensive.")
     assert got == ["covered"]
+
+
+def test_a_word_naming_the_subject_does_not_make_the_rest_of_the_point() -> None:
+    beat = KeyPoint(
+        text="The new model must beat the production champion before promotion.",
+        concepts=[["champion", "production model", "old model"], ["beat", "outperform"]],
+    )
+    q = Question(
+        id="probe-champion",
+        question="How do you handle model retraining in production?",
+        topic="testing-deployment",
+        difficulty="intermediate",
+        reference_answer="A reference answer.",
+        key_points=[beat],
+        target_seconds=(30, 90),
+    )
+    assert statuses(q, "The new model always replaces the old one right away.") == ["missed"]
+    assert statuses(q, "The new model has to outperform the old one before we promote it.") == [
+        "covered"
+    ]
+
+
+def test_a_split_recogniser_spelling_of_long_jargon_matches() -> None:
+    from viva.scoring.matching import Matcher, Phrase
+    from viva.scoring.text import build_answer
+
+    answer = build_answer(Transcript.from_text("We deployed on Cooper Netties last year."))
+    phrase = Phrase.parse("kubernetes")
+    assert phrase is not None
+    assert Matcher(answer).find(phrase)
+    other = build_answer(Transcript.from_text("We deployed on a couple of nodes last year."))
+    assert not Matcher(other).find(phrase)

@@ -63,6 +63,8 @@ MIN_RELEVANT_WORDS = 3
 SUBJECT_BINDING = True
 #: An opposite evaluation in the clause ("rollback is hard") denies "instant rollback".
 EVALUATE = True
+#: A subject wording widened into another idea of the point does not say that idea.
+SUBJECT_WORDS_ONLY = True
 LIST_MIN_ITEMS = 4
 LIST_MAX_ITEM_WORDS = 3
 SCORES = {"covered": 1.0, "partial": 0.5, "missed": 0.0}
@@ -515,7 +517,13 @@ def _best_window(groups: Sequence[Group], hits: Sequence[_Hit]) -> _Window | Non
                 continue
             if h.polarity:
                 prev = chosen.get(h.group)
-                if prev is None or (prev.common and not h.common and h.in_list is None):
+                others = {g: x for g, x in chosen.items() if g != h.group}
+                if prev is None or (
+                    prev.common
+                    and not h.common
+                    and h.in_list is None
+                    and not _overlaps(h, others, groups)
+                ):
                     chosen[h.group] = h
             else:
                 denied.setdefault(h.group, h)
@@ -763,6 +771,8 @@ def score_point(
         if span is not None:
             return PointResult(spec.text, "missed", 0.0, None, None, 0.0, True, span, ())
     hits = _bound(_hits(spec.groups, matcher, lists), foreign)
+    if SUBJECT_WORDS_ONLY:
+        hits = _without_subject_words(spec.groups, hits)
     contradiction = _contradiction(spec.groups, hits)
     if contradiction is not None:
         return PointResult(spec.text, "missed", 0.0, None, None, 0.0, True, contradiction, ())
@@ -855,6 +865,26 @@ def _implied_subject_check(
     required = {g for g, gr in enumerate(groups) if not gr.subject}
     own = {h.group for h in said if h.own}
     return "covered" if required <= own else "partial"
+
+
+def _without_subject_words(groups: Sequence[Group], hits: list[_Hit]) -> list[_Hit]:
+    """Drop widened hits of an idea made by words that name the question's subject.
+
+    "The new model replaces the old one": "old" names the champion (the subject) and, widened,
+    also reads as "beat the champion"; nothing there says the new model has to beat it.
+    """
+    subjects = {g for g, gr in enumerate(groups) if gr.subject}
+    if not subjects:
+        return hits
+    spans = [(h.first, h.last) for h in hits if h.group in subjects and h.polarity]
+    return [
+        h
+        for h in hits
+        if h.group in subjects
+        or h.own
+        or not h.polarity
+        or not any(a <= h.last and h.first <= b for a, b in spans)
+    ]
 
 
 def _denied_in_same_sentence(

@@ -35,6 +35,18 @@ FUZZY_MIN_LEN = 5
 FUZZY_RATIO = 85.0
 PHONETIC_MIN_LEN = 4
 PHONETIC_RATIO = 70.0
+#: Long words (letters, metaphone key length) whose keys may differ only in voicing.
+LONG_WORD = 8
+LONG_KEY = 5
+LONG_PHONETIC_RATIO = 55.0
+_VOICING = str.maketrans("BDGVZJ", "PTKFSK")
+
+
+def unvoiced(key: str) -> str:
+    """A metaphone key with voiced consonants folded into their voiceless pairs."""
+    return key.translate(_VOICING)
+
+
 #: "asynchronous" is not a slip for "synchronous", nor "unstable" for "stable".
 NEGATIVE_PREFIXES = ("a", "an", "un", "in", "im", "il", "ir", "non", "dis", "de")
 
@@ -122,6 +134,7 @@ class Matcher:
     _by_norm: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     _by_stem: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     _by_phon: dict[str, set[str]] = field(default_factory=dict)
+    _by_voice: dict[str, set[str]] = field(default_factory=dict)
     _long_norms: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -164,6 +177,15 @@ class Matcher:
                     norm, pt.norm
                 ):
                     found.update(self._by_norm[norm])
+            long_word = len(pt.norm) >= LONG_WORD and len(pt.phon) >= LONG_KEY
+            if long_word:
+                # Recognisers split long jargon into words that sound alike with a voiced or
+                # voiceless consonant swapped ("Cooper Netties" for "Kubernetes").
+                for norm in self._by_voice.get(unvoiced(pt.phon), ()):
+                    if fuzz.ratio(norm, pt.norm) >= LONG_PHONETIC_RATIO and not opposite_forms(
+                        norm, pt.norm
+                    ):
+                        found.update(self._by_norm[norm])
         out = sorted(found)
         self._cache[pt.norm] = out
         return out
@@ -176,6 +198,8 @@ class Matcher:
                 continue
             if len(norm) >= PHONETIC_MIN_LEN and ph:
                 self._by_phon.setdefault(ph, set()).add(norm)
+                if len(norm) >= LONG_WORD and len(ph) >= LONG_KEY:
+                    self._by_voice.setdefault(unvoiced(ph), set()).add(norm)
         self._long_norms = [
             n for n in self._by_norm if len(n) >= FUZZY_MIN_LEN - 1 and n not in STOPWORDS
         ]
