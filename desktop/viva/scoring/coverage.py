@@ -55,7 +55,7 @@ PARTIAL_DERIVED = 0.45
 MIN_RELEVANCE = 0.2
 #: Off topic too when the answer's weighted share here is below this fraction of its share
 #: in the bank question it fits best.
-RELATIVE_RELEVANCE = 0.3
+RELATIVE_RELEVANCE = 0.38
 #: A short answer has too few words to tell which question it fits best.
 RELATIVE_MIN_WORDS = 12
 MIN_RELEVANT_WORDS = 3
@@ -65,6 +65,9 @@ SUBJECT_BINDING = True
 EVALUATE = True
 #: A subject wording widened into another idea of the point does not say that idea.
 SUBJECT_WORDS_ONLY = True
+#: The question's subject said specifically makes a window specific only in the same sentence
+#: as another idea of the point.
+SPECIFIC_PREDICATE = True
 LIST_MIN_ITEMS = 4
 LIST_MAX_ITEM_WORDS = 3
 SCORES = {"covered": 1.0, "partial": 0.5, "missed": 0.0}
@@ -533,6 +536,11 @@ def _best_window(groups: Sequence[Group], hits: Sequence[_Hit]) -> _Window | Non
             last = max(x.last for x in (chosen or denied).values())
             denied_only = frozenset(denied) - frozenset(chosen)
             said = [(g, x) for g, x in chosen.items() if x.in_list is None and not x.common]
+            if SPECIFIC_PREDICATE:
+                # The subject named in another sentence than the rest of the point ("Canary
+                # and blue-green? ... scale the numeric ones") does not make it specific.
+                near = {x.sentence for g, x in chosen.items() if not groups[g].subject}
+                said = [(g, x) for g, x in said if not groups[g].subject or x.sentence in near]
             own_all = all(
                 g in chosen and chosen[g].own and chosen[g].in_list is None
                 for g, gr in enumerate(groups)
