@@ -136,3 +136,23 @@ def test_a_split_recogniser_spelling_of_long_jargon_matches() -> None:
     assert Matcher(answer).find(phrase)
     other = build_answer(Transcript.from_text("We deployed on a couple of nodes last year."))
     assert not Matcher(other).find(phrase)
+
+
+def test_subject_unsaid_and_only_widened_words_is_missed() -> None:
+    log_inputs = KeyPoint(
+        text="Log each request's inputs, prediction and model version.",
+        concepts=[["log", "record"], ["inputs", "prediction", "model version"]],
+    )
+    q = Question(
+        id="probe-log",
+        question="How would you log and monitor a model in production?",
+        topic="monitoring",
+        difficulty="intermediate",
+        reference_answer="A reference answer.",
+        key_points=[log_inputs],
+        target_seconds=(30, 90),
+    )
+    assert statuses(q, "We page the on-call person when the dashboard turns red.") == ["missed"]
+    assert statuses(q, "We store every prediction with the model version that made it.") == [
+        "covered"
+    ]

@@ -68,6 +68,8 @@ SUBJECT_WORDS_ONLY = True
 #: The question's subject said specifically makes a window specific only in the same sentence
 #: as another idea of the point.
 SPECIFIC_PREDICATE = True
+#: With the subject unsaid, the rest said only in widened wordings does not make the point.
+IMPLIED_WIDENED = True
 LIST_MIN_ITEMS = 4
 LIST_MAX_ITEM_WORDS = 3
 SCORES = {"covered": 1.0, "partial": 0.5, "missed": 0.0}
@@ -804,6 +806,8 @@ def score_point(
         status = (
             _implied_subject_check(spec.groups, hits, window, status) if IMPLIED_OWN else status
         )
+        if IMPLIED_WIDENED and _implied_and_widened(spec.groups, hits, window):
+            status = "missed"
         denial = _denied_in_same_sentence(spec.groups, hits, window, matcher.answer)
         if denial is not None:
             return PointResult(spec.text, "missed", 0.0, None, None, 0.0, True, denial, ())
@@ -893,6 +897,19 @@ def _without_subject_words(groups: Sequence[Group], hits: list[_Hit]) -> list[_H
         or not h.polarity
         or not any(a <= h.last and h.first <= b for a, b in spans)
     ]
+
+
+def _implied_and_widened(groups: Sequence[Group], hits: Sequence[_Hit], window: _Window) -> bool:
+    """The subject left unsaid and the rest said only in lexicon widenings, none the point's own.
+
+    "Page the on-call person": "call", widened from "requests", is not "log each request's
+    inputs" when nothing says log either.
+    """
+    subjects = {g for g, gr in enumerate(groups) if gr.subject}
+    if not subjects or subjects & window.groups:
+        return False
+    said = _window_hits(hits, window)
+    return bool(said) and not any(h.own for h in said)
 
 
 def _denied_in_same_sentence(
