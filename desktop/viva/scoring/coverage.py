@@ -70,6 +70,8 @@ SUBJECT_WORDS_ONLY = True
 SPECIFIC_PREDICATE = True
 #: With the subject unsaid, the rest said only in widened wordings does not make the point.
 IMPLIED_WIDENED = True
+#: Items that are only numbers ("ten, 25, 50%") are not keyword-list items.
+NUMBERS_NOT_ITEMS = True
 LIST_MIN_ITEMS = 4
 LIST_MAX_ITEM_WORDS = 3
 SCORES = {"covered": 1.0, "partial": 0.5, "missed": 0.0}
@@ -336,7 +338,14 @@ def bare_list_items(answer: Answer) -> dict[int, int]:
         items.append(current)
 
     def content(item: list[int]) -> list[int]:
-        return [i for i in item if toks[i].norm not in STOPWORDS and toks[i].norm not in _FILL]
+        words = [i for i in item if toks[i].norm not in STOPWORDS and toks[i].norm not in _FILL]
+        if NUMBERS_NOT_ITEMS and all(
+            toks[i].norm.isdigit() or toks[i].norm in _UNITS for i in words
+        ):
+            # "ten, 25, 50%" is a progression, not a list of keywords (the recogniser writes
+            # commas where a speaker pauses).
+            return []
+        return words
 
     out: dict[int, int] = {}
     list_id = 0
@@ -417,6 +426,7 @@ def _colon_heading(
     return len(earlier) >= 5
 
 
+_UNITS = wordset("percent percentage pct x times")
 _FILL = wordset("um uh er erm like basically stuff things etc all")
 
 
