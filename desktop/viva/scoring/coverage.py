@@ -7,6 +7,9 @@ ones, at most ``MAX_SPAN`` tokens). Matches inside a bare keyword list ("monitor
 retraining, alerts") count as one idea at most. A group said under a negator, or said as its
 opposite ("little by little" for "all at once"), denies the point; so does a ``wrong`` statement.
 An answer that shares too little vocabulary with the question is off topic and gets nothing.
+In a question that contrasts subjects (canary vs blue-green), what is said about one point's
+subject does not make another point's (``foreign_tokens``); "rollback is hard" denies "instant
+rollback" (``Group.against``).
 """
 
 from __future__ import annotations
