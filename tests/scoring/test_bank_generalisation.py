@@ -27,9 +27,7 @@ from viva.speech.transcript import Transcript
 
 #: (question id, key point index) -> the bank fix it needs. Scorer 1.2 on the enriched bank.
 REFERENCE_MISSES: dict[tuple[str, int], str] = {}
-KEY_POINT_MISSES: dict[tuple[str, int], str] = {
-    ("prepare-technical-mlops-interview", 1): "concepts lack 'CI/CD', 'registries', 'Kubernetes'",
-}
+KEY_POINT_MISSES: dict[tuple[str, int], str] = {}
 WRONG_CREDITED: dict[tuple[str, int], str] = {}
 
 
