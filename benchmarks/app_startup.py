@@ -104,7 +104,7 @@ def make_answer(folder: Path, seconds: float = 120.0) -> Path:
 
 def stop_to_feedback(runs: int, wav: Path) -> list[dict[str, float]]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QEventLoop
+    from PySide6.QtTest import QTest
 
     from viva.settings import Settings
     from viva.ui.app import create_application
@@ -112,14 +112,14 @@ def stop_to_feedback(runs: int, wav: Path) -> list[dict[str, float]]:
     from viva.ui.replay import ReplaySoundDevice
     from viva.ui.session import Services
 
-    app = create_application(["viva-benchmark"])
+    app = create_application(["viva-benchmark"])  # noqa: F841 - keeps the QApplication alive
 
     def wait(cond, timeout):  # noqa: ANN001, ANN202
         deadline = time.perf_counter() + timeout
         while not cond():
             if time.perf_counter() > deadline:
                 raise TimeoutError("benchmark step timed out")
-            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            QTest.qWait(20)  # sleeps in the event loop; a busy loop starves the workers
 
     replay = ReplaySoundDevice(wav)
     services = Services(Settings(mic_checked=True), sd_module=replay)
@@ -127,15 +127,21 @@ def stop_to_feedback(runs: int, wav: Path) -> list[dict[str, float]]:
     window.show()
     wait(lambda: window.model_where is not None and services.cached_bank is not None, 120)
     practice = window.practice
+    errors: list[str] = []
+    practice.error_occurred.connect(errors.append)
+    window.banner.dismissed.connect(lambda: None)
     results = []
     for _ in range(runs):
         shown: list[object] = []
         practice.feedback_shown.connect(shown.append)
         practice.select_question("canary-vs-blue-green")
+        replay.finished_playing.clear()  # set by the previous run
         practice.start_recording()
         wait(lambda: replay.finished_playing.is_set(), 400)
         practice.stop_recording()
-        wait(lambda shown=shown: bool(shown), 120)
+        wait(lambda shown=shown: bool(shown) or bool(errors), 900)
+        if errors:
+            raise RuntimeError(f"the app reported: {errors[-1]}")
         practice.feedback_shown.disconnect(shown.append)
         saved = shown[0]
         results.append(
@@ -166,15 +172,17 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--answer-runs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
+    parser.add_argument("--answer-seconds", type=float, default=120.0)
     args = parser.parse_args()
     starts = cold_start(args.runs)
     print(f"cold start: median {statistics.median(starts):.3f} s over {len(starts)} runs")
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["VIVA_DATA_DIR"] = str(Path(tmp) / "data")
-        wav = make_answer(Path(tmp))
+        wav = make_answer(Path(tmp), args.answer_seconds)
         answers = stop_to_feedback(args.answer_runs, wav)
     stf = [a["stop_to_feedback_s"] for a in answers]
-    print(f"stop to feedback (120 s answer): median {statistics.median(stf):.3f} s")
+    secs = f"{args.answer_seconds:.0f} s"
+    print(f"stop to feedback ({secs} answer): median {statistics.median(stf):.3f} s")
     result = {
         "machine": {
             "python": platform.python_version(),
@@ -182,23 +190,26 @@ def main() -> int:
             "platform": platform.platform(),
         },
         "cold_start_to_visible_window_s": summary(starts),
-        "stop_to_feedback_120s_answer_s": summary(stf),
+        "answer_seconds": args.answer_seconds,
+        "stop_to_feedback_s": summary(stf),
+        "load_average_1_5_15": os.getloadavg(),
         "answer_runs": answers,
         "goals": {"cold_start_s": 1.5, "stop_to_feedback_s": 1.0},
     }
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "app_startup.json").write_text(json.dumps(result, indent=2) + "\n")
-    cs, sf_ = result["cold_start_to_visible_window_s"], result["stop_to_feedback_120s_answer_s"]
+    cs, sf_ = result["cold_start_to_visible_window_s"], result["stop_to_feedback_s"]
     lines = [
         "# App benchmarks (benchmarks/app_startup.py)",
         "",
-        f"Machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, offscreen Qt.",
+        f"Machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, offscreen Qt; "
+        f"load average at the end {os.getloadavg()[0]:.1f} (other jobs were running).",
         "",
         "| measure | median | min | max | runs | goal |",
         "| --- | --- | --- | --- | --- | --- |",
         f"| cold start to a visible, usable window | {cs['median']:.3f} s | {cs['min']:.3f} s | "
         f"{cs['max']:.3f} s | {cs['runs']} | ≤ 1.5 s |",
-        f"| Stop to feedback, 120 s answer | {sf_['median']:.3f} s | {sf_['min']:.3f} s | "
+        f"| Stop to feedback, {secs} answer | {sf_['median']:.3f} s | {sf_['min']:.3f} s | "
         f"{sf_['max']:.3f} s | {sf_['runs']} | ≤ 1.0 s |",
         "",
         "Stop-to-feedback parts per run (stop→final transcript, scoring, saving):",

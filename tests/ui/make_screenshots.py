@@ -19,13 +19,13 @@ from typing import Any
 
 
 def wait(app: Any, cond: Callable[[], bool], timeout: float) -> None:
-    from PySide6.QtCore import QEventLoop
+    from PySide6.QtTest import QTest
 
     deadline = time.perf_counter() + timeout
     while not cond():
         if time.perf_counter() > deadline:
             raise TimeoutError("screenshot step timed out")
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        QTest.qWait(20)  # sleeps in the event loop; a busy loop starves the workers
 
 
 def settle(app: Any, seconds: float = 0.6) -> None:

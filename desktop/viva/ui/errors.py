@@ -15,6 +15,11 @@ def user_message(exc: BaseException) -> str:
             f"Your practice history could not be read or written ({exc}). "
             "Check free disk space; restart Viva if it persists."
         )
+    if isinstance(exc, TimeoutError):
+        return (
+            f"Viva gave up waiting ({exc}): the computer is very busy. Close other heavy "
+            "programs and try again; your recording is kept and can be scored from Review."
+        )
     if isinstance(exc, PermissionError):
         return f"Viva is not allowed to use {exc.filename}. Check the folder's permissions."
     if isinstance(exc, FileNotFoundError):

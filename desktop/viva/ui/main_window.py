@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
 
             view = SettingsView(self.services, self.jobs)
             view.text_only_requested.connect(self.use_text_only)
+            view.settings_saved.connect(self._on_settings_saved)
             return view
 
         return {
@@ -247,6 +248,8 @@ class MainWindow(QMainWindow):
             )
         self.bank_loaded.emit(bank)
         self.refresh_due()
+        services = self.services
+        self.jobs.start("scorer-warm-up", lambda _p, _t: services.warm_up_scorer())
         for key in ("mock", "review", "progress", "bank"):
             view = self._views.get(key)
             on_bank = getattr(view, "set_bank", None)
@@ -326,6 +329,11 @@ class MainWindow(QMainWindow):
                 "First time here? Check that your microphone works before your first answer.",
                 action=("Test microphone", lambda: self.show_view("settings").test_microphone()),
             )
+
+    @Slot(object)
+    def _on_settings_saved(self, model_changed: object) -> None:
+        if model_changed:
+            self.load_model()
 
     @Slot()
     def use_text_only(self) -> None:

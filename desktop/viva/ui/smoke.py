@@ -56,13 +56,13 @@ def run_smoke_test(
 
 
 def _wait(app: Any, condition: Callable[[], bool], timeout: float) -> bool:
-    from PySide6.QtCore import QEventLoop
+    from PySide6.QtTest import QTest
 
     deadline = time.perf_counter() + timeout
     while not condition():
         if time.perf_counter() > deadline:
             return False
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        QTest.qWait(20)  # sleeps in the event loop; a busy loop starves the workers
     return True
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -51,20 +52,46 @@ def plain_label(text: str = "", *, name: str | None = None) -> QLabel:
     return label
 
 
-class LevelMeter(QProgressBar):
-    """Microphone level, 0-100."""
+class LevelMeter(QWidget):
+    """Microphone level, 0-100: a bar painted on ``update()`` (coalesced by Qt).
+
+    A QProgressBar repaints synchronously on every ``setValue``; at ten levels a second that
+    kept the GUI thread (and the GIL) busy enough to starve the live transcriber.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setRange(0, 100)
-        self.setTextVisible(False)
+        self._value = 0
+        self.setMinimumHeight(10)
         self.setMaximumHeight(12)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAccessibleName("Microphone level")
         self.setToolTip("Microphone level")
 
+    def value(self) -> int:
+        return self._value
+
+    def maximum(self) -> int:
+        return 100
+
     @Slot(float)
     def set_level(self, level: float) -> None:
-        self.setValue(int(max(0.0, min(1.0, level)) * 100))
+        value = int(max(0.0, min(1.0, level)) * 100)
+        if abs(value - self._value) >= 2 or (value == 0) != (self._value == 0):
+            self._value = value
+            self.update()
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        rect = self.rect().adjusted(0, 0, -1, -1)
+        painter.setPen(self.palette().color(QPalette.ColorRole.Mid))
+        painter.setBrush(self.palette().color(QPalette.ColorRole.Base))
+        painter.drawRect(rect)
+        width = int((rect.width() - 1) * self._value / 100)
+        if width > 0:
+            colour = "#16a34a" if self._value < 85 else "#dc2626"
+            painter.fillRect(rect.x() + 1, rect.y() + 1, width, rect.height() - 1, QColor(colour))
+        painter.end()
 
 
 class TimeBar(QProgressBar):
@@ -75,6 +102,7 @@ class TimeBar(QProgressBar):
         self.setAccessibleName("Answer time against the target")
         self.target: tuple[int, int] = (60, 120)
         self.state = "ok"
+        self._shown_second: int | None = None
         self.setRange(0, 1000)
         self.set_elapsed(0.0)
 
@@ -83,6 +111,11 @@ class TimeBar(QProgressBar):
         self.set_elapsed(0.0)
 
     def set_elapsed(self, seconds: float) -> None:
+        # Redraw once per shown second only: QProgressBar repaints synchronously.
+        whole = int(seconds)
+        if whole == self._shown_second and seconds > 0:
+            return
+        self._shown_second = whole
         low, high = self.target
         span = high * 1.25
         self.setValue(int(min(1.0, seconds / span) * 1000))
