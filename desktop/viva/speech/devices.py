@@ -136,31 +136,32 @@ def _resolve(
     return partial[0] if partial else None
 
 
+def _find(
+    choice: int | str | None,
+    devices: tuple[AudioDevice, ...],
+    kind: str,
+    error: type[MicrophoneUnavailable] | type[OutputUnavailable],
+    label: str,
+) -> AudioDevice:
+    dev = _resolve(choice, devices, kind)
+    if dev is not None:
+        return dev
+    if not devices:
+        raise error(detail=f"no {kind} devices")
+    names = ", ".join(d.name for d in devices)
+    raise error(
+        f"The {label} {choice!r} was not found. Choose one of: {names} (Settings).",
+        detail=f"{kind} {choice!r} not found",
+    )
+
+
 def find_input(choice: int | str | None, sd_module: ModuleType | Any | None = None) -> AudioDevice:
     """The input device for a name (exact or substring), an index, or None (the default)."""
     devices = list_devices(sd_module).inputs
-    dev = _resolve(choice, devices, "input")
-    if dev is None:
-        if not devices:
-            raise MicrophoneUnavailable(detail="no input devices")
-        names = ", ".join(d.name for d in devices)
-        raise MicrophoneUnavailable(
-            f"The microphone {choice!r} was not found. Choose one of: {names} (Settings).",
-            detail=f"input {choice!r} not found",
-        )
-    return dev
+    return _find(choice, devices, "input", MicrophoneUnavailable, "microphone")
 
 
 def find_output(choice: int | str | None, sd_module: ModuleType | Any | None = None) -> AudioDevice:
     """The output device for a name, an index, or None (the default)."""
     devices = list_devices(sd_module).outputs
-    dev = _resolve(choice, devices, "output")
-    if dev is None:
-        if not devices:
-            raise OutputUnavailable(detail="no output devices")
-        names = ", ".join(d.name for d in devices)
-        raise OutputUnavailable(
-            f"The speaker {choice!r} was not found. Choose one of: {names} (Settings).",
-            detail=f"output {choice!r} not found",
-        )
-    return dev
+    return _find(choice, devices, "output", OutputUnavailable, "speaker")
