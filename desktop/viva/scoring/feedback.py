@@ -16,7 +16,11 @@ from viva.speech.transcript import Transcript
 
 log = logging.getLogger(__name__)
 
-Status = Literal["covered", "partial", "missed"]
+#: ``incorrect``: the answer states the point wrongly (quoted in ``evidence``), shown apart from
+#: ``missed``. Coverage counts covered as 1, partial as 0.5, the rest as 0.
+Status = Literal["covered", "partial", "missed", "incorrect"]
+STATUSES: tuple[Status, ...] = ("covered", "partial", "missed", "incorrect")
+STATUS_SCORES: dict[str, float] = {"covered": 1.0, "partial": 0.5, "missed": 0.0, "incorrect": 0.0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,12 +33,15 @@ class KeyPointResult:
     evidence: str | None
     start_s: float | None
     end_s: float | None
+    #: How sure the judge is of ``status`` (0-1).
+    confidence: float = 1.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "text": self.text,
             "status": self.status,
             "score": self.score,
+            "confidence": self.confidence,
             "evidence": self.evidence,
             "start_s": self.start_s,
             "end_s": self.end_s,
@@ -49,6 +56,7 @@ class KeyPointResult:
             evidence=data.get("evidence"),
             start_s=data.get("start_s"),
             end_s=data.get("end_s"),
+            confidence=float(data.get("confidence", 1.0)),
         )
 
 
@@ -62,12 +70,16 @@ class Feedback:
     key_points: tuple[KeyPointResult, ...]
     timing: Timing
     tips: tuple[str, ...]
+    #: How much the answer is about this question at all (0-1); absolute, not relative to
+    #: other questions.
+    relevance: float = 1.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "question_id": self.question_id,
             "transcript": self.transcript,
             "coverage": self.coverage,
+            "relevance": self.relevance,
             "key_points": [kp.to_dict() for kp in self.key_points],
             "timing": self.timing.to_dict(),
             "tips": list(self.tips),
@@ -82,6 +94,7 @@ class Feedback:
             key_points=tuple(KeyPointResult.from_dict(kp) for kp in data.get("key_points") or ()),
             timing=Timing.from_dict(data.get("timing") or {}),
             tips=tuple(str(t) for t in data.get("tips") or ()),
+            relevance=float(data.get("relevance", 1.0)),
         )
 
 
