@@ -46,7 +46,7 @@ NEEDED = Counter(
 
 def main(argv: list[str]) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    bank = {q.id: q for q in load_builtin_bank().questions}
+    bank = load_builtin_bank().questions
     files = [WRITTEN / f"{t}.jsonl" for t in argv] if argv else sorted(WRITTEN.glob("*.jsonl"))
     errors = 0
     have: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)
