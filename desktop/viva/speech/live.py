@@ -40,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from viva.speech.guard import VoiceMap
 from viva.speech.transcriber import SAMPLE_RATE, Transcriber, load_audio
 from viva.speech.transcript import Segment, Transcript, Word, join_words
 
@@ -370,6 +371,7 @@ class LiveTranscriber:
             beam_size=beam if final else 1,
             word_timestamps=final,
             temperature=None if final else 0.0,
+            voice=VoiceMap(self._probs, threshold=self.threshold),
         )
         self._stats.decode_s += time.perf_counter() - t0
         return result

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from viva.speech.errors import AudioUnreadable, ModelNotFound
-from viva.speech.transcript import Segment, Transcript, Word
+from viva.speech.guard import DecodedSegment, Verdict, VoiceMap, guard_segments
+from viva.speech.transcript import Segment, Transcript, Word, join_words
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
@@ -218,13 +219,17 @@ class Transcriber:
         no_speech_threshold: float | None = 0.6,
         temperature: float | tuple[float, ...] | None = None,
         progress: Callable[[float], None] | None = None,
+        voice: VoiceMap | None = None,
+        guard: bool = True,
     ) -> Transcript:
         """Decode 16 kHz float32 samples (the live path uses this per chunk).
 
         ``offset_s`` is added to every time stamp. ``prompt`` is appended after the filler prompt
         (previous text, for continuity across chunks). ``temperature`` None keeps faster-whisper's
         fallback schedule (re-decodes when the result looks wrong); ``0.0`` decodes once, for a
-        bounded cost.
+        bounded cost. With ``guard`` (the default) segments without voice behind them are dropped
+        (:mod:`viva.speech.guard`); ``voice`` gives the VAD probabilities on the same time base as
+        ``offset_s`` (computed from ``samples`` when missing).
         """
         duration = len(samples) / SAMPLE_RATE
         if len(samples) == 0 or float(np.max(np.abs(samples))) < SILENCE_PEAK:
@@ -252,31 +257,51 @@ class Transcriber:
                 vad_filter=vad_filter,
                 **kwargs,
             )
-            words: list[Word] = []
-            segments: list[Segment] = []
+            decoded: list[DecodedSegment] = []
             # The generator does the work: consume it here, inside the worker that called us.
             for seg in segments_iter:
                 text = seg.text.strip()
-                if not text:
-                    continue
-                segments.append(
-                    Segment(
-                        start=round(float(seg.start) + offset_s, 3),
-                        end=round(float(seg.end) + offset_s, 3),
-                        text=text,
-                    )
-                )
-                for w in seg.words or ():
-                    words.append(
-                        Word(
-                            word=w.word.strip(),
-                            start=round(float(w.start) + offset_s, 3),
-                            end=round(float(w.end) + offset_s, 3),
-                            probability=round(float(w.probability), 4),
+                if text:
+                    decoded.append(
+                        DecodedSegment(
+                            start=round(float(seg.start) + offset_s, 3),
+                            end=round(float(seg.end) + offset_s, 3),
+                            text=text,
+                            words=tuple(
+                                Word(
+                                    word=w.word.strip(),
+                                    start=round(float(w.start) + offset_s, 3),
+                                    end=round(float(w.end) + offset_s, 3),
+                                    probability=round(float(w.probability), 4),
+                                )
+                                for w in seg.words or ()
+                            ),
+                            no_speech_prob=float(seg.no_speech_prob),
+                            avg_logprob=float(seg.avg_logprob),
                         )
                     )
                 if progress and duration > 0:
                     progress(min(1.0, seg.end / duration))
+        words: list[Word] = []
+        segments: list[Segment] = []
+        checked: list[tuple[DecodedSegment, Verdict | None]] = [(d, None) for d in decoded]
+        if guard and decoded:
+            if voice is None:
+                voice = VoiceMap.of(samples, offset_s)
+            checked = list(guard_segments(decoded, voice))
+        for seg, verdict in checked:
+            if verdict is not None and not verdict.kept:
+                continue
+            kept = seg.words if verdict is None or not seg.words else verdict.words
+            text = seg.text if len(kept) == len(seg.words) else join_words(kept)
+            words.extend(kept)
+            segments.append(
+                Segment(
+                    start=kept[0].start if kept else seg.start,
+                    end=kept[-1].end if kept else seg.end,
+                    text=text,
+                )
+            )
         if progress:
             progress(1.0)
         text = " ".join(s.text for s in segments).strip()
