@@ -2,7 +2,29 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+
+T = TypeVar("T")
+
+
+@contextmanager
+def keep_focus() -> Iterator[None]:
+    """Give the keyboard focus back to the widget that had it once the dialog closes."""
+    before = QApplication.focusWidget()
+    try:
+        yield
+    finally:
+        if before is not None and before.isVisible():
+            before.setFocus()
+
+
+def _modal(run: Callable[[], T]) -> T:
+    with keep_focus():
+        return run()
 
 
 def ask(parent: QWidget | None, title: str, text: str, yes: str = "Yes", no: str = "No") -> bool:
@@ -13,15 +35,15 @@ def ask(parent: QWidget | None, title: str, text: str, yes: str = "Yes", no: str
     box.setText(text)
     yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
     box.addButton(no, QMessageBox.ButtonRole.RejectRole)
-    box.exec()
+    _modal(box.exec)
     return box.clickedButton() is yes_button
 
 
 def open_file(parent: QWidget | None, title: str, filters: str) -> str | None:
-    path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
+    path, _ = _modal(lambda: QFileDialog.getOpenFileName(parent, title, "", filters))
     return path or None
 
 
 def open_folder(parent: QWidget | None, title: str) -> str | None:
-    path = QFileDialog.getExistingDirectory(parent, title)
+    path = _modal(lambda: QFileDialog.getExistingDirectory(parent, title))
     return path or None

@@ -5,17 +5,25 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QMainWindow,
-    QMessageBox,
+    QSizePolicy,
     QStackedWidget,
+    QStyle,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -26,10 +34,20 @@ from viva.ui import dialogs
 from viva.ui.banner import Banner
 from viva.ui.practice import PracticeView
 from viva.ui.session import Services
-from viva.ui.shortcuts import Shortcut, bind, help_text
+from viva.ui.shortcuts import Shortcut, bind, help_rows
 from viva.ui.workers import JobRunner
 
 log = logging.getLogger(__name__)
+
+#: Side-list icons: Qt's standard icons, drawn by the style at the screen's scale.
+VIEW_ICONS = {
+    "practice": QStyle.StandardPixmap.SP_MediaPlay,
+    "mock": QStyle.StandardPixmap.SP_MessageBoxQuestion,
+    "review": QStyle.StandardPixmap.SP_FileDialogContentsView,
+    "progress": QStyle.StandardPixmap.SP_FileDialogDetailedView,
+    "bank": QStyle.StandardPixmap.SP_FileDialogListView,
+    "settings": QStyle.StandardPixmap.SP_FileDialogInfoView,
+}
 
 VIEWS: tuple[tuple[str, str, Shortcut], ...] = (
     ("practice", "Practice", Shortcut.VIEW_PRACTICE),
@@ -39,6 +57,32 @@ VIEWS: tuple[tuple[str, str, Shortcut], ...] = (
     ("bank", "Bank editor", Shortcut.VIEW_BANK),
     ("settings", "Settings", Shortcut.VIEW_SETTINGS),
 )
+
+
+class ShortcutsDialog(QDialog):
+    """The help overlay (? or F1): every keyboard shortcut in a table; Esc closes it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        layout = QVBoxLayout(self)
+        rows = help_rows()
+        self.table = QTableWidget(len(rows), 2)
+        self.table.setAccessibleName("Keyboard shortcuts")
+        self.table.setHorizontalHeaderLabels(["Keys", "Action"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for row, (keys, description) in enumerate(rows):
+            self.table.setItem(row, 0, QTableWidgetItem(keys))
+            self.table.setItem(row, 1, QTableWidgetItem(description))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(460, 420)
 
 
 def window_settings() -> QSettings:
@@ -57,7 +101,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.services = services
         self.jobs = JobRunner(self)
-        self.setWindowTitle("Viva — interview practice")
+        # Qt appends the application display name: "Interview practice — Viva".
+        self.setWindowTitle("Interview practice")
         self.setObjectName("viva-main-window")
         self.model_where: str | None = None
         self.model_load_s: float | None = None
@@ -66,6 +111,7 @@ class MainWindow(QMainWindow):
         self._waiting_to_close = False
         self._closing_done = False
         self._views: dict[str, QWidget] = {}
+        self._focused_once = False
         self._build()
         self._bind_shortcuts()
         self._restore_state()
@@ -84,9 +130,14 @@ class MainWindow(QMainWindow):
         outer.addLayout(row, 1)
         self.sidebar = QListWidget()
         self.sidebar.setAccessibleName("Views")
-        self.sidebar.setMaximumWidth(150)
-        for _key, title, shortcut in VIEWS:
-            self.sidebar.addItem(f"{title}\n{shortcut.keys}")
+        self.sidebar.setMaximumWidth(170)
+        self.sidebar.setIconSize(QSize(20, 20))
+        self.sidebar.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
+        style = self.style()
+        for key, title, shortcut in VIEWS:
+            item = QListWidgetItem(style.standardIcon(VIEW_ICONS[key]), title)
+            item.setToolTip(f"{shortcut.description} ({shortcut.keys})")
+            self.sidebar.addItem(item)
         self.sidebar.currentRowChanged.connect(self._on_sidebar_current_row_changed)
         row.addWidget(self.sidebar)
         self.stack = QStackedWidget()
@@ -103,6 +154,7 @@ class MainWindow(QMainWindow):
         self.practice = PracticeView(self.services, self.jobs)
         self._install("practice", self.practice)
         self.practice.error_occurred.connect(self.show_error)
+        self.practice.compare_requested.connect(self.compare_attempts)
         self.sidebar.setCurrentRow(0)
 
     def _install(self, key: str, view: QWidget) -> None:
@@ -166,11 +218,24 @@ class MainWindow(QMainWindow):
             "settings": settings,
         }
 
-    def show_view(self, key: str) -> Any:
+    def show_view(self, key: str, *, focus: bool = False) -> Any:
+        """Show view ``key``; ``focus`` moves the keyboard focus into it (shortcut, link)."""
         index = [k for k, _t, _s in VIEWS].index(key)
         view = self.view(key)
         self.sidebar.setCurrentRow(index)
+        if focus:
+            self.focus_view(view)
         return view
+
+    def focus_view(self, view: QWidget | None = None) -> None:
+        """Focus where the user expects it in ``view`` (default: the current one)."""
+        view = view if view is not None else self.stack.currentWidget()
+        focus_default = getattr(view, "focus_default", None)
+        if callable(focus_default):
+            focus_default()
+        elif view is not None:
+            view.setFocus(Qt.FocusReason.OtherFocusReason)
+            view.focusNextChild()
 
     @Slot(int)
     def _on_sidebar_current_row_changed(self, row: int) -> None:
@@ -186,19 +251,21 @@ class MainWindow(QMainWindow):
     def _bind_shortcuts(self) -> None:
         ctx = Qt.ShortcutContext.WindowShortcut
         for key, _title, shortcut in VIEWS:
-            bind(shortcut, self, lambda key=key: self.show_view(key), ctx)
+            bind(shortcut, self, lambda key=key: self.show_view(key, focus=True), ctx)
         bind(Shortcut.HELP, self, self.show_shortcuts, ctx)
+        bind(Shortcut.HELP_F1, self, self.show_shortcuts, ctx)
         bind(Shortcut.QUIT, self, self.close, ctx)
-        self._shortcut_keys = QKeySequence(Shortcut.HELP.keys)
+        self.help_dialog: ShortcutsDialog | None = None
 
     @Slot()
     def show_shortcuts(self) -> None:
-        box = QMessageBox(self)
-        box.setWindowTitle("Keyboard shortcuts")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(help_text())
-        box.setModal(False)
-        box.show()
+        """The help overlay: every shortcut, from the one registry."""
+        if self.help_dialog is None:
+            self.help_dialog = ShortcutsDialog(self)
+            self.help_dialog.finished.connect(lambda _r: self.focus_view())
+        self.help_dialog.show()
+        self.help_dialog.raise_()
+        self.help_dialog.activateWindow()
 
     # --- messages ----------------------------------------------------------------------------
 
@@ -241,6 +308,9 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_bank_ready(self, bank: Bank) -> None:
         self.practice.set_bank(bank)
+        if self.stack.currentWidget() is self.practice and not self._focused_once:
+            self._focused_once = True
+            self.practice.focus_default()
         if bank.errors and not len(bank):
             self.show_error(
                 f"The question bank could not be loaded ({bank.errors[0]}). Reinstall Viva or "
@@ -273,7 +343,10 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_model_loaded(self, result: tuple[str, float]) -> None:
         self.model_where, self.model_load_s = result
-        self.status_label.setText(f"Speech model ready ({self.model_where})")
+        custom = self.services.settings.model_dir
+        name = Path(custom).name if custom else "built-in tiny.en"
+        self.status_label.setText(f"Speech model ready ({name})")
+        self.status_label.setToolTip(str(self.model_where))
         self.model_loaded.emit(self.model_where)
 
     @Slot(str)
@@ -369,6 +442,12 @@ class MainWindow(QMainWindow):
                 action=("Open Review", lambda: self.show_view("review")),
             )
 
+    @Slot(int, int)
+    def compare_attempts(self, attempt_id: int, other_id: int) -> None:
+        """Review ``attempt_id`` side by side with ``other_id`` (the score card's link)."""
+        view = self.show_view("review")
+        view.compare(attempt_id, other_id)
+
     @Slot()
     def review_attempt(self, attempt_id: int) -> None:
         view = self.show_view("review")
@@ -449,13 +528,44 @@ class MainWindow(QMainWindow):
     def _restore_state(self) -> None:
         qs = window_settings()
         geometry = qs.value("geometry")
+        restored = False
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 820)
+            restored = self.restoreGeometry(geometry)
+            if restored and not self._fits_screen():
+                log.info("saved window geometry no longer fits the screen; reset")
+                restored = False
+        if not restored:
+            self.fit_to_screen()
         state = qs.value("state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
+
+    def _available(self) -> QRect | None:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return screen.availableGeometry() if screen is not None else None
+
+    def _fits_screen(self) -> bool:
+        available = self._available()
+        if available is None:
+            return True
+        frame = self.frameGeometry()
+        size_ok = frame.width() <= available.width() and frame.height() <= available.height()
+        return size_ok and available.intersects(frame)
+
+    def fit_to_screen(self) -> None:
+        """The default size (1280×820), shrunk to the screen's free area and centred on it."""
+        available = self._available()
+        width, height = 1280, 820
+        if available is not None:
+            margin_w = self.frameGeometry().width() - self.geometry().width()
+            margin_h = self.frameGeometry().height() - self.geometry().height()
+            width = min(width, available.width() - max(0, margin_w))
+            height = min(height, available.height() - max(0, margin_h))
+        self.resize(max(width, self.minimumSizeHint().width()), height)
+        if available is not None:
+            frame = self.frameGeometry()
+            frame.moveCenter(available.center())
+            self.move(frame.topLeft())
 
 
 def time_to_visible(started: float) -> float:

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 
 from viva.bank import Bank, Question
 from viva.ui import dialogs, render
-from viva.ui.render import get
 from viva.ui.session import SavedAttempt, Services
 from viva.ui.shortcuts import Shortcut, bind
 from viva.ui.widgets import AnswerRecorder, LevelMeter, TimeBar, heading, plain_label
@@ -472,14 +471,14 @@ class MockView(QWidget):
         ordered = [self.results[i] for i in sorted(self.results)]
         self.table.setRowCount(len(ordered))
         for row, saved in enumerate(ordered):
-            timing = get(saved.feedback, "timing")
+            timing = saved.feedback.timing
             low, high = saved.question.target_seconds
             cells = [
                 saved.question.question,
-                f"{float(get(saved.feedback, 'coverage', 0.0)):.0%}",
-                render.format_seconds(get(timing, "duration_s")),
+                f"{saved.feedback.coverage:.0%}",
+                render.format_seconds(timing.duration_s),
                 f"{render.format_seconds(low)}–{render.format_seconds(high)}",
-                str(get(timing, "verdict") or "–"),
+                timing.verdict or "–",
             ]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -488,13 +487,9 @@ class MockView(QWidget):
         self.table.resizeRowsToContents()
         if ordered:
             self.table.selectRow(0)
-        coverages = [float(get(s.feedback, "coverage", 0.0)) for s in ordered]
-        durations = [
-            float(d) for s in ordered if (d := get(get(s.feedback, "timing"), "duration_s"))
-        ]
-        on_target = sum(
-            1 for s in ordered if get(get(s.feedback, "timing"), "verdict") == "on target"
-        )
+        coverages = [s.feedback.coverage for s in ordered]
+        durations = [float(d) for s in ordered if (d := s.feedback.timing.duration_s)]
+        on_target = sum(1 for s in ordered if s.feedback.timing.verdict == "on target")
         skipped = len(self.plan.questions) - len(ordered)
         lines = [
             f"{len(ordered)} of {len(self.plan.questions)} questions answered"
@@ -509,15 +504,12 @@ class MockView(QWidget):
         self.overall_label.setText("\n".join(lines))
         weak: list[tuple[float, str, str]] = []
         for saved in ordered:
-            for point in get(saved.feedback, "key_points", []) or []:
-                if get(point, "status") != "covered":
-                    weak.append(
-                        (
-                            float(get(point, "score", 0.0) or 0.0),
-                            str(get(point, "text")),
-                            saved.question.question,
-                        )
-                    )
+            for point in saved.feedback.key_points:
+                if point.status != "covered":
+                    # Stated wrongly first, then missed, then partial.
+                    order = {"incorrect": -1.0}.get(point.status, point.score)
+                    label = render.STATUS_LABEL.get(point.status, point.status)
+                    weak.append((order, f"{point.text} [{label}]", saved.question.question))
         weak.sort(key=lambda item: item[0])
         self.weak_label.setText(
             "\n".join(f"• {text}  ({question})" for _s, text, question in weak[:6])

@@ -27,7 +27,7 @@ from viva.bank import Bank, Question
 from viva.bank.models import DIFFICULTIES
 from viva.speech.transcript import Transcript
 from viva.ui import render
-from viva.ui.render import get
+from viva.ui.flow import FlowLayout
 from viva.ui.session import SavedAttempt, Services, filter_questions
 from viva.ui.shortcuts import Shortcut, bind
 from viva.ui.widgets import (
@@ -50,6 +50,7 @@ class PracticeView(QWidget):
     error_occurred = Signal(str)
     recording_changed = Signal(bool)
     question_changed = Signal(str)
+    compare_requested = Signal(int, int)  # attempt id, earlier attempt id
 
     def __init__(self, services: Services, jobs: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,6 +62,7 @@ class PracticeView(QWidget):
         self.last_stop_to_feedback_s: float | None = None
         self.last_timings: dict[str, float] = {}
         self._busy = False
+        self.shown_attempt: SavedAttempt | None = None
         self.recorder = AnswerRecorder(services, self)
         self.recorder.level_changed.connect(self._on_recorder_level_changed)
         self.recorder.partial_changed.connect(self._on_recorder_partial_changed)
@@ -124,7 +126,7 @@ class PracticeView(QWidget):
         self.meta = plain_label(name="Question details")
         right_layout.addWidget(self.meta)
 
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         self.play_button = QPushButton(Shortcut.PLAY_QUESTION.label("&Play question"))
         self.play_button.setToolTip("Read the question aloud (R repeats it)")
         self.play_button.clicked.connect(self.play_question)
@@ -149,7 +151,6 @@ class PracticeView(QWidget):
             self.next_button,
         ):
             buttons.addWidget(button)
-        buttons.addStretch(1)
         right_layout.addLayout(buttons)
 
         self.record_box = QGroupBox("Recording")
@@ -179,7 +180,15 @@ class PracticeView(QWidget):
         self.status = plain_label(name="Status")
         right_layout.addWidget(self.status)
 
+        self.hint = plain_label(name="How to start")
+        self.hint.setText(
+            "Press P to hear the question, then Space to record your answer and Space again to "
+            "stop. No microphone? Press Ctrl+T to type it. Press ? for all shortcuts."
+        )
+        right_layout.addWidget(self.hint)
+
         self.feedback = FeedbackPanel()
+        self.feedback.compare_requested.connect(self._on_feedback_compare_requested)
         self.feedback.hide()
         right_layout.addWidget(self.feedback)
 
@@ -204,7 +213,10 @@ class PracticeView(QWidget):
         splitter.setSizes([330, 900])
 
     def _bind_shortcuts(self) -> None:
-        ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        # Window-wide while the page is shown (Qt skips shortcuts of hidden widgets), so the keys
+        # work right after launch, after a click in the side list and after a dialog closes.
+        # Text fields still receive the letters and Space they type.
+        ctx = Qt.ShortcutContext.WindowShortcut
         bind(Shortcut.RECORD, self, self.toggle_recording, ctx)
         bind(Shortcut.PLAY_QUESTION, self, self.play_question, ctx)
         bind(Shortcut.REPEAT_QUESTION, self, self.play_question, ctx)
@@ -316,6 +328,7 @@ class PracticeView(QWidget):
         self.record_box.hide()
         self.typed.clear()
         self.status.setText("")
+        self.hint.show()
         self._refresh_attempts()
         self._update_buttons()
         self.question_changed.emit(question.id)
@@ -352,6 +365,7 @@ class PracticeView(QWidget):
             return
         self._stop_speaking()
         self.feedback.hide()
+        self.hint.hide()
         self.record_box.show()
         self.live_label.setText("Listening… (press Space to stop)")
         self.level.set_level(0.0)
@@ -389,6 +403,7 @@ class PracticeView(QWidget):
         self.feedback.hide()
         self.record_box.hide()
         self.typed.clear()
+        self.hint.show()
         self.status.setText("Try again: earlier attempts stay listed below.")
         self._update_buttons()
 
@@ -410,7 +425,17 @@ class PracticeView(QWidget):
         self.typed_box.setVisible(on)
         if on:
             self.typed.setFocus()
+        elif self.isVisible():
+            self.focus_default()
         self._update_buttons()
+
+    def focus_default(self) -> None:
+        """Put the keyboard focus where the user expects it: the typing box when typing,
+        else the question list (P, Space, N and the arrows then work at once)."""
+        if self.type_button.isChecked():
+            self.typed.setFocus()
+        else:
+            self.question_list.setFocus()
 
     # --- recording results -------------------------------------------------------------------
 
@@ -499,8 +524,9 @@ class PracticeView(QWidget):
         self.last_timings.update(saved.timings)
         self.attempts.setdefault(saved.question.id, []).append(saved)
         if self.question is not None and saved.question.id == self.question.id:
-            self.feedback.show_feedback(saved.question, saved.transcript, saved.feedback)
+            self._show_saved(saved)
             self.feedback.show()
+            self.hint.hide()
             self._refresh_attempts(select_last=True)
         self._update_buttons()
         self.feedback_shown.emit(saved)
@@ -518,10 +544,9 @@ class PracticeView(QWidget):
         self.attempt_list.blockSignals(True)
         self.attempt_list.clear()
         for n, saved in enumerate(items, 1):
-            timing = get(saved.feedback, "timing")
-            duration = get(timing, "duration_s")
+            duration = saved.feedback.timing.duration_s
             self.attempt_list.addItem(
-                f"Attempt {n}: coverage {float(get(saved.feedback, 'coverage', 0)):.0%}, "
+                f"Attempt {n}: coverage {saved.feedback.coverage:.0%}, "
                 f"{render.format_seconds(duration) if duration is not None else 'typed'}"
             )
         if select_last and items:
@@ -533,9 +558,21 @@ class PracticeView(QWidget):
     def _on_attempt_list_current_row_changed(self, row: int) -> None:
         items = self.attempts.get(self.question.id, []) if self.question else []
         if 0 <= row < len(items):
-            saved = items[row]
-            self.feedback.show_feedback(saved.question, saved.transcript, saved.feedback)
+            self._show_saved(items[row])
             self.feedback.show()
+            self.hint.hide()
+
+    def _show_saved(self, saved: SavedAttempt) -> None:
+        self.shown_attempt = saved
+        self.feedback.show_feedback(
+            saved.question, saved.transcript, saved.feedback, previous=saved.previous_feedback
+        )
+
+    @Slot()
+    def _on_feedback_compare_requested(self) -> None:
+        saved = self.shown_attempt
+        if saved is not None and saved.attempt_id is not None and saved.previous_id is not None:
+            self.compare_requested.emit(saved.attempt_id, saved.previous_id)
 
     # --- helpers -----------------------------------------------------------------------------
 

@@ -15,13 +15,82 @@ from rapidfuzz import fuzz
 
 from viva.speech.transcript import Transcript
 
-#: Background colours chosen to keep black text readable in light and dark themes.
-FILLER_BG = "#ffe3a3"
-EVIDENCE_BG = "#b9e6c3"
-CURRENT_BG = "#9cc9ff"
-MISSED_BG = "#ffc9c9"
-PARTIAL_BG = "#ffe3a3"
 PAUSE_MARK = "\u23f8"
+
+#: Accent hues of the marks; blended into the theme's background (see :class:`Colours`).
+ACCENTS = {
+    "evidence": "#16a34a",
+    "filler": "#f59e0b",
+    "current": "#3b82f6",
+    "missed": "#dc2626",
+    "partial": "#f59e0b",
+    "incorrect": "#9333ea",
+}
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    value = colour.lstrip("#")
+    if len(value) == 3:
+        value = "".join(c * 2 for c in value)
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def mix(base: str, accent: str, share: float) -> str:
+    """``accent`` blended into ``base`` (``share`` 0-1 of the accent), as ``#rrggbb``."""
+    b, a = _rgb(base), _rgb(accent)
+    return "#" + "".join(f"{round(x + (y - x) * share):02x}" for x, y in zip(b, a, strict=True))
+
+
+def luminance(colour: str) -> float:
+    """WCAG relative luminance of ``#rrggbb``."""
+
+    def channel(v: int) -> float:
+        c = v / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in _rgb(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(one: str, other: str) -> float:
+    """WCAG contrast ratio of two colours (1-21; body text needs at least 4.5)."""
+    a, b = sorted((luminance(one), luminance(other)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+@dataclass(frozen=True, slots=True)
+class Colours:
+    """The colours rich text is drawn with, derived from the theme's text and background.
+
+    Marks tint the background with an accent hue (more strongly in a light theme), so the
+    theme's own text colour stays readable on them in light and dark themes alike.
+    """
+
+    text: str = "#000000"
+    base: str = "#ffffff"
+
+    @property
+    def dark(self) -> bool:
+        return luminance(self.base) < luminance(self.text)
+
+    def mark(self, kind: str) -> str:
+        """Background of a mark (``evidence``, ``filler``, ``current``, ``missed``, ...)."""
+        share = 0.38 if self.dark else 0.3
+        if kind == "current":
+            share += 0.12
+        return mix(self.base, ACCENTS.get(kind, ACCENTS["current"]), share)
+
+    def accent(self, kind: str) -> str:
+        """Text in an accent hue readable on ``base`` (verdict colours, the pause mark)."""
+        colour = ACCENTS.get(kind, kind)
+        for step in range(11):
+            candidate = mix(colour, self.text, step / 10)
+            if contrast_ratio(candidate, self.base) >= 4.5:
+                return candidate
+        return self.text
+
+
+LIGHT = Colours()
 
 _TOKEN_RE = re.compile(r"\S+")
 _SENTENCE_RE = re.compile(r"[^.!?]+[.!?]*")
@@ -131,72 +200,121 @@ def transcript_html(
     current: int | None = None,
     pauses: dict[int, float] | None = None,
     links: bool = False,
+    colours: Colours = LIGHT,
 ) -> str:
     """The transcript as rich text: fillers marked, evidence highlighted, current word shown.
 
-    With ``links`` every word is an anchor ``w:<index>`` (click to seek).
+    With ``links`` every word is an anchor ``w:<index>`` (click to seek). Every word carries
+    the theme's text colour explicitly: Qt's rich text knows no ``color: inherit`` and would
+    draw anchors in a fixed colour.
     """
+    text_colour = colours.text
     if not tokens:
-        return "<p><i>(nothing was recognised)</i></p>"
+        return f"<p style='color:{text_colour}'><i>(nothing was recognised)</i></p>"
     fillers = fillers or set()
     highlight = highlight or set()
     pauses = pauses or {}
     parts: list[str] = []
     for i, token in enumerate(tokens):
         text = html.escape(token.text)
-        style = ""
+        style = f"color:{text_colour};"
         title = ""
         if i == current:
-            style = f"background-color:{CURRENT_BG}; color:#000000;"
+            style += f" background-color:{colours.mark('current')};"
         elif i in highlight:
-            style = f"background-color:{EVIDENCE_BG}; color:#000000;"
+            style += f" background-color:{colours.mark('evidence')};"
         elif i in fillers:
-            style = f"background-color:{FILLER_BG}; color:#000000; text-decoration: underline;"
+            style += f" background-color:{colours.mark('filler')}; text-decoration: underline;"
             title = "filler"
         if links:
-            word = (
-                f'<a href="w:{i}" style="text-decoration:none; color:inherit; {style}">{text}</a>'
-            )
-        elif style:
-            word = f'<span style="{style}" title="{title}">{text}</span>'
+            word = f'<a href="w:{i}" style="text-decoration:none; {style}">{text}</a>'
         else:
-            word = text
+            word = f'<span style="{style}" title="{title}">{text}</span>'
         parts.append(word)
         if i in pauses:
             parts.append(
-                f'<span style="color:#b35c00;" title="long pause">'
+                f'<span style="color:{colours.accent("filler")};" title="long pause">'
                 f" {PAUSE_MARK}&nbsp;{pauses[i]:.1f}&nbsp;s</span>"
             )
-    return "<p style='line-height:140%'>" + " ".join(parts) + "</p>"
+    return f"<p style='line-height:140%; color:{text_colour}'>" + " ".join(parts) + "</p>"
 
 
 def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_RE.findall(text) if s.strip()]
 
 
-def reference_html(reference: str, key_points: Sequence[Any]) -> str:
-    """The reference answer with the sentences of missed (red) and partial (amber) points marked."""
-    parts = sentences(reference)
-    marks: dict[int, str] = {}
-    for point in key_points:
-        status = get(point, "status")
-        if status not in ("missed", "partial") or not parts:
-            continue
-        text = str(get(point, "text", ""))
-        scores = [fuzz.token_set_ratio(text.lower(), s.lower()) for s in parts]
-        best = max(range(len(parts)), key=scores.__getitem__)
-        if status == "missed" or marks.get(best) != "missed":
-            marks[best] = status
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) character offsets of the words of ``text``."""
+    return [(m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+
+
+def evidence_chars(text: str, evidence: str | None) -> tuple[int, int] | None:
+    """Where ``evidence`` (words the scorer quoted from ``text``) stands in ``text``.
+
+    Matched word by word, ignoring case and punctuation; no fuzzy guessing: a quote that is not
+    in the text marks nothing.
+    """
+    if not evidence:
+        return None
+    wanted = [w for w in (_norm(x) for x in evidence.split()) if w]
+    if not wanted:
+        return None
+    spans = word_spans(text)
+    words = [_norm(text[a:b]) for a, b in spans]
+    n = len(wanted)
+    for i in range(len(words) - n + 1):
+        if words[i : i + n] == wanted:
+            return spans[i][0], spans[i + n - 1][1]
+    return None
+
+
+#: Status of a key point -> the mark its words get in the reference answer (covered: none).
+REFERENCE_MARKS = {"missed": "missed", "partial": "partial", "incorrect": "incorrect"}
+
+
+def reference_html(
+    reference: str,
+    key_points: Sequence[Any],
+    reference_evidence: Sequence[str | None] | None = None,
+    *,
+    colours: Colours = LIGHT,
+) -> str:
+    """The reference answer with the words that make each missed, partial or wrong point marked.
+
+    ``reference_evidence[i]`` is the stretch of the reference answer that makes key point
+    ``i``, as the scorer found it when scoring the reference answer itself
+    (:func:`viva.ui.session.reference_evidence`).
+    Without it nothing is marked.
+    """
+    marks: list[tuple[int, int, str]] = []
+    for point, said in zip(key_points, reference_evidence or (), strict=False):
+        mark = REFERENCE_MARKS.get(str(get(point, "status")))
+        span = evidence_chars(reference, said) if mark else None
+        if span is not None and mark is not None:
+            marks.append((span[0], span[1], mark))
+    # Overlaps: the worse status wins (wrong, then missed, then partial).
+    order = {"incorrect": 0, "missed": 1, "partial": 2}
+    kind_at: list[str | None] = [None] * len(reference)
+    for a, b, mark in sorted(marks, key=lambda m: order[m[2]], reverse=True):
+        for i in range(a, b):
+            kind_at[i] = mark
     out: list[str] = []
-    for i, sentence in enumerate(parts):
-        text = html.escape(sentence)
-        if marks.get(i) == "missed":
-            out.append(f'<span style="background-color:{MISSED_BG}; color:#000000;">{text}</span>')
-        elif marks.get(i) == "partial":
-            out.append(f'<span style="background-color:{PARTIAL_BG}; color:#000000;">{text}</span>')
+    i = 0
+    while i < len(reference):
+        kind = kind_at[i]
+        j = i
+        while j < len(reference) and kind_at[j] == kind:
+            j += 1
+        text = html.escape(reference[i:j])
+        if kind:
+            out.append(
+                f'<span style="background-color:{colours.mark(kind)}; color:{colours.text};">'
+                f"{text}</span>"
+            )
         else:
             out.append(text)
-    return "<p style='line-height:140%'>" + " ".join(out) + "</p>"
+        i = j
+    return f"<p style='line-height:140%; color:{colours.text}'>" + "".join(out) + "</p>"
 
 
 def format_seconds(seconds: float | None) -> str:
@@ -207,7 +325,18 @@ def format_seconds(seconds: float | None) -> str:
     return f"{minutes}:{secs:02d}"
 
 
-STATUS_MARK = {"covered": "\u2714", "partial": "\u25d0", "missed": "\u2718"}
+STATUS_MARK = {
+    "covered": "\u2714",
+    "partial": "\u25d0",
+    "missed": "\u2718",
+    "incorrect": "\u26a0",
+}
+STATUS_LABEL = {
+    "covered": "covered",
+    "partial": "partial",
+    "missed": "missed",
+    "incorrect": "stated wrongly",
+}
 
 
 def timing_lines(timing: Any) -> list[str]:
@@ -242,3 +371,132 @@ def timing_lines(timing: Any) -> list[str]:
     if repetitions:
         lines.append(f"{len(repetitions)} repetition{'s' if len(repetitions) != 1 else ''}")
     return lines
+
+
+# --- the score card (Qt-free figures; ui/scorecard.py draws them) -----------------------------
+
+#: Verdict -> accent hue of its chip or tile.
+VERDICT_ACCENT = {"good": "evidence", "fair": "partial", "poor": "missed", "wrong": "incorrect"}
+STATUS_VERDICT = {"covered": "good", "partial": "fair", "missed": "poor", "incorrect": "wrong"}
+GOOD_WPM = (120.0, 170.0)
+FAIR_WPM = (100.0, 190.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Tile:
+    """One figure of the score card: what it shows, its verdict and an explanation."""
+
+    label: str
+    value: str
+    verdict: str  # good | fair | poor | none
+    tooltip: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CardSummary:
+    coverage: float
+    coverage_verdict: str
+    status_counts: dict[str, int]
+    status_points: dict[str, list[str]]
+    tiles: tuple[Tile, ...]
+    went_well: str
+    fix_next: str
+    change: str | None
+
+
+def coverage_verdict(coverage: float) -> str:
+    return "good" if coverage >= 0.75 else "fair" if coverage >= 0.4 else "poor"
+
+
+def _short(text: str, limit: int = 70) -> str:
+    text = " ".join(text.split()).rstrip(".")
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def summarize(feedback: Any, previous: Any = None) -> CardSummary:
+    """The score card's figures for ``feedback`` (a ``viva.scoring.Feedback``).
+
+    ``previous`` is the feedback of the last attempt at the same question, for the change line.
+    """
+    points = list(feedback.key_points)
+    counts = {s: 0 for s in ("covered", "partial", "missed", "incorrect")}
+    texts: dict[str, list[str]] = {s: [] for s in counts}
+    for p in points:
+        counts[p.status] = counts.get(p.status, 0) + 1
+        texts.setdefault(p.status, []).append(p.text)
+    timing = feedback.timing
+    tiles: list[Tile] = []
+    if timing.duration_s is not None:
+        verdict = timing.verdict or ""
+        low, high = timing.target_seconds
+        tiles.append(
+            Tile(
+                "Time",
+                f"{format_seconds(timing.duration_s)} · {verdict}",
+                "good" if verdict == "on target" else "fair",
+                f"Target {format_seconds(low)}–{format_seconds(high)}",
+            )
+        )
+    else:
+        tiles.append(Tile("Time", "typed answer", "none", "Typed answers have no timing"))
+    if timing.wpm is not None:
+        wpm = timing.wpm
+        pace = (
+            "good"
+            if GOOD_WPM[0] <= wpm <= GOOD_WPM[1]
+            else "fair"
+            if FAIR_WPM[0] <= wpm <= FAIR_WPM[1]
+            else "poor"
+        )
+        tiles.append(
+            Tile("Pace", f"{wpm:.0f} wpm", pace, "About 120–170 words per minute reads well")
+        )
+    rate = timing.fillers_per_100
+    n = timing.filler_count
+    filler_verdict = "good" if rate <= 2 else "fair" if rate <= 5 else "poor"
+    tiles.append(
+        Tile(
+            "Fillers",
+            f"{n} filler{'s' if n != 1 else ''}",
+            filler_verdict,
+            f"{rate:.1f} per 100 words (at most 2 reads well)",
+        )
+    )
+    well: list[str] = []
+    if counts["covered"]:
+        well.append(f"made {counts['covered']} of {len(points)} key points")
+    if timing.verdict == "on target":
+        well.append("length on target")
+    if timing.wpm is not None and GOOD_WPM[0] <= timing.wpm <= GOOD_WPM[1]:
+        well.append("a steady pace")
+    if timing.word_count and filler_verdict == "good":
+        well.append("few fillers")
+    went_well = ("You " + ", ".join(well) + ".") if well else "You made a start: keep going."
+    went_well = went_well[0].upper() + went_well[1:]
+    if texts["incorrect"]:
+        fix = f"Correct this point: {_short(texts['incorrect'][0])}."
+    elif texts["missed"]:
+        fix = f"Add: {_short(texts['missed'][0])}."
+    elif texts["partial"]:
+        fix = f"Complete: {_short(texts['partial'][0])}."
+    elif feedback.tips:
+        fix = str(feedback.tips[0])
+    else:
+        fix = "Nothing pressing: try it again with a different example."
+    change = None
+    if previous is not None:
+        parts = [f"{(feedback.coverage - previous.coverage) * 100:+.0f} % coverage"]
+        filler_change = n - previous.timing.filler_count
+        if filler_change:
+            parts.append(f"{filler_change:+d} filler{'s' if abs(filler_change) != 1 else ''}")
+        change = ", ".join(parts).replace("-", "\u2212") + " since your last attempt"
+    return CardSummary(
+        coverage=float(feedback.coverage),
+        coverage_verdict=coverage_verdict(float(feedback.coverage)),
+        status_counts=counts,
+        status_points=texts,
+        tiles=tuple(tiles),
+        went_well=went_well,
+        fix_next=fix,
+        change=change,
+    )

@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from viva.bank import Bank, Question
+from viva.scoring.feedback import Feedback
 from viva.ui import dialogs, render
 from viva.ui.player import AudioPlayer
-from viva.ui.session import SavedAttempt, Services
+from viva.ui.session import SavedAttempt, Services, reference_evidence
 from viva.ui.shortcuts import Shortcut, bind
 from viva.ui.widgets import FeedbackPanel, heading, plain_label
 from viva.ui.workers import JobRunner
@@ -40,6 +41,8 @@ AUDIO_FILTERS = "Audio (*.wav *.flac *.mp3 *.ogg *.m4a *.opus);;All files (*)"
 class AttemptPane(QGroupBox):
     """One attempt: feedback, transcript whose current word follows playback, and controls."""
 
+    compare_requested = Signal()
+
     def __init__(
         self, title: str, services: Services, jobs: JobRunner, parent: QWidget | None = None
     ) -> None:
@@ -49,7 +52,9 @@ class AttemptPane(QGroupBox):
         layout = QVBoxLayout(self)
         self.header = plain_label(name=f"{title}: attempt")
         layout.addWidget(self.header)
-        controls = QHBoxLayout()
+        self.controls = QWidget()
+        controls = QHBoxLayout(self.controls)
+        controls.setContentsMargins(0, 0, 0, 0)
         self.play_button = QPushButton(Shortcut.PLAY_PAUSE.label("Play"))
         self.play_button.setEnabled(False)
         self.play_button.clicked.connect(self.toggle_play)
@@ -61,8 +66,12 @@ class AttemptPane(QGroupBox):
         controls.addWidget(self.slider, 1)
         self.time_label = plain_label("0:00 / 0:00", name=f"{title}: time")
         controls.addWidget(self.time_label)
-        layout.addLayout(controls)
+        layout.addWidget(self.controls)
+        self.no_audio = plain_label(name=f"{title}: recording")
+        self.no_audio.hide()
+        layout.addWidget(self.no_audio)
         self.feedback = FeedbackPanel(links=True)
+        self.feedback.compare_requested.connect(self.compare_requested)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.feedback)
@@ -79,16 +88,27 @@ class AttemptPane(QGroupBox):
         self.feedback.transcript.word_clicked.connect(self.seek_word)
         self.feedback.hide()
 
-    def show_attempt(self, attempt: Any) -> None:
+    def show_attempt(self, attempt: Any, previous: Feedback | None = None) -> None:
         self.attempt = attempt
         question = _question_of(attempt)
         when = attempt.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
         self.header.setText(f"{attempt.question_text}\n{when} · attempt #{attempt.id}")
-        self.feedback.show_feedback(question, attempt.transcript, attempt.feedback)
+        self.feedback.show_feedback(
+            question, attempt.transcript, attempt.feedback_object(), previous=previous
+        )
         self.feedback.show()
         audio = attempt.audio_path if attempt.audio_path and attempt.audio_path.is_file() else None
         self.play_button.setEnabled(False)
-        self.play_button.setToolTip("" if audio else "No recording was kept for this attempt")
+        self.slider.setRange(0, 0)
+        self.time_label.setText("0:00 / 0:00")
+        self.controls.setVisible(audio is not None)
+        self.no_audio.setVisible(audio is None)
+        if audio is None:
+            self.no_audio.setText(
+                "Typed answer: there is no recording to play."
+                if attempt.duration_s is None
+                else "The recording of this answer was not kept, so it cannot be played."
+            )
         self.player.load(audio)
 
     @Slot()
@@ -146,6 +166,7 @@ class ReviewView(QWidget):
         self.jobs = jobs
         self.summaries: list[Any] = []
         self.pending: list[Path] = []
+        self._previous_id: int | None = None
         self._build()
         bind(Shortcut.PLAY_PAUSE, self, self.pane_a.toggle_play)
         bind(Shortcut.OPEN_AUDIO, self, self.review_file_dialog)
@@ -206,6 +227,7 @@ class ReviewView(QWidget):
         self.pane_a = AttemptPane("This attempt", self.services, self.jobs)
         self.pane_b = AttemptPane("Compared attempt", self.services, self.jobs)
         self.pane_b.hide()
+        self.pane_a.compare_requested.connect(self._on_pane_a_compare_requested)
         for pane in (self.pane_a, self.pane_b):
             pane.player.failed.connect(self.error_occurred)
             panes.addWidget(pane)
@@ -288,32 +310,47 @@ class ReviewView(QWidget):
         if 0 <= row < len(self.summaries):
             self.open_attempt(self.summaries[row].id)
 
-    def open_attempt(self, attempt_id: int, *, pane: str = "a") -> None:
+    def open_attempt(
+        self, attempt_id: int, *, pane: str = "a", compare_with: int | None = None
+    ) -> None:
+        """Show attempt ``attempt_id`` (in pane ``a`` or ``b``); ``compare_with`` also opens that
+        attempt beside it."""
         services = self.services
 
-        def load(_p: Any, _t: Any) -> tuple[Any, list[Any]]:
+        def load(_p: Any, _t: Any) -> tuple[Any, list[Any], Feedback | None]:
             store = services.open_store()
             try:
                 attempt = store.get_attempt(attempt_id)
                 others = store.list_attempts(question_id=attempt.question_id)
+                earlier = [
+                    o for o in others if (o.started_at, o.id) < (attempt.started_at, attempt.id)
+                ]
+                previous = store.get_attempt(earlier[0].id).feedback_object() if earlier else None
             finally:
                 store.close()
-            return attempt, others
+            reference_evidence(_question_of(attempt))  # cached for the GUI thread
+            return attempt, others, previous
 
         self.jobs.start(
             "review-attempt",
             load,
-            on_success=lambda r, pane=pane: self._on_attempt_loaded(r, pane),
+            on_success=lambda r, pane=pane: self._on_attempt_loaded(r, pane, compare_with),
             on_error=self.error_occurred.emit,
         )
 
-    def _on_attempt_loaded(self, result: tuple[Any, list[Any]], pane: str) -> None:
-        attempt, others = result
+    def compare(self, attempt_id: int, other_id: int) -> None:
+        """Open ``attempt_id`` with ``other_id`` beside it (Compare)."""
+        self.open_attempt(attempt_id, compare_with=other_id)
+
+    def _on_attempt_loaded(
+        self, result: tuple[Any, list[Any], Feedback | None], pane: str, compare_with: int | None
+    ) -> None:
+        attempt, others, previous = result
         if pane == "b":
-            self.pane_b.show_attempt(attempt)
+            self.pane_b.show_attempt(attempt, previous)
             self.pane_b.show()
             return
-        self.pane_a.show_attempt(attempt)
+        self.pane_a.show_attempt(attempt, previous)
         self.pane_b.player.stop()
         self.pane_b.hide()
         self.compare_combo.blockSignals(True)
@@ -327,7 +364,20 @@ class ReviewView(QWidget):
             self.compare_combo.addItem(f"{when} · coverage {coverage}", other.id)
         self.compare_combo.setEnabled(self.compare_combo.count() > 1)
         self.compare_combo.blockSignals(False)
+        earlier = [o for o in others if (o.started_at, o.id) < (attempt.started_at, attempt.id)]
+        self._previous_id = earlier[0].id if earlier else None
         self.attempt_shown.emit(attempt.id)
+        if compare_with is not None:
+            index = self.compare_combo.findData(compare_with)
+            if index > 0:
+                self.compare_combo.setCurrentIndex(index)
+
+    @Slot()
+    def _on_pane_a_compare_requested(self) -> None:
+        if self._previous_id is not None:
+            index = self.compare_combo.findData(self._previous_id)
+            if index > 0:
+                self.compare_combo.setCurrentIndex(index)
 
     @Slot(int)
     def _on_compare_combo_current_changed(self, _index: int) -> None:

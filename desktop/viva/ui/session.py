@@ -8,6 +8,7 @@ methods here may block: the GUI calls them from workers only.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -67,6 +68,40 @@ class SavedAttempt:
     attempt_id: int | None
     audio_path: Path | None
     timings: dict[str, float] = field(default_factory=dict)
+    #: The last earlier attempt at this question (id and feedback), for the change line.
+    previous_id: int | None = None
+    previous_feedback: Any = None
+
+
+_WORD_RE = re.compile(r"[\w'-]+")
+
+_reference_cache: dict[tuple[str, str, tuple[str, ...]], tuple[str | None, ...]] = {}
+_reference_lock = threading.Lock()
+
+
+def reference_evidence(question: Question) -> tuple[str | None, ...]:
+    """For each key point, the words of the reference answer that make it.
+
+    The scorer scores the reference answer itself, so the reference is marked with the
+    scorer's own evidence spans (a partial point lights the words that make that point, not a
+    sentence that merely looks alike). Cached per question; the first call for a question
+    takes a scorer run (tens of ms), so workers call it before the GUI shows feedback.
+    """
+    key = (question.id, question.reference_answer, tuple(question.key_point_texts))
+    with _reference_lock:
+        cached = _reference_cache.get(key)
+    if cached is not None:
+        return cached
+    from viva.scoring import score_answer
+
+    feedback = score_answer(question, Transcript.from_text(question.reference_answer))
+    found = tuple(
+        point.evidence if point.status in ("covered", "partial") else None
+        for point in feedback.key_points
+    )
+    with _reference_lock:
+        _reference_cache[key] = found
+    return found
 
 
 def hotwords_for(question: Question) -> str:
@@ -232,10 +267,17 @@ class Services:
         started = time.perf_counter()
         feedback = self.score(question, transcript)
         scored = time.perf_counter()
+        reference_evidence(question)  # cached for the feedback panel (GUI thread)
         attempt_id = None
+        previous_id: int | None = None
+        previous_feedback: Any = None
         if save:
             store = self.open_store()
             try:
+                earlier = store.list_attempts(question_id=question.id, limit=1)
+                if earlier:
+                    previous_id = earlier[0].id
+                    previous_feedback = store.get_attempt(previous_id).feedback_object()
                 attempt_id = store.add_attempt(
                     question,
                     transcript,
@@ -254,6 +296,8 @@ class Services:
             attempt_id=attempt_id,
             audio_path=audio_path,
             timings={"score_s": scored - started, "save_s": saved - scored},
+            previous_id=previous_id,
+            previous_feedback=previous_feedback,
         )
 
     def transcribe_file(
@@ -301,6 +345,41 @@ def _default_speaker(settings: Settings) -> SpeakerLike:
     return Speaker(voice=settings.voice, rate=settings.rate, device=settings.output_device)
 
 
+def _search_rank(question: Question, needle: str, words: list[str]) -> tuple[int, float] | None:
+    """(tier, closeness) of ``question`` for the search ``needle``; None when it does not match.
+
+    Tier 0: the question's own text holds the needle; 1: a variant does; 2: every word of the
+    needle is in the text or a variant; 3: a tag, the topic or the id holds it; 4: a close
+    spelling (rapidfuzz) of words of the text or a variant; 5: of a tag.
+    """
+    from rapidfuzz import fuzz
+
+    title = question.question.lower()
+    variants = [v.lower() for v in question.variants]
+    labels = [t.lower() for t in question.tags] + [question.topic.lower(), question.id.lower()]
+    closeness = fuzz.partial_ratio(needle, title)
+    if needle in title:
+        # Earlier and whole-word hits first, then shorter questions (the needle is more of it).
+        at = title.index(needle)
+        whole = at == 0 or not title[at - 1].isalnum()
+        return 0, (100.0 if whole else 90.0) - at / 10 - len(title) / 100
+    if any(needle in v for v in variants):
+        return 1, max(fuzz.partial_ratio(needle, v) for v in variants)
+    if len(words) > 1 and any(all(w in text for w in words) for text in (title, *variants)):
+        return 2, closeness
+    if any(needle in label for label in labels):
+        return 3, max(fuzz.partial_ratio(needle, label) for label in labels)
+    if all(len(w) >= 4 for w in words):
+        # A misspelt word ("canry") is close to a whole word of the text or a variant (tier 4)
+        # or of a tag (tier 5).
+        for tier, texts in ((4, (title, *variants)), (5, labels)):
+            vocabulary = {w for t in texts for w in _WORD_RE.findall(t)}
+            best = min(max((fuzz.ratio(w, v) for v in vocabulary), default=0.0) for w in words)
+            if best >= 80:
+                return tier, best
+    return None
+
+
 def filter_questions(
     questions: Sequence[Question],
     *,
@@ -309,19 +388,27 @@ def filter_questions(
     difficulty: str | None = None,
     only: set[str] | None = None,
 ) -> list[Question]:
-    """The questions matching the Practice list's search box and filters."""
-    needle = text.strip().lower()
-    out: list[Question] = []
-    for q in questions:
+    """The questions matching the Practice list's search box and filters.
+
+    Without search text the bank's order is kept; with it, questions whose own text matches
+    come first, then variants, then all words anywhere in the text, tags/topic/id, and close
+    spellings (of the text, then of tags) last.
+    """
+    needle = " ".join(text.lower().split())
+    words = needle.split()
+    ranked: list[tuple[tuple[int, float], int, Question]] = []
+    for n, q in enumerate(questions):
         if topic and q.topic != topic:
             continue
         if difficulty and q.difficulty != difficulty:
             continue
         if only is not None and q.id not in only:
             continue
-        if needle and not any(
-            needle in field.lower() for field in (q.id, q.question, q.topic, " ".join(q.tags))
-        ):
+        if not needle:
+            ranked.append(((0, 0.0), n, q))
             continue
-        out.append(q)
-    return out
+        rank = _search_rank(q, needle, words)
+        if rank is not None:
+            ranked.append(((rank[0], -rank[1]), n, q))
+    ranked.sort(key=lambda r: (r[0], r[1]))
+    return [q for _r, _n, q in ranked]

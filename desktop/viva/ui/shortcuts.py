@@ -30,7 +30,8 @@ class Shortcut(Enum):
     PLAY_PAUSE = ("Ctrl+Space", "Play / pause the recording in Review")
     OPEN_AUDIO = ("Ctrl+O", "Review a recorded answer from a file")
     SAVE_QUESTION = ("Ctrl+S", "Save the question in the bank editor")
-    HELP = ("F1", "Keyboard shortcuts")
+    HELP = ("?", "Keyboard shortcuts (also F1)")
+    HELP_F1 = ("F1", "Keyboard shortcuts")
     QUIT = ("Ctrl+Q", "Quit")
 
     @property
@@ -50,14 +51,21 @@ def bind(
     shortcut: Shortcut,
     parent: QWidget,
     slot: object,
-    context: Qt.ShortcutContext = Qt.ShortcutContext.WidgetWithChildrenShortcut,
+    context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut,
 ) -> QShortcut:
-    """Attach ``shortcut`` to ``parent`` (active while ``parent`` or a child has focus)."""
+    """Attach ``shortcut`` to ``parent``: by default active in the whole window while ``parent``
+    is shown (Qt skips the shortcuts of hidden widgets, so each view's keys work only on its
+    page, wherever the focus is; text fields still get the letters they type)."""
     sc = QShortcut(QKeySequence(shortcut.keys), parent)
     sc.setContext(context)
     sc.activated.connect(slot)  # type: ignore[arg-type]
     return sc
 
 
+def help_rows() -> list[tuple[str, str]]:
+    """(keys, description) of every shortcut, for the help overlay."""
+    return [(s.keys, s.description) for s in Shortcut if s is not Shortcut.HELP_F1]
+
+
 def help_text() -> str:
-    return "\n".join(f"{s.keys:<14} {s.description}" for s in Shortcut)
+    return "\n".join(f"{keys:<14} {description}" for keys, description in help_rows())

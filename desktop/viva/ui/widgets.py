@@ -5,10 +5,11 @@ from __future__ import annotations
 import html
 import logging
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -18,14 +19,16 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QSizePolicy,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from viva.bank import Question
+from viva.scoring.feedback import Feedback
 from viva.speech.transcript import Transcript
-from viva.ui import render
-from viva.ui.render import get
+from viva.ui import render, session
+from viva.ui.scorecard import ScoreCard, theme_colours
 from viva.ui.workers import RecordingResult, RecordingThread, RecordingWorker
 
 log = logging.getLogger(__name__)
@@ -135,7 +138,10 @@ class TimeBar(QProgressBar):
 
 
 class TranscriptView(QTextBrowser):
-    """A transcript whose words can be highlighted and clicked (``word_clicked(index)``)."""
+    """A transcript whose words can be highlighted and clicked (``word_clicked(index)``).
+
+    Drawn in the palette's text colour on its base colour, re-drawn when the theme changes.
+    """
 
     word_clicked = Signal(int)
 
@@ -151,15 +157,19 @@ class TranscriptView(QTextBrowser):
         self.highlight: set[int] = set()
         self.current: int | None = None
         self.links = False
-        self.setMinimumHeight(90)
+        self.setMinimumHeight(70)
 
     def set_transcript(
-        self, transcript: Transcript | None, feedback: Any = None, *, links: bool = False
+        self,
+        transcript: Transcript | None,
+        feedback: Feedback | None = None,
+        *,
+        links: bool = False,
     ) -> None:
         self.tokens = render.tokens_of(transcript) if transcript else []
-        timing = get(feedback, "timing") if feedback is not None else None
-        self.fillers = render.filler_indices(self.tokens, get(timing, "fillers") or [])
-        self.pauses = render.pause_after(self.tokens, get(timing, "long_pauses") or [])
+        timing = feedback.timing if feedback is not None else None
+        self.fillers = render.filler_indices(self.tokens, timing.fillers if timing else ())
+        self.pauses = render.pause_after(self.tokens, timing.long_pauses if timing else ())
         self.highlight = set()
         self.current = None
         self.links = links
@@ -201,9 +211,15 @@ class TranscriptView(QTextBrowser):
                 current=self.current,
                 pauses=self.pauses,
                 links=self.links,
+                colours=theme_colours(self),
             )
         )
         self.verticalScrollBar().setValue(bar)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.PaletteChange:
+            self._render()
+        super().changeEvent(event)
 
     @Slot(QUrl)
     def _on_anchor_clicked(self, url: QUrl) -> None:
@@ -213,43 +229,67 @@ class TranscriptView(QTextBrowser):
 
 
 class FeedbackPanel(QFrame):
-    """Coverage, key-point checklist, transcript, reference answer, timing and tips."""
+    """The score card, then the details (collapsible): key points, transcript, timing, tips
+    and the reference answer. ``compare_requested`` comes from the card's Compare link."""
+
+    compare_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None, *, links: bool = False) -> None:
         super().__init__(parent)
         self.links = links
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.coverage_label = heading("", 2)
-        self.coverage_label.setAccessibleName("Coverage")
-        layout.addWidget(self.coverage_label)
-        layout.addWidget(heading("Key points (click one to see where you made it)", 3))
+        self.card = ScoreCard()
+        self.card.compare_requested.connect(self.compare_requested)
+        layout.addWidget(self.card)
+        # Kept for callers and tests that read the headline.
+        self.coverage_label = self.card.headline
+        self.details_button = QToolButton()
+        self.details_button.setText("Details: key points, your answer, timing, tips, reference")
+        self.details_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.details_button.setCheckable(True)
+        self.details_button.setChecked(True)
+        self.details_button.setArrowType(Qt.ArrowType.DownArrow)
+        self.details_button.setAutoRaise(True)
+        self.details_button.setAccessibleName("Show or hide the details")
+        self.details_button.toggled.connect(self._on_details_button_toggled)
+        layout.addWidget(self.details_button)
+        self.details = QWidget()
+        details = QVBoxLayout(self.details)
+        details.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.details)
+        details.addWidget(heading("Key points (click one to see where you made it)", 3))
         self.points = QListWidget()
         self.points.setAccessibleName("Key points")
         self.points.setWordWrap(True)
         self.points.currentRowChanged.connect(self._on_points_current_row_changed)
-        layout.addWidget(self.points)
-        layout.addWidget(heading("Your answer", 3))
+        details.addWidget(self.points)
+        details.addWidget(heading("Your answer", 3))
         self.transcript = TranscriptView("Your answer")
         self.transcript.setMaximumHeight(160)
-        layout.addWidget(self.transcript)
-        layout.addWidget(heading("Timing and delivery", 3))
+        details.addWidget(self.transcript)
+        details.addWidget(heading("Timing and delivery", 3))
         self.timing = plain_label(name="Timing and delivery")
-        layout.addWidget(self.timing)
-        layout.addWidget(heading("Tips", 3))
+        details.addWidget(self.timing)
+        details.addWidget(heading("Tips", 3))
         self.tips = plain_label(name="Tips")
-        layout.addWidget(self.tips)
-        layout.addWidget(heading("Reference answer (missed points in red, partial in amber)", 3))
+        details.addWidget(self.tips)
+        details.addWidget(
+            heading("Reference answer (missed points in red, partial in amber, wrong in violet)", 3)
+        )
         self.reference = QTextBrowser()
         self.reference.setAccessibleName("Reference answer")
-        self.reference.setMinimumHeight(90)
+        self.reference.setMinimumHeight(70)
         self.reference.setMaximumHeight(200)
-        layout.addWidget(self.reference)
-        self.feedback: Any = None
+        details.addWidget(self.reference)
+        self.feedback: Feedback | None = None
+        self.question: Question | None = None
+        self.reference_evidence: tuple[str | None, ...] = ()
         self._spans: list[set[int]] = []
 
     def clear(self) -> None:
         self.feedback = None
+        self.question = None
         self.coverage_label.setText("")
         self.points.clear()
         self.transcript.set_transcript(None)
@@ -257,44 +297,83 @@ class FeedbackPanel(QFrame):
         self.tips.setText("")
         self.reference.clear()
 
-    def show_feedback(self, question: Question, transcript: Transcript, feedback: Any) -> None:
+    def show_feedback(
+        self,
+        question: Question,
+        transcript: Transcript,
+        feedback: Feedback,
+        *,
+        previous: Feedback | None = None,
+        reference_evidence: Sequence[str | None] | None = None,
+    ) -> None:
+        """Show ``feedback``; ``previous`` is the last attempt's at this question (for the card's
+        change line), ``reference_evidence`` where the reference makes each point (computed and
+        cached by :func:`viva.ui.session.reference_evidence` when not given)."""
         self.feedback = feedback
-        coverage = float(get(feedback, "coverage", 0.0) or 0.0)
-        points = list(get(feedback, "key_points", []) or [])
-        covered = sum(1 for p in points if get(p, "status") == "covered")
-        self.coverage_label.setText(
-            f"Coverage {coverage:.0%} — {covered} of {len(points)} key points covered"
-        )
+        self.question = question
+        self.card.show_summary(render.summarize(feedback, previous))
         self.transcript.set_transcript(transcript, feedback, links=self.links)
         self.points.clear()
         self._spans = []
-        for point in points:
-            status = str(get(point, "status", "missed"))
-            text = f"{render.STATUS_MARK.get(status, '?')}  {status.upper()}: {get(point, 'text')}"
+        for point in feedback.key_points:
+            mark = render.STATUS_MARK.get(point.status, "?")
+            label = render.STATUS_LABEL.get(point.status, point.status).upper()
+            text = f"{mark}  {label}: {point.text}"
+            if point.status == "incorrect" and point.evidence:
+                text += f"\n      you said: \u201c{point.evidence}\u201d"
             item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, status)
-            item.setToolTip(str(get(point, "evidence") or "not found in your answer"))
+            item.setData(Qt.ItemDataRole.UserRole, point.status)
+            if point.status == "incorrect":
+                tip = f"Stated wrongly: \u201c{point.evidence or ''}\u201d"
+            else:
+                tip = point.evidence or "not found in your answer"
+            item.setToolTip(tip)
             self.points.addItem(item)
             self._spans.append(
                 render.find_span(
-                    self.transcript.tokens,
-                    get(point, "evidence"),
-                    get(point, "start_s"),
-                    get(point, "end_s"),
+                    self.transcript.tokens, point.evidence, point.start_s, point.end_s
                 )
             )
-        self.points.setFixedHeight(
-            min(260, max(60, self.points.sizeHintForRow(0) * (len(points) + 1) + 8))
-            if points
-            else 60
-        )
-        self.timing.setText("\n".join(render.timing_lines(get(feedback, "timing"))))
-        tips = list(get(feedback, "tips", []) or [])
+        self._fit_points()
+        self.timing.setText("\n".join(render.timing_lines(feedback.timing)))
+        tips = list(feedback.tips)
         self.tips.setText("\n".join(f"• {tip}" for tip in tips) if tips else "No tips: well done.")
-        self.reference.setHtml(render.reference_html(question.reference_answer, points))
+        if reference_evidence is None:
+            reference_evidence = session.reference_evidence(question)
+        self.reference_evidence = tuple(reference_evidence)
+        self._render_reference()
+
+    def _fit_points(self) -> None:
+        rows = self.points.count()
+        height = sum(self.points.sizeHintForRow(i) for i in range(rows)) + 8
+        self.points.setFixedHeight(min(260, max(40, height)))
+
+    def _render_reference(self) -> None:
+        if self.question is None or self.feedback is None:
+            return
+        self.reference.setHtml(
+            render.reference_html(
+                self.question.reference_answer,
+                self.feedback.key_points,
+                self.reference_evidence,
+                colours=theme_colours(self.reference),
+            )
+        )
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.PaletteChange:
+            self._render_reference()
+        super().changeEvent(event)
 
     def select_point(self, row: int) -> None:
         self.points.setCurrentRow(row)
+
+    @Slot(bool)
+    def _on_details_button_toggled(self, shown: bool) -> None:
+        self.details.setVisible(shown)
+        self.details_button.setArrowType(
+            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
+        )
 
     @Slot(int)
     def _on_points_current_row_changed(self, row: int) -> None:
