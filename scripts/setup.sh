@@ -25,8 +25,9 @@ runtime_pkgs=(
   libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0
   libxcb-xkb1 libfontconfig1 libdbus-1-3 fonts-dejavu-core
 )
-# Tests: a PulseAudio server for the virtual microphone/speaker, sox, a virtual X screen.
-test_pkgs=(pulseaudio pulseaudio-utils libasound2-plugins sox libsox-fmt-all xvfb xauth)
+# Tests: a PulseAudio server for the virtual microphone/speaker, sox, a virtual X screen, strace
+# (tests/reliability/test_no_network.py: no inet socket while Viva runs).
+test_pkgs=(pulseaudio pulseaudio-utils libasound2-plugins sox libsox-fmt-all xvfb xauth strace)
 
 apt_install() {
   [[ "${VIVA_SKIP_APT:-0}" == 1 ]] && return 0
