@@ -7,7 +7,10 @@ from typing import Any
 
 import pytest
 import yaml
+from PySide6.QtCore import Qt
 from tests.ui.conftest import QT_LOG_IGNORE, NoDevices
+
+from viva.ui.bank_editor import friendly, slug_for
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
 
@@ -49,9 +52,68 @@ def test_invalid_key_point_is_rejected_with_the_validators_message(
     assert result.args[0] == expected
     assert any("key_points" in message for message in expected)
     assert not editor.save_button.isEnabled()
-    assert expected[0] in editor.problems_label.text()
     with qtbot.waitSignal(editor.error_occurred, timeout=5_000):
         editor.save()
+    # A save attempt shows every problem, in the form's words.
+    assert friendly(expected[0]) in editor.problems_label.text()
+
+
+def test_new_question_shows_problems_only_after_leaving_a_field(
+    qtbot: Any, make_window: Any
+) -> None:
+    window = make_window(sd_module=NoDevices())
+    editor = window.show_view("bank")
+    with qtbot.waitSignal(editor.validated, timeout=10_000) as result:
+        editor.new_question()
+    assert result.args[0], "a blank question has problems"
+    assert editor.shown_problems() == []
+    assert "must not be empty" not in editor.problems_label.text()
+    # Tabbing out of the (empty) question and topic fields shows their problems, no others.
+    assert editor.question_edit.hasFocus()
+    editor.topic_edit.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(editor.topic_edit.hasFocus, timeout=5_000)
+    editor.tags_edit.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: len(editor.shown_problems()) == 2, timeout=5_000)
+    assert editor.shown_problems() == ["Question: must not be empty", "Topic: must not be empty"]
+    assert "Topic: must not be empty" in editor.problems_label.text()
+    assert "Reference answer" not in editor.problems_label.text()
+
+
+def test_new_question_id_follows_its_text_until_typed(qtbot: Any, make_window: Any) -> None:
+    window = make_window(sd_module=NoDevices())
+    editor = window.show_view("bank")
+    editor.new_question()
+    editor.question_edit.setPlainText("What is a shadow deployment?")
+    assert editor.id_edit.text() == "shadow-deployment"
+    qtbot.keyClicks(editor.id_edit, "-mine")
+    editor.question_edit.setPlainText("What is a shadow deployment, really?")
+    assert editor.id_edit.text() == "shadow-deployment-mine"
+    assert slug_for("Why is data validation important?", {"data-validation-important"}) == (
+        "data-validation-important-2"
+    )
+
+
+def test_deleting_a_question_can_be_undone(qtbot: Any, make_window: Any) -> None:
+    from viva.storage import paths
+
+    window = make_window(sd_module=NoDevices())
+    editor = window.show_view("bank")
+    _fill(editor)
+    with qtbot.waitSignal(editor.validated, timeout=10_000):
+        editor.validate_now()
+    with qtbot.waitSignal(editor.saved, timeout=10_000):
+        editor.save()
+    assert editor.delete_button.isEnabled()
+    with qtbot.waitSignal(editor.deleted, timeout=10_000):
+        editor.delete_current()
+    user_file = paths.user_bank_dir() / "my-questions.yaml"
+    assert not yaml.safe_load(user_file.read_text())["questions"]
+    assert editor.undo_button.isVisible()
+    with qtbot.waitSignal(editor.saved, timeout=10_000):
+        editor.undo_button.click()
+    ids = [q["id"] for q in yaml.safe_load(user_file.read_text())["questions"]]
+    assert ids == ["shadow-deployment-basics"]
+    assert not editor.undo_button.isVisible()
 
 
 def test_valid_question_is_saved_to_the_user_bank(qtbot: Any, make_window: Any) -> None:

@@ -9,17 +9,20 @@ which is layered on top (same id wins).
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import yaml
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -36,6 +39,8 @@ from viva.bank import Bank, Question
 from viva.bank.models import DIFFICULTIES
 from viva.storage import paths
 from viva.ui import dialogs
+from viva.ui.flow import FlowLayout
+from viva.ui.scorecard import theme_colours
 from viva.ui.session import Services
 from viva.ui.shortcuts import Shortcut, bind
 from viva.ui.widgets import heading, plain_label
@@ -46,8 +51,105 @@ log = logging.getLogger(__name__)
 USER_FILE = "my-questions.yaml"
 
 
+def _buddy_label(text: str, buddy: QWidget) -> QLabel:
+    """A form label whose mnemonic (``&``) focuses ``buddy`` (a row holding a layout has no
+    buddy of its own, and its ``&`` would show literally)."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
+
+
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+#: Focus moves that mean the user left a field (not the program moving the focus).
+USER_FOCUS_REASONS = (
+    Qt.FocusReason.TabFocusReason,
+    Qt.FocusReason.BacktabFocusReason,
+    Qt.FocusReason.MouseFocusReason,
+    Qt.FocusReason.ShortcutFocusReason,
+)
+_SLUG_DROP = re.compile(r"[^a-z0-9]+")
+_STOP = {"a", "an", "the", "of", "to", "in", "and", "or", "you", "your", "do", "does", "is", "are"}
+#: Field of a validator message -> the form's field name shown to the user.
+FIELD_NAMES = {
+    "id": "Id",
+    "question": "Question",
+    "topic": "Topic",
+    "difficulty": "Difficulty",
+    "tags": "Tags",
+    "target_seconds": "Target",
+    "reference_answer": "Reference answer",
+    "key_points": "Key points",
+}
+_FRIENDLY = (
+    ("String should have at least 1 character", "must not be empty"),
+    ("List should have at least 1 item after validation, not 0", "needs at least one entry"),
+)
+
+
+def slug_for(text: str, taken: set[str] | None = None, words: int = 6) -> str:
+    """An id from the question text: ``"What is a canary release?"`` -> ``canary-release``."""
+    parts = [w for w in _SLUG_DROP.sub(" ", text.lower()).split() if w not in _STOP]
+    parts = [w for w in parts if w not in {"what", "how", "why", "when", "can", "would"}] or parts
+    base = "-".join(parts[:words]) or "question"
+    slug, n = base, 2
+    while taken and slug in taken:
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def problem_field(message: str) -> str | None:
+    """The top-level field a validator message is about (``key_points.0.text`` -> key_points)."""
+    match = re.match(r"question '[^']*': ([\w.]+):", message)
+    return match.group(1).split(".")[0] if match else None
+
+
+def friendly(message: str) -> str:
+    """A validator message as the form shows it: the field's label, plain words."""
+    field = problem_field(message)
+    text = message
+    if field is not None:
+        text = message.split(": ", 1)[1]
+        rest = text.split(": ", 1)[1] if ": " in text else text
+        where = text.split(":", 1)[0]
+        label = FIELD_NAMES.get(field, field)
+        if where.startswith("key_points."):
+            bits = where.split(".")
+            label = f"Key point {int(bits[1]) + 1}" if bits[1].isdigit() else label
+            if len(bits) > 2:
+                label += f" ({bits[2]})"
+        text = f"{label}: {rest}"
+    for old, new in _FRIENDLY:
+        text = text.replace(old, new)
+    return text
+
+
+def delete_question_data(question_id: str, directory: Path | None = None) -> dict[str, Any] | None:
+    """Remove ``question_id`` from the user's bank file; returns its data (for Undo)."""
+    folder = directory or paths.user_bank_dir()
+    removed: dict[str, Any] | None = None
+    for target in sorted(folder.glob("*.yaml")):
+        loaded = yaml.safe_load(target.read_text(encoding="utf-8"))
+        if not isinstance(loaded, dict) or not isinstance(loaded.get("questions"), list):
+            continue
+        keep = []
+        for q in loaded["questions"]:
+            if isinstance(q, dict) and q.get("id") == question_id and removed is None:
+                removed = q
+            else:
+                keep.append(q)
+        if removed is not None:
+            from viva.bank.importer import dump_bank_file
+
+            loaded["questions"] = keep
+            tmp = target.with_name(f".{target.name}.tmp")
+            tmp.write_text(dump_bank_file(loaded), encoding="utf-8")
+            tmp.replace(target)
+            break
+    return removed
 
 
 def validate_question_data(data: dict[str, Any]) -> list[Any]:
@@ -110,6 +212,7 @@ class BankEditorView(QWidget):
     bank_changed = Signal()
     validated = Signal(list)  # list of problem messages
     saved = Signal(str)
+    deleted = Signal(str)
 
     def __init__(self, services: Services, jobs: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -122,6 +225,10 @@ class BankEditorView(QWidget):
         self.problems: list[Any] = []
         self._validation_seq = 0
         self._loading = False
+        self.touched: set[str] = set()
+        self._id_from_text = False
+        self._suggesting = False
+        self.deleted_data: dict[str, Any] | None = None
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(250)
@@ -160,10 +267,30 @@ class BankEditorView(QWidget):
         l_layout.addLayout(row)
         splitter.addWidget(left)
 
+        right = QWidget()
+        r_layout = QVBoxLayout(right)
+        r_layout.setContentsMargins(0, 0, 0, 0)
+        # Save and Delete stay above the fold: outside the scrolling form.
+        actions = FlowLayout()
+        self.save_button = QPushButton(Shortcut.SAVE_QUESTION.label("Save to my bank"))
+        self.save_button.clicked.connect(self.save)
+        actions.addWidget(self.save_button)
+        self.delete_button = QPushButton("Delete…")
+        self.delete_button.setToolTip("Delete this question from your bank (you can undo it)")
+        self.delete_button.clicked.connect(self.delete_current)
+        actions.addWidget(self.delete_button)
+        self.undo_button = QPushButton("Undo delete")
+        self.undo_button.clicked.connect(self.undo_delete)
+        self.undo_button.hide()
+        actions.addWidget(self.undo_button)
+        r_layout.addLayout(actions)
+        self.origin_label = plain_label(name="Where this question is stored")
+        r_layout.addWidget(self.origin_label)
+        self.problems_label = plain_label(name="Problems")
+        r_layout.addWidget(self.problems_label)
+
         form_widget = QWidget()
         f_layout = QVBoxLayout(form_widget)
-        self.origin_label = plain_label(name="Where this question is stored")
-        f_layout.addWidget(self.origin_label)
         form = QFormLayout()
         self.id_edit = QLineEdit()
         self.id_edit.setAccessibleName("Id")
@@ -194,7 +321,7 @@ class BankEditorView(QWidget):
         target.addWidget(self.max_spin)
         target.addWidget(plain_label("seconds"))
         target.addStretch(1)
-        form.addRow("Ta&rget:", target)
+        form.addRow(_buddy_label("Ta&rget:", self.min_spin), target)
         self.answer_edit = QPlainTextEdit()
         self.answer_edit.setAccessibleName("Reference answer")
         self.answer_edit.setMinimumHeight(100)
@@ -224,7 +351,11 @@ class BankEditorView(QWidget):
         kp_form.addRow("Te&xt:", self.kp_text)
         self.kp_concepts = QPlainTextEdit()
         self.kp_concepts.setAccessibleName("Concepts: one idea per line, wordings separated by |")
-        self.kp_concepts.setPlaceholderText("one idea per line; wordings separated by |")
+        self.kp_concepts.setPlaceholderText(
+            "One idea per line. Alternative wordings of the idea on the same line, separated "
+            "by | (for example: canary | small share of traffic)"
+        )
+        self.kp_concepts.setToolTip(self.kp_concepts.placeholderText())
         self.kp_concepts.setMaximumHeight(80)
         kp_form.addRow("&Concepts:", self.kp_concepts)
         self.kp_synonyms = QPlainTextEdit()
@@ -238,24 +369,32 @@ class BankEditorView(QWidget):
         kp_layout.addLayout(kp_form, 2)
         f_layout.addWidget(kp_box)
 
-        self.problems_label = plain_label(name="Problems")
-        self.problems_label.setStyleSheet("color: #b91c1c;")
-        f_layout.addWidget(self.problems_label)
-        actions = QHBoxLayout()
-        self.save_button = QPushButton(Shortcut.SAVE_QUESTION.label("Save to my bank"))
-        self.save_button.clicked.connect(self.save)
-        actions.addWidget(self.save_button)
-        actions.addStretch(1)
-        f_layout.addLayout(actions)
         f_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(form_widget)
-        splitter.addWidget(scroll)
+        r_layout.addWidget(scroll, 1)
+        splitter.addWidget(right)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([330, 900])
 
+        self.field_widgets: dict[str, tuple[QWidget, ...]] = {
+            "id": (self.id_edit,),
+            "question": (self.question_edit,),
+            "topic": (self.topic_edit,),
+            "difficulty": (self.difficulty_box,),
+            "tags": (self.tags_edit,),
+            "target_seconds": (self.min_spin, self.max_spin),
+            "reference_answer": (self.answer_edit,),
+            "key_points": (self.kp_text, self.kp_concepts, self.kp_synonyms, self.kp_wrong),
+        }
+        for field, widgets in self.field_widgets.items():
+            for widget in widgets:
+                widget.installEventFilter(self)
+                widget.setProperty("viva_field", field)
+        self.id_edit.textChanged.connect(self._on_id_edit_text_changed)
+        self.question_edit.textChanged.connect(self._suggest_id)
         for edit in (self.id_edit, self.topic_edit, self.tags_edit):
             edit.textChanged.connect(self._on_form_changed)
         for plain in (self.question_edit, self.answer_edit):
@@ -315,9 +454,41 @@ class BankEditorView(QWidget):
         if question is not None:
             self.load_question(question)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if (
+            event.type() == QEvent.Type.FocusOut
+            and isinstance(event, QFocusEvent)
+            and event.reason() in USER_FOCUS_REASONS
+        ):
+            field = watched.property("viva_field")
+            if isinstance(field, str) and field not in self.touched:
+                self.touched.add(field)
+                self._show_problems()
+        return super().eventFilter(watched, event)
+
+    @Slot(str)
+    def _on_id_edit_text_changed(self, text: str) -> None:
+        if not self._loading and not self._suggesting:
+            self._id_from_text = not text.strip()  # an id of the user's own is kept
+
+    @Slot()
+    def _suggest_id(self) -> None:
+        """A new question's id follows its text until the user types an id of their own."""
+        if self._loading or not self._id_from_text or self.current_id is not None:
+            return
+        taken = {q.id for q in self.bank} if self.bank is not None else set()
+        text = self.question_edit.toPlainText().strip()
+        self._suggesting = True
+        self.id_edit.setText(slug_for(text, taken) if text else "")
+        self._suggesting = False
+
     def load_question(self, question: Question | None) -> None:
         self._loading = True
         q = question
+        # A new question shows its problems field by field, once the user leaves each one;
+        # an existing question shows them all at once.
+        self.touched = set() if q is None else set(self.field_widgets)
+        self._id_from_text = q is None
         self.current_id = q.id if q else None
         self.read_only = bool(q and not self._is_user(q.id))
         self.origin_label.setText(
@@ -341,6 +512,12 @@ class BankEditorView(QWidget):
         self.key_points = [kp.model_dump(exclude_defaults=True) for kp in q.key_points] if q else []
         self._fill_key_points(0 if self.key_points else -1)
         self._loading = False
+        self.delete_button.setEnabled(bool(q) and not self.read_only)
+        self.delete_button.setToolTip(
+            "Built-in questions cannot be deleted; edit a copy instead"
+            if self.read_only
+            else "Delete this question from your bank (you can undo it)"
+        )
         self.validate_now()
 
     @Slot()
@@ -348,7 +525,7 @@ class BankEditorView(QWidget):
         self.list.clearSelection()
         self.load_question(None)
         self.add_key_point()
-        self.id_edit.setFocus()
+        self.question_edit.setFocus()  # the id follows the question's text
 
     # --- key points --------------------------------------------------------------------------
 
@@ -464,21 +641,47 @@ class BankEditorView(QWidget):
             return  # an older result; a newer validation is on its way
         self.problems = problems
         messages = [("warning: " if p.severity == "warning" else "") + p.message for p in problems]
-        self.problems_label.setText(
-            "\n".join(messages) if messages else "No problems: this question can be saved."
-        )
-        self.problems_label.setStyleSheet(
-            "color: #b91c1c;"
-            if any(p.severity == "error" for p in problems)
-            else "color: #15803d;"
-            if not problems
-            else "color: #92400e;"
-        )
+        self._show_problems()
         self.save_button.setEnabled(not any(p.severity == "error" for p in problems))
         self.validated.emit(messages)
 
+    def shown_problems(self) -> list[str]:
+        """The problems of the fields the user has left (all of them after a save attempt)."""
+        out = []
+        for p in self.problems:
+            field = problem_field(p.message)
+            if field is None or field in self.touched:
+                out.append(("warning: " if p.severity == "warning" else "") + friendly(p.message))
+        return out
+
+    def _show_problems(self) -> None:
+        shown = self.shown_problems()
+        errors = any(p.severity == "error" for p in self.problems)
+        colours = theme_colours(self)
+        if shown:
+            text = "\n".join(f"• {m}" for m in shown)
+            colour = colours.accent("missed" if errors else "partial")
+        elif errors:
+            text = "Fill in the form; problems show as you leave each field."
+            colour = colours.text
+        else:
+            text = "No problems: this question can be saved."
+            colour = colours.accent("evidence")
+        self.problems_label.setText(text)
+        self.problems_label.setStyleSheet(f"color: {colour};")
+        for field, widgets in self.field_widgets.items():
+            bad = [
+                friendly(p.message)
+                for p in self.problems
+                if problem_field(p.message) == field and field in self.touched
+            ]
+            for widget in widgets:
+                widget.setToolTip("\n".join(bad))
+
     @Slot()
     def save(self) -> None:
+        self.touched = set(self.field_widgets)
+        self._show_problems()
         if any(p.severity == "error" for p in self.problems) or self._debounce.isActive():
             self.error_occurred.emit(
                 "The question has problems (listed under the form). Fix them, then save."
@@ -502,9 +705,64 @@ class BankEditorView(QWidget):
 
     def _on_saved(self, question_id: str, path: Path) -> None:
         self.current_id = question_id
+        self.read_only = False  # the saved copy is the user's own
+        self.delete_button.setEnabled(True)
         self.origin_label.setText(f"Saved to {path}")
         self.saved.emit(str(path))
         self.bank_changed.emit()
+
+    @Slot()
+    def delete_current(self) -> None:
+        """Delete the shown question from the user's bank; Undo puts it back."""
+        question_id = self.current_id
+        if question_id is None or self.read_only:
+            return
+
+        def work(_p: Any, _t: Any) -> dict[str, Any] | None:
+            return delete_question_data(question_id)
+
+        self.jobs.start(
+            "bank-delete",
+            work,
+            on_success=lambda data, qid=question_id: self._on_deleted(qid, data),
+            on_error=self.error_occurred.emit,
+        )
+
+    def _on_deleted(self, question_id: str, data: dict[str, Any] | None) -> None:
+        if data is None:
+            self.error_occurred.emit(
+                f"The question {question_id} was not found in your bank; nothing was deleted."
+            )
+            return
+        self.deleted_data = data
+        self.current_id = None
+        title = str(data.get("question", question_id))
+        short = title if len(title) <= 40 else title[:39] + "…"
+        self.origin_label.setText(f"Deleted “{title}” from your bank.")
+        self.undo_button.setText(f"Undo: restore “{short}”")
+        self.undo_button.show()
+        self.undo_button.setFocus()
+        self.deleted.emit(question_id)
+        self.bank_changed.emit()
+
+    @Slot()
+    def undo_delete(self) -> None:
+        data = self.deleted_data
+        if data is None:
+            return
+        self.deleted_data = None
+        self.undo_button.hide()
+        question_id = str(data.get("id", ""))
+        self.jobs.start(
+            "bank-undo",
+            lambda _p, _t: save_question_data(data),
+            on_success=lambda path, qid=question_id: self._on_saved(qid, path),
+            on_error=self.error_occurred.emit,
+        )
+
+    def shutdown(self) -> None:
+        """Closing: drop a pending validation (the form is not saved on its own)."""
+        self._debounce.stop()
 
     @Slot()
     def import_dialog(self) -> None:

@@ -484,7 +484,7 @@ class MainWindow(QMainWindow):
         self._save_state()
         if not self._close_pending:
             self._close_pending = True
-            for key in ("practice", "mock", "review", "settings"):
+            for key in ("practice", "mock", "review", "settings", "bank"):
                 view = self._views.get(key)
                 shutdown = getattr(view, "shutdown", None)
                 if callable(shutdown):
