@@ -1,15 +1,30 @@
-"""Progress: coverage and duration over time per topic (pyqtgraph), practised and due counts."""
+"""Progress: coverage and duration over time (pyqtgraph), one line per question with the
+topic's daily average on top, and a per-topic table."""
 
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
+from datetime import datetime, time
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from viva.bank import Bank
+from viva.ui.flow import FlowLayout
 from viva.ui.session import Services
 from viva.ui.widgets import heading, plain_label
 from viva.ui.workers import JobRunner
@@ -17,6 +32,27 @@ from viva.ui.workers import JobRunner
 log = logging.getLogger(__name__)
 
 PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#db2777")
+DAY_S = 86_400
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 attempt``, ``3 attempts``."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+class DayAxis(pg.DateAxisItem):
+    """A time axis whose ticks always name the day ("3 Dec"), with the time only when zoomed
+    in to less than a day."""
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+        fmt = "%d %b" if spacing >= DAY_S / 2 else "%d %b %H:%M"
+        out = []
+        for value in values:
+            try:
+                out.append(datetime.fromtimestamp(value).strftime(fmt).lstrip("0"))
+            except (OverflowError, OSError, ValueError):
+                out.append("")
+        return out
 
 
 class ProgressView(QWidget):
@@ -28,38 +64,88 @@ class ProgressView(QWidget):
         self.services = services
         self.jobs = jobs
         self.progress: Any = None
-        pg.setConfigOptions(antialias=True, background="w", foreground="#222222")
-        layout = QVBoxLayout(self)
-        top = QHBoxLayout()
+        #: The question ids drawn as lines, per chart (tests read it).
+        self.series: dict[str, list[str]] = {"coverage": [], "duration": []}
+        pg.setConfigOptions(antialias=True)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        top = FlowLayout()
         top.addWidget(heading("Progress", 1))
-        top.addStretch(1)
-        top.addWidget(plain_label("Topic:"))
         self.topic_box = QComboBox()
         self.topic_box.setAccessibleName("Topic shown in the charts")
+        self.topic_box.setToolTip("Topic shown in the charts and counted above them")
         self.topic_box.addItem("All topics", None)
         self.topic_box.currentIndexChanged.connect(self._on_topic_box_current_index_changed)
         top.addWidget(self.topic_box)
         layout.addLayout(top)
-        self.counts = heading("", 2)
-        self.counts.setAccessibleName("Practised and due questions")
+        self.counts = plain_label(name="Practised and due questions")
         layout.addWidget(self.counts)
-        self.coverage_plot = self._plot("Coverage per attempt (%)", "coverage (%)")
+        charts = QHBoxLayout()
+        self.coverage_plot = self._plot("Coverage per attempt", "Coverage (%)")
         self.coverage_plot.setYRange(0, 100)
-        layout.addWidget(self.coverage_plot, 1)
-        self.duration_plot = self._plot("Answer duration per attempt (s)", "duration (s)")
-        layout.addWidget(self.duration_plot, 1)
-        self.topics_label = plain_label(name="Per-topic figures")
-        layout.addWidget(self.topics_label)
+        charts.addWidget(self.coverage_plot, 1)
+        self.duration_plot = self._plot("Answer length per attempt", "Length (s)")
+        charts.addWidget(self.duration_plot, 1)
+        layout.addLayout(charts, 3)
+        self.legend_note = plain_label(
+            "Thin lines: each question's attempts. Thick lines: the topic's daily average.",
+            name="How to read the charts",
+        )
+        layout.addWidget(self.legend_note)
+        self.table = QTableWidget(0, 5)
+        self.table.setAccessibleName("Per-topic figures")
+        self.table.setHorizontalHeaderLabels(
+            ["Topic", "Questions practised", "Attempts", "Recent coverage", "Due for review"]
+        )
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, 5):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setMinimumHeight(110)
+        layout.addWidget(self.table, 2)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer.addWidget(scroll)
+        self._apply_palette()
 
     def _plot(self, title: str, left: str) -> pg.PlotWidget:
-        plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
+        plot = pg.PlotWidget(axisItems={"bottom": DayAxis()})
         plot.setTitle(title)
         plot.setLabel("left", left)
+        plot.setLabel("bottom", "Date")
         plot.showGrid(x=True, y=True, alpha=0.25)
         plot.addLegend(offset=(10, 10))
         plot.setAccessibleName(title)
-        plot.setMinimumHeight(180)
+        plot.setMinimumHeight(170)
+        plot.setMinimumWidth(220)
         return plot
+
+    def _apply_palette(self) -> None:
+        """Chart background and ink from the theme (pyqtgraph defaults to black)."""
+        palette = self.palette()
+        base = palette.color(QPalette.ColorRole.Base)
+        text = palette.color(QPalette.ColorRole.Text)
+        for plot in (self.coverage_plot, self.duration_plot):
+            plot.setBackground(base)
+            item = plot.getPlotItem()
+            for name in ("left", "bottom"):
+                axis = item.getAxis(name)
+                axis.setPen(pg.mkPen(text))
+                axis.setTextPen(pg.mkPen(text))
+            item.titleLabel.setAttr("color", text.name())
+            item.titleLabel.setText(item.titleLabel.text)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.PaletteChange:
+            self._apply_palette()
+        super().changeEvent(event)
 
     def set_bank(self, bank: Bank) -> None:
         current = self.topic_box.currentData()
@@ -107,36 +193,83 @@ class ProgressView(QWidget):
         bank = self.services.cached_bank
         total = len(bank) if bank is not None else 0
         self.counts.setText(
-            f"{progress.practised} of {total} questions practised · {due_today} to practise "
-            f"today ({progress.due} reviews due) · {progress.attempts} attempts"
+            f"{progress.practised} of {plural(total, 'question')} practised · "
+            f"{plural(due_today, 'question')} to practise today "
+            f"({plural(progress.due, 'review')} due) · {plural(progress.attempts, 'attempt')}"
         )
         self.coverage_plot.clear()
         self.duration_plot.clear()
-        lines: list[str] = []
+        self.series = {"coverage": [], "duration": []}
         for n, (name, topic) in enumerate(sorted(progress.topics.items())):
             colour = PALETTE[n % len(PALETTE)]
-            xs = [p.started_at.timestamp() for p in topic.points if p.coverage is not None]
-            ys = [p.coverage * 100 for p in topic.points if p.coverage is not None]
-            pen = pg.mkPen(colour, width=2)
-            brush = pg.mkBrush(colour)
-            if xs:
-                self.coverage_plot.plot(
-                    xs, ys, pen=pen, symbol="o", symbolSize=7, symbolBrush=brush, name=name
-                )
-            dx = [p.started_at.timestamp() for p in topic.points if p.duration_s is not None]
-            dy = [p.duration_s for p in topic.points if p.duration_s is not None]
-            if dx:
-                self.duration_plot.plot(
-                    dx, dy, pen=pen, symbol="o", symbolSize=7, symbolBrush=brush, name=name
-                )
-            recent = topic.recent_coverage
-            lines.append(
-                f"{name}: {topic.attempts} attempts, {topic.practised} questions practised, "
-                f"{topic.due} due"
-                + (f", recent coverage {recent:.0%}" if recent is not None else "")
-            )
+            self._plot_topic(name, topic, colour)
         self.coverage_plot.setYRange(0, 100)
-        self.topics_label.setText(
-            "\n".join(lines) or "No attempts yet: practise a question and come back here."
-        )
+        self._fill_table(progress)
         self.progress_loaded.emit(progress)
+
+    def _plot_topic(self, name: str, topic: Any, colour: str) -> None:
+        """One thin line per question, the topic's daily average as a thick line (in the
+        legend)."""
+        by_question: dict[str, list[Any]] = defaultdict(list)
+        for point in topic.points:
+            by_question[point.question_id].append(point)
+        thin = pg.mkPen(colour, width=1)
+        brush = pg.mkBrush(colour)
+        for question_id, points in by_question.items():
+            for plot, key, value in (
+                (self.coverage_plot, "coverage", lambda p: p.coverage * 100),
+                (self.duration_plot, "duration", lambda p: p.duration_s),
+            ):
+                attr = "coverage" if key == "coverage" else "duration_s"
+                kept = [p for p in points if getattr(p, attr) is not None]
+                if not kept:
+                    continue
+                plot.plot(
+                    [p.started_at.timestamp() for p in kept],
+                    [value(p) for p in kept],
+                    pen=thin,
+                    symbol="o",
+                    symbolSize=6,
+                    symbolBrush=brush,
+                )
+                self.series[key].append(question_id)
+        daily = topic.daily()
+        thick = pg.mkPen(colour, width=3)
+        for plot, attr, scale in (
+            (self.coverage_plot, "mean_coverage", 100.0),
+            (self.duration_plot, "mean_duration_s", 1.0),
+        ):
+            days = [d for d in daily if getattr(d, attr) is not None]
+            if not days:
+                continue
+            xs = [datetime.combine(d.day, time(12)).timestamp() for d in days]
+            ys = [getattr(d, attr) * scale for d in days]
+            plot.plot(xs, ys, pen=thick, name=f"{name} (daily average)")
+
+    def _fill_table(self, progress: Any) -> None:
+        topics = sorted(progress.topics.items())
+        self.table.setRowCount(len(topics))
+        for row, (name, topic) in enumerate(topics):
+            recent = topic.recent_coverage
+            cells = [
+                name,
+                str(topic.practised),
+                str(topic.attempts),
+                f"{recent:.0%}" if recent is not None else "–",
+                str(topic.due),
+            ]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.table.setItem(row, col, item)
+        if not topics:
+            self.table.setRowCount(1)
+            self.table.setItem(
+                0, 0, QTableWidgetItem("No attempts yet: practise a question and come back here.")
+            )
+            self.table.setSpan(0, 0, 1, 5)
+        else:
+            self.table.clearSpans()

@@ -1,0 +1,68 @@
+"""Progress: one line per question, dated axes, counts that read naturally."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from tests.ui.conftest import QT_LOG_IGNORE, NoDevices
+
+pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
+
+
+def _seed(test_bank: Any) -> None:
+    """Two questions with attempts on different days, one attempt of a third."""
+    from viva.scoring import score_answer
+    from viva.speech.transcript import Transcript
+    from viva.storage.store import AttemptStore
+
+    now = datetime.now(timezone.utc)
+    plan = [
+        ("canary-vs-blue-green", 6, "A canary sends a small share of traffic to the new model."),
+        (
+            "canary-vs-blue-green",
+            2,
+            "A canary sends five percent of traffic first; blue-green "
+            "switches the router back to roll back.",
+        ),
+        ("model-drift-monitoring", 4, "Drift means the data changes."),
+    ]
+    with AttemptStore.open() as store:
+        for question_id, days, text in plan:
+            question = test_bank.get(question_id)
+            transcript = Transcript.from_text(text, duration_s=30.0)
+            store.add_attempt(
+                question,
+                transcript,
+                score_answer(question, transcript),
+                started_at=now - timedelta(days=days),
+            )
+
+
+def test_progress_draws_one_line_per_question_on_dated_axes(
+    qtbot: Any, make_window: Any, test_bank: Any
+) -> None:
+    from viva.ui.progress import DAY_S, plural
+
+    _seed(test_bank)
+    window = make_window(sd_module=NoDevices())
+    with qtbot.waitSignal(window.view("progress").progress_loaded, timeout=20_000):
+        view = window.show_view("progress")
+    # One thin line per question (not one per topic joining different questions).
+    assert sorted(view.series["coverage"]) == ["canary-vs-blue-green", "model-drift-monitoring"]
+    for plot in (view.coverage_plot, view.duration_plot):
+        axis = plot.getPlotItem().getAxis("bottom")
+        assert axis.labelText == "Date"
+        assert plot.getPlotItem().titleLabel.text
+        stamp = datetime(2026, 3, 14, 9, 30).timestamp()
+        assert axis.tickStrings([stamp], 1.0, DAY_S) == ["14 Mar"]
+        assert axis.tickStrings([stamp], 1.0, 3600) == ["14 Mar 09:30"]
+    counts = view.counts.text()
+    assert "3 attempts" in counts
+    assert "1 attempts" not in counts
+    assert "1 questions" not in counts
+    assert plural(1, "attempt") == "1 attempt"
+    # The per-topic table: a row per topic with its attempts.
+    rows = {view.table.item(r, 0).text(): view.table.item(r, 2).text() for r in range(2)}
+    assert rows == {"deployment": "2", "monitoring": "1"}
