@@ -11,9 +11,13 @@ Layout of an export (all paths relative to the zip root)::
     settings.json        the settings file, if there is one
 
 Import checks every entry name first and rejects the whole zip if any would land outside the
-target folders (absolute paths, ``..``, drive letters, symlinks). Attempts are merged by their
-``uid``; an identical attempt or file is skipped, a different one is a conflict and nothing is
-changed unless ``overwrite=True``.
+target folders (absolute paths, ``..``, drive letters, symlinks). It also refuses archives that
+would expand beyond :class:`ImportLimits` (per entry, in total, or by compression ratio: zip
+bombs) or beyond the free disk space, before anything is written; members are streamed, never
+read whole into memory, and counted as they expand, so a header that lies about a size is caught
+too. A refused import leaves nothing behind. Attempts are merged by their ``uid``; an identical
+attempt or file is skipped, a different one is a conflict and nothing is changed unless
+``overwrite=True``.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import sqlite3
 import stat
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
@@ -53,6 +58,10 @@ class UnsafeArchive(BackupError):
     """The zip has entries that would be written outside the target folders (zip-slip)."""
 
 
+class ArchiveTooLarge(BackupError):
+    """The zip would expand beyond the import limits or the free disk space."""
+
+
 class ImportConflict(BackupError):
     """Importing would overwrite existing data; ``conflicts`` lists what."""
 
@@ -75,6 +84,29 @@ class ExportManifest(BaseModel):
     recordings: int
     banks: int
     settings: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ImportLimits:
+    """Bounds an import must stay within (a 10-minute answer is about 19 MB of WAV)."""
+
+    #: Largest expanded size of one entry.
+    max_member_bytes: int = 4 << 30
+    #: Largest expanded size of the whole archive.
+    max_total_bytes: int = 32 << 30
+    #: Largest expanded/compressed ratio of an entry bigger than ``ratio_floor_bytes``
+    #: (WAVs are stored uncompressed; the database and JSON deflate about 3-10 times).
+    max_ratio: float = 100.0
+    ratio_floor_bytes: int = 16 << 20
+    #: manifest.json is a few hundred bytes.
+    max_manifest_bytes: int = 1 << 20
+    max_entries: int = 200_000
+    #: Free space left over after the import.
+    free_space_margin_bytes: int = 64 << 20
+
+
+DEFAULT_LIMITS = ImportLimits()
+_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +220,93 @@ def check_entry_name(name: str) -> PurePosixPath:
     return path
 
 
-def _check_archive(zf: zipfile.ZipFile) -> ExportManifest:
+def _too_large(what: str) -> ArchiveTooLarge:
+    return ArchiveTooLarge(
+        f"The file was not imported: {what}. It may be damaged or crafted to fill the disk "
+        "(a 'zip bomb'); nothing was changed. Import an export made by Viva."
+    )
+
+
+def _gib(n: float) -> str:
+    return f"{n / (1 << 30):.1f} GiB" if n >= 1 << 30 else f"{n / (1 << 20):.1f} MiB"
+
+
+def _check_sizes(zf: zipfile.ZipFile, limits: ImportLimits) -> None:
+    """Refuse archives whose declared sizes break the limits (the streams are counted too)."""
+    infos = zf.infolist()
+    if len(infos) > limits.max_entries:
+        raise _too_large(f"it has {len(infos)} entries (at most {limits.max_entries})")
+    total = 0
+    for info in infos:
+        size = info.file_size
+        if size > limits.max_member_bytes:
+            raise _too_large(
+                f"{info.filename!r} would expand to {_gib(size)} "
+                f"(at most {_gib(limits.max_member_bytes)} per file)"
+            )
+        if size > limits.ratio_floor_bytes and size > limits.max_ratio * max(info.compress_size, 1):
+            raise _too_large(
+                f"{info.filename!r} would expand {size / max(info.compress_size, 1):.0f} times "
+                f"(at most {limits.max_ratio:.0f})"
+            )
+        total += size
+        if total > limits.max_total_bytes:
+            raise _too_large(
+                f"it would expand to more than {_gib(limits.max_total_bytes)} in total"
+            )
+
+
+def _copy_member(zf: zipfile.ZipFile, name: str, dest: Path, limits: ImportLimits) -> int:
+    """Stream one entry to ``dest`` (created, never overwritten), counting what it expands to.
+
+    On any failure ``dest`` is removed. Returns the bytes written."""
+    info = zf.getinfo(name)
+    cap = min(info.file_size, limits.max_member_bytes)
+    written = 0
+    try:
+        with zf.open(info) as src, open(dest, "xb") as dst:
+            while block := src.read(_CHUNK):
+                written += len(block)
+                if written > cap:
+                    raise _too_large(f"{name!r} expands beyond its declared size")
+                dst.write(block)
+            dst.flush()
+            os.fsync(dst.fileno())
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        dest.unlink(missing_ok=True)
+        raise BackupError(
+            f"The export is damaged ({name}: {exc}); nothing more was imported. Export it again."
+        ) from exc
+    except BaseException:
+        dest.unlink(missing_ok=True)
+        raise
+    return written
+
+
+def _read_small(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    info = zf.getinfo(name)
+    if info.file_size > limit:
+        raise _too_large(f"{name!r} is {_gib(info.file_size)} (at most {_gib(limit)})")
+    try:
+        with zf.open(info) as src:
+            data = src.read(limit + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise BackupError(f"The export is damaged ({name}: {exc}). Export it again.") from exc
+    if len(data) > limit:
+        raise _too_large(f"{name!r} expands beyond its declared size")
+    return data
+
+
+def _check_free_space(folder: Path, needed: int, limits: ImportLimits) -> None:
+    free = shutil.disk_usage(folder).free
+    if needed + limits.free_space_margin_bytes > free:
+        raise ArchiveTooLarge(
+            f"Importing needs {_gib(needed)} of disk space in {folder} but only {_gib(free)} is "
+            "free; nothing was changed. Free some space, then import again."
+        )
+
+
+def _check_archive(zf: zipfile.ZipFile, limits: ImportLimits = DEFAULT_LIMITS) -> ExportManifest:
     for info in zf.infolist():
         check_entry_name(info.filename)
         mode = info.external_attr >> 16
@@ -197,8 +315,9 @@ def _check_archive(zf: zipfile.ZipFile) -> ExportManifest:
                 f"The file contains a symbolic link {info.filename!r}, so nothing was imported. "
                 "Only import exports made by Viva."
             )
+    _check_sizes(zf, limits)
     try:
-        raw = zf.read("manifest.json")
+        raw = _read_small(zf, "manifest.json", limits.max_manifest_bytes)
     except KeyError as exc:
         raise BackupError(
             "This zip is not a Viva export (it has no manifest.json). Choose a file made with "
@@ -223,10 +342,22 @@ def _digest(data_or_path: bytes | Path) -> str:
     h = hashlib.sha256()
     if isinstance(data_or_path, Path):
         with open(data_or_path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
+            for block in iter(lambda: fh.read(_CHUNK), b""):
                 h.update(block)
     else:
         h.update(data_or_path)
+    return h.hexdigest()
+
+
+def _member_digest(zf: zipfile.ZipFile, name: str) -> str:
+    """SHA-256 of an entry, streamed (its size was checked against the limits already)."""
+    h = hashlib.sha256()
+    try:
+        with zf.open(name) as src:
+            for block in iter(lambda: src.read(_CHUNK), b""):
+                h.update(block)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise BackupError(f"The export is damaged ({name}: {exc}). Export it again.") from exc
     return h.hexdigest()
 
 
@@ -248,12 +379,13 @@ def import_zip(
     *,
     overwrite: bool = False,
     store: AttemptStore | None = None,
+    limits: ImportLimits = DEFAULT_LIMITS,
 ) -> ImportSummary:
     """Merge an export into this installation.
 
-    Raises :class:`UnsafeArchive` for zip-slip entries, :class:`ImportConflict` when existing
-    attempts or files differ from the export's and ``overwrite`` is False (nothing is changed
-    then).
+    Raises :class:`UnsafeArchive` for zip-slip entries, :class:`ArchiveTooLarge` for archives
+    beyond ``limits`` or the free disk space, :class:`ImportConflict` when existing attempts or
+    files differ from the export's and ``overwrite`` is False (nothing is changed then).
     """
     zip_path = Path(source)
     try:
@@ -263,18 +395,27 @@ def import_zip(
     own = store is None
     active = AttemptStore.open() if store is None else store
     try:
-        with zf, tempfile.TemporaryDirectory() as tmp:
-            _check_archive(zf)
+        with zf:
+            _check_archive(zf, limits)
             names = [i.filename for i in zf.infolist() if not i.is_dir()]
             if DB_NAME not in names:
                 raise BackupError("The export has no database (viva.sqlite3); export it again.")
-            db_copy = Path(tmp) / DB_NAME
-            db_copy.write_bytes(zf.read(DB_NAME))
-            incoming = AttemptStore.open(db_copy)
-            try:
-                return _merge(zf, names, incoming, active, overwrite)
-            finally:
-                incoming.close()
+            # Everything lands on the store's disk: the database copy (in a hidden temporary
+            # folder beside the store, removed whatever happens) and the files.
+            extracted = sum(
+                zf.getinfo(n).file_size
+                for n in names
+                if n == DB_NAME or n.startswith(("recordings/", "external/", "banks/"))
+            )
+            _check_free_space(active.root, extracted, limits)
+            with tempfile.TemporaryDirectory(dir=active.root, prefix=".import-") as tmp:
+                db_copy = Path(tmp) / DB_NAME
+                _copy_member(zf, DB_NAME, db_copy, limits)
+                incoming = AttemptStore.open(db_copy)
+                try:
+                    return _merge(zf, names, incoming, active, overwrite, limits)
+                finally:
+                    incoming.close()
     finally:
         if own:
             active.close()
@@ -300,13 +441,14 @@ def _merge(
     incoming: AttemptStore,
     store: AttemptStore,
     overwrite: bool,
+    limits: ImportLimits = DEFAULT_LIMITS,
 ) -> ImportSummary:
     summary = ImportSummary()
     targets = _file_targets(names, store)
     writes: dict[str, Path] = {}
     for name, target in targets.items():
         if target.exists():
-            if _digest(target) == _digest(zf.read(name)):
+            if _digest(target) == _member_digest(zf, name):
                 summary.files_unchanged += 1
                 continue
             summary.conflicts.append(f"file {target}")
@@ -332,13 +474,22 @@ def _merge(
             "Nothing was changed. Pass --overwrite to replace them with the export's version.",
             summary.conflicts,
         )
-    for name, target in writes.items():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.partial")
-        with zf.open(name) as src, open(partial, "wb") as dst:
-            shutil.copyfileobj(src, dst)
-        os.replace(partial, target)
-        summary.files_written += 1
+    created: list[Path] = []
+    try:
+        for name, target in writes.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(f".{target.name}.partial")
+            partial.unlink(missing_ok=True)  # a leftover of an import that was killed
+            _copy_member(zf, name, partial, limits)
+            if not target.exists():
+                created.append(target)
+            os.replace(partial, target)
+            summary.files_written += 1
+    except BaseException:
+        # Before any attempt was added: take back the files this import created.
+        for path in created:
+            path.unlink(missing_ok=True)
+        raise
     sessions = {s.uid: s.id for s in store.list_sessions()}
     for attempt, current_id in plan:
         session_id = None
@@ -347,7 +498,7 @@ def _merge(
             if session.uid not in sessions:
                 sessions[session.uid] = store.import_session(session)
             session_id = sessions[session.uid]
-        audio = _incoming_audio(zf, names, attempt, incoming, store)
+        audio = _incoming_audio(zf, names, attempt, incoming, store, limits)
         store.import_attempt(
             attempt, audio_path=audio, session_id=session_id, replace_id=current_id
         )
@@ -365,6 +516,7 @@ def _incoming_audio(
     attempt: Attempt,
     incoming: AttemptStore,
     store: AttemptStore,
+    limits: ImportLimits = DEFAULT_LIMITS,
 ) -> Path | None:
     """Where the attempt's audio is after the files were written (None if it has none)."""
     if attempt.audio_path is None:
@@ -377,6 +529,8 @@ def _incoming_audio(
     if external not in names:
         return None
     target = store.recordings_dir / f"imported-{attempt.uid}{attempt.audio_path.suffix.lower()}"
-    with zf.open(external) as src, open(target, "wb") as dst:
-        shutil.copyfileobj(src, dst)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)
+    _copy_member(zf, external, partial, limits)
+    os.replace(partial, target)
     return target
