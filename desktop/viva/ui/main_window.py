@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
         self._closing_done = False
         self._views: dict[str, QWidget] = {}
         self._focused_once = False
+        self._shown_once = False
         self._build()
         self._bind_shortcuts()
         self._restore_state()
@@ -539,6 +540,14 @@ class MainWindow(QMainWindow):
         state = qs.value("state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self._shown_once:
+            # The frame (title bar, borders) is known only now: check the fit again.
+            self._shown_once = True
+            if not self._fits_screen():
+                self.fit_to_screen()
 
     def _available(self) -> QRect | None:
         screen = self.screen() or QGuiApplication.primaryScreen()

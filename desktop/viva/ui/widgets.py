@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -228,6 +228,20 @@ class TranscriptView(QTextBrowser):
             self.word_clicked.emit(int(text[2:]))
 
 
+class ThemedBrowser(QTextBrowser):
+    """Rich text drawn by ``render`` again whenever this widget's palette changes (a parent's
+    palette event comes before its children's palettes are updated)."""
+
+    def __init__(self, render: Callable[[], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._render = render
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.PaletteChange:
+            self._render()
+        super().changeEvent(event)
+
+
 class FeedbackPanel(QFrame):
     """The score card, then the details (collapsible): key points, transcript, timing, tips
     and the reference answer. ``compare_requested`` comes from the card's Compare link."""
@@ -277,7 +291,7 @@ class FeedbackPanel(QFrame):
         details.addWidget(
             heading("Reference answer (missed points in red, partial in amber, wrong in violet)", 3)
         )
-        self.reference = QTextBrowser()
+        self.reference = ThemedBrowser(self._render_reference)
         self.reference.setAccessibleName("Reference answer")
         self.reference.setMinimumHeight(70)
         self.reference.setMaximumHeight(200)
@@ -359,11 +373,6 @@ class FeedbackPanel(QFrame):
                 colours=theme_colours(self.reference),
             )
         )
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.PaletteChange:
-            self._render_reference()
-        super().changeEvent(event)
 
     def select_point(self, row: int) -> None:
         self.points.setCurrentRow(row)
