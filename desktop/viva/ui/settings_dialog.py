@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from PySide6.QtCore import Signal, Slot
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
@@ -35,6 +37,20 @@ MIC_TEST_SECONDS = 3.0
 PREVIEW_TEXT = "This is how Viva will read your interview questions."
 
 
+def _buddy_label(text: str, buddy: QWidget) -> QLabel:
+    """A form label whose ``&`` mnemonic focuses ``buddy`` (rows that hold a layout have no
+    buddy of their own and would show the ``&`` literally)."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
+
+
+def is_english_voice(voice_id: str, name: str, language: str = "") -> bool:
+    """Whether a voice speaks English (``en``, ``en-us``, ``gmw/en-gb-x-rp``, "English ...")."""
+    code = (language or voice_id.rsplit("/", 1)[-1]).lower()
+    return code == "en" or code.startswith("en-") or name.lower().startswith("english")
+
+
 class SettingsView(QWidget):
     error_occurred = Signal(str)
     text_only_requested = Signal()
@@ -50,6 +66,8 @@ class SettingsView(QWidget):
         self.recorder.recorded.connect(self._on_recorder_recorded)
         self.recorder.failed.connect(self._on_recorder_failed)
         self._peak = 0.0
+        self._loading_values = False
+        self.all_voices: list[tuple[str, ...]] = []
         self._build()
         self.load_values(services.settings)
 
@@ -84,6 +102,10 @@ class SettingsView(QWidget):
         self.voice_box = QComboBox()
         self.voice_box.setAccessibleName("Voice")
         a_form.addRow("&Voice:", self.voice_box)
+        self.all_voices_check = QCheckBox("Show voices in &every language")
+        self.all_voices_check.setToolTip("By default only English voices are listed")
+        self.all_voices_check.toggled.connect(self._on_all_voices_check_toggled)
+        a_form.addRow(self.all_voices_check)
         rate_row = QHBoxLayout()
         self.rate_spin = QSpinBox()
         self.rate_spin.setRange(80, 400)
@@ -94,7 +116,7 @@ class SettingsView(QWidget):
         self.preview_button.clicked.connect(self.preview_voice)
         rate_row.addWidget(self.preview_button)
         rate_row.addStretch(1)
-        a_form.addRow("&Rate:", rate_row)
+        a_form.addRow(_buddy_label("&Rate:", self.rate_spin), rate_row)
         layout.addWidget(audio)
 
         speech = QGroupBox("Speech recognition and feedback")
@@ -111,7 +133,7 @@ class SettingsView(QWidget):
         self.builtin_button.setToolTip("Use the model shipped with Viva")
         self.builtin_button.clicked.connect(self.model_edit.clear)
         model_row.addWidget(self.builtin_button)
-        s_form.addRow("Whisper &model:", model_row)
+        s_form.addRow(_buddy_label("Whisper &model:", self.model_edit), model_row)
         self.language_box = QComboBox()
         self.language_box.setAccessibleName("Answer language")
         self.language_box.addItems(list(LANGUAGES))
@@ -128,6 +150,8 @@ class SettingsView(QWidget):
         self.theme_box.setAccessibleName("Theme")
         for value in ("system", "light", "dark"):
             self.theme_box.addItem(value.capitalize(), value)
+        self.theme_box.setToolTip("Applies at once; Save keeps it")
+        self.theme_box.currentIndexChanged.connect(self._on_theme_box_current_index_changed)
         l_form.addRow("T&heme:", self.theme_box)
         self.think_spin = QSpinBox()
         self.think_spin.setRange(0, 300)
@@ -158,6 +182,7 @@ class SettingsView(QWidget):
         outer.addWidget(scroll)
 
     def load_values(self, settings: Settings) -> None:
+        self._loading_values = True
         self.text_only_check.setChecked(settings.text_only)
         self.rate_spin.setValue(settings.rate)
         self.model_edit.setText(settings.model_dir or "")
@@ -177,6 +202,7 @@ class SettingsView(QWidget):
             if value:
                 box.addItem(value, value)
                 box.setCurrentIndex(1)
+        self._loading_values = False
 
     def activated(self) -> None:
         sd_module = self.services.sd_module
@@ -186,7 +212,7 @@ class SettingsView(QWidget):
             from viva.speech.speaker import Speaker
 
             found = list_devices(sd_module)
-            voices = [(v.id, v.name) for v in Speaker().voices()]
+            voices = [(v.id, v.name, *v.languages[:1]) for v in Speaker().voices()]
             return [d.name for d in found.inputs], [d.name for d in found.outputs], voices
 
         self.jobs.start(
@@ -198,11 +224,14 @@ class SettingsView(QWidget):
 
     def _on_devices(self, result: tuple[list[str], list[str], list[tuple[str, str]]]) -> None:
         inputs, outputs, voices = result
+        self.all_voices = voices
         settings = self.services.settings
+        if not self.all_voices_check.isChecked():
+            voices = [v for v in voices if is_english_voice(*v) or v[0] == settings.voice]
         for box, names, value in (
             (self.input_box, [(n, n) for n in inputs], settings.input_device),
             (self.output_box, [(n, n) for n in outputs], settings.output_device),
-            (self.voice_box, [(vid, name) for vid, name in voices], settings.voice),
+            (self.voice_box, [(v[0], v[1]) for v in voices], settings.voice),
         ):
             box.clear()
             box.addItem("System default", None)
@@ -258,6 +287,29 @@ class SettingsView(QWidget):
         self.test_button.setEnabled(True)
         self.mic_result.setText(message + " Meanwhile you can practise by typing your answers.")
         self.mic_tested.emit(False)
+
+    @Slot(bool)
+    def _on_all_voices_check_toggled(self, on: bool) -> None:
+        settings = self.services.settings
+        current = self.voice_box.currentData()
+        voices = [v for v in self.all_voices if on or is_english_voice(*v) or v[0] == current]
+        self.voice_box.clear()
+        self.voice_box.addItem("System default", None)
+        for voice in voices:
+            self.voice_box.addItem(voice[1], voice[0])
+        index = self.voice_box.findData(current or settings.voice)
+        self.voice_box.setCurrentIndex(max(0, index))
+
+    @Slot(int)
+    def _on_theme_box_current_index_changed(self, _index: int) -> None:
+        """Live preview: the theme applies as soon as it is picked (Save keeps it)."""
+        if self._loading_values:
+            return
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            from viva.ui.app import apply_theme
+
+            apply_theme(app, self.theme_box.currentData())
 
     @Slot()
     def preview_voice(self) -> None:
@@ -331,6 +383,13 @@ class SettingsView(QWidget):
         self.jobs.start(
             "settings-save", lambda _p, _t: snapshot.save(), on_error=self.error_occurred.emit
         )
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
+        """Leaving Settings without saving takes a previewed theme back."""
+        saved = self.services.settings.theme
+        if self.theme_box.currentData() != saved:
+            self.theme_box.setCurrentIndex(max(0, self.theme_box.findData(saved)))
+        super().hideEvent(event)
 
     def interrupt_reason(self) -> str | None:
         return None

@@ -1,0 +1,67 @@
+"""Settings view: English voices by default, live theme preview; no literal '&' in labels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication, QLabel
+from tests.ui.conftest import QT_LOG_IGNORE, NoDevices
+
+pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
+
+VOICES = [
+    ("gmw/af", "Afrikaans", "af"),
+    ("gmw/en-us", "English (America)", "en-us"),
+    ("gmw/en", "English (Great Britain)", "en-gb"),
+    ("roa/fr", "French (France)", "fr-fr"),
+]
+
+
+def test_voice_list_is_english_unless_asked(qtbot: Any, make_window: Any) -> None:
+    from viva.ui.settings_dialog import is_english_voice
+
+    window = make_window(sd_module=NoDevices())
+    view = window.view("settings")
+    view._on_devices(([], [], VOICES))
+    names = [view.voice_box.itemText(i) for i in range(view.voice_box.count())]
+    assert names == ["System default", "English (America)", "English (Great Britain)"]
+    view.all_voices_check.setChecked(True)
+    assert view.voice_box.count() == 1 + len(VOICES)
+    assert is_english_voice("gmw/en-gb-x-rp", "English (Received Pronunciation)")
+    assert not is_english_voice("roa/fr", "French (France)", "fr-fr")
+
+
+def test_theme_previews_live_and_reverts_unless_saved(
+    qtbot: Any, qapp: Any, make_window: Any
+) -> None:
+    from viva.ui.app import apply_theme
+
+    style, palette = qapp.style().name(), qapp.palette()
+    apply_theme(qapp, "light")
+    try:
+        window = make_window(sd_module=NoDevices())
+        view = window.show_view("settings")
+        view.theme_box.setCurrentIndex(view.theme_box.findData("dark"))
+        assert qapp.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        window.show_view("practice")  # left without saving: back to the saved theme
+        assert view.theme_box.currentData() == window.services.settings.theme
+    finally:
+        qapp.setStyle(style)
+        qapp.setPalette(palette)
+
+
+def test_no_label_shows_a_literal_ampersand(qtbot: Any, make_window: Any) -> None:
+    window = make_window(sd_module=NoDevices())
+    for key in ("practice", "mock", "review", "progress", "bank", "settings"):
+        window.view(key)
+    literal = [
+        label.text()
+        for label in window.findChildren(QLabel)
+        if "&" in label.text().replace("&&", "")
+        and label.buddy() is None
+        and label.textFormat().name != "RichText"
+    ]
+    assert not literal
+    assert QApplication.applicationDisplayName() not in window.windowTitle()
