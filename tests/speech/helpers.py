@@ -34,3 +34,27 @@ def espeak_wav(text: str, path: Path, *, voice: str = "en-us", speed: int = 150)
 def rms_of(path: Path) -> float:
     data, _ = sf.read(str(path), dtype="float32")
     return float(np.sqrt(np.mean(np.square(data)))) if data.size else 0.0
+
+
+def insertions(ref: str, hyp: str) -> list[str]:
+    """Words of ``hyp`` that align to nothing in ``ref``: words nobody said."""
+    import jiwer
+
+    out = jiwer.process_words(normalise(ref), normalise(hyp))
+    hyp_words = out.hypotheses[0]
+    return [
+        " ".join(hyp_words[c.hyp_start_idx : c.hyp_end_idx])
+        for c in out.alignments[0]
+        if c.type == "insert"
+    ]
+
+
+def repeats(text: str) -> list[str]:
+    """Words said twice in a row (a chunk border decoded twice)."""
+    words = normalise(text).split()
+    return [a for a, b in zip(words, words[1:], strict=False) if a == b]
+
+
+def key_words_missing(text: str, keys: tuple[str, ...]) -> list[str]:
+    words = set(normalise(text).split())
+    return [k for k in keys if k not in words]

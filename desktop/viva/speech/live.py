@@ -258,6 +258,29 @@ class LiveTranscriber:
         assert self._final is not None
         return self._final
 
+    def transcribe_all(self, samples: np.ndarray) -> Transcript:
+        """Batch use: segment and decode a whole recording on the calling thread.
+
+        The chunks are cut exactly as in the live path (same VAD, pauses and cap), so a long
+        file is decoded in short, prompt-linked chunks with the same faithfulness guard, never
+        in Whisper's 30 s windows. No tentative decodes are made.
+        """
+        with self._lock:
+            if self._started:
+                raise RuntimeError("transcribe_all() on a live transcriber that was started")
+            self._started = True
+        self.transcriber.load()
+        self._vad = _StreamingVad()
+        self._stopping.set()
+        try:
+            self._ingest(np.asarray(samples, dtype=np.float32).reshape(-1))
+            self._maybe_commit()
+            self._commit_tail()
+            self._final = self._build_final()
+        finally:
+            self._done.set()
+        return self._final
+
     @property
     def stats(self) -> LiveStats:
         """Measurements; the lag figures are filled in once the transcription has finished."""
