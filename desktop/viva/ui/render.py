@@ -243,9 +243,13 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_RE.findall(text) if s.strip()]
 
 
+_WORD_RE = re.compile(r"[\w']+")
+
+
 def word_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) character offsets of the words of ``text``."""
-    return [(m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+    """(start, end) character offsets of the words of ``text`` (hyphens and punctuation split
+    words, as the scorer's tokens do: "Kolmogorov-Smirnov" is two)."""
+    return [(m.start(), m.end()) for m in _WORD_RE.finditer(text)]
 
 
 def evidence_chars(text: str, evidence: str | None) -> tuple[int, int] | None:
@@ -256,11 +260,11 @@ def evidence_chars(text: str, evidence: str | None) -> tuple[int, int] | None:
     """
     if not evidence:
         return None
-    wanted = [w for w in (_norm(x) for x in evidence.split()) if w]
+    wanted = [m.group(0).lower() for m in _WORD_RE.finditer(evidence)]
     if not wanted:
         return None
     spans = word_spans(text)
-    words = [_norm(text[a:b]) for a, b in spans]
+    words = [text[a:b].lower() for a, b in spans]
     n = len(wanted)
     for i in range(len(words) - n + 1):
         if words[i : i + n] == wanted:

@@ -1,0 +1,142 @@
+"""The score card and the reference answer marked by the scorer's own evidence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from tests.ui.conftest import QT_LOG_IGNORE
+
+from viva.scoring.feedback import Feedback, KeyPointResult
+from viva.scoring.timing import Timing
+from viva.ui import render
+
+pytestmark = [QT_LOG_IGNORE]
+
+
+def _feedback(coverage: float, statuses: list[str], fillers: int, **timing: Any) -> Feedback:
+    points = tuple(
+        KeyPointResult(
+            text=f"Point {n} about canaries.",
+            status=status,  # type: ignore[arg-type]
+            score={"covered": 1.0, "partial": 0.5}.get(status, 0.0),
+            evidence="blue-green is slower to roll back" if status == "incorrect" else None,
+            start_s=None,
+            end_s=None,
+        )
+        for n, status in enumerate(statuses, 1)
+    )
+    data = {
+        "duration_s": 75.0,
+        "word_count": 180,
+        "wpm": 150.0,
+        "target_seconds": [60, 120],
+        "verdict": "on target",
+        "filler_count": fillers,
+        "fillers": [{"word": "um", "index": i} for i in range(fillers)],
+        **timing,
+    }
+    return Feedback(
+        question_id="q",
+        transcript="",
+        coverage=coverage,
+        key_points=points,
+        timing=Timing.from_dict(data),
+        tips=("Name the rollback path.",),
+    )
+
+
+def test_summary_counts_statuses_and_names_what_to_fix() -> None:
+    now = _feedback(0.63, ["covered", "covered", "partial", "incorrect"], 1)
+    before = _feedback(0.25, ["covered", "missed", "missed", "missed"], 5)
+    card = render.summarize(now, before)
+    assert card.status_counts == {"covered": 2, "partial": 1, "missed": 0, "incorrect": 1}
+    assert card.coverage_verdict == "fair"
+    # A point stated wrongly is what to fix first, before missed or partial ones.
+    assert card.fix_next.startswith("Correct this point: Point 4")
+    assert "made 2 of 4 key points" in card.went_well
+    assert card.change == "+38 % coverage, \u22124 fillers since your last attempt"
+    tiles = {t.label: t for t in card.tiles}
+    assert tiles["Time"].verdict == "good"
+    assert tiles["Pace"].verdict == "good"
+    assert tiles["Fillers"].value == "1 filler"
+    typed = render.summarize(_feedback(1.0, ["covered"], 0, duration_s=None, wpm=None))
+    assert {t.label: t.value for t in typed.tiles}["Time"] == "typed answer"
+    assert "Pace" not in {t.label for t in typed.tiles}
+    assert typed.change is None
+
+
+@pytest.mark.gui
+def test_card_shows_incorrect_apart_from_missed(qtbot: Any, test_bank: Any) -> None:
+    from viva.speech.transcript import Transcript
+    from viva.ui.widgets import FeedbackPanel
+
+    question = test_bank.get("canary-vs-blue-green")
+    statuses = ["covered", "missed", "incorrect"][: len(question.key_points)]
+    feedback = _feedback(0.33, statuses, 2)
+    panel = FeedbackPanel()
+    qtbot.addWidget(panel)
+    compare: list[bool] = []
+    panel.compare_requested.connect(lambda: compare.append(True))
+    panel.show_feedback(
+        question,
+        Transcript.from_text("blue-green is slower to roll back"),
+        feedback,
+        previous=_feedback(0.0, ["missed"] * len(statuses), 2),
+    )
+    chips = panel.card.chip_texts()
+    assert "\u2714 1 covered" in chips
+    assert "\u2718 1 missed" in chips
+    assert "\u26a0 1 stated wrongly" in chips
+    marks = {c.text(): c.styleSheet() for c in panel.card.chips}
+    assert marks["\u2718 1 missed"] != marks["\u26a0 1 stated wrongly"]
+    wrong = panel.points.item(2).text()
+    assert wrong.startswith("\u26a0  STATED WRONGLY")
+    assert "you said: \u201cblue-green is slower to roll back\u201d" in wrong
+    assert "+33 % coverage" in panel.card.change.text()
+    panel.card.change.linkActivated.emit("compare")
+    assert compare == [True]
+    # Details fold away under the card.
+    panel.details_button.setChecked(False)
+    assert panel.details.isHidden()
+
+
+def test_reference_marks_the_scorers_evidence_not_a_look_alike_sentence() -> None:
+    reference = (
+        "A canary sends a small share of traffic first. "
+        "Blue-green keeps two environments and switches the router. "
+        "Rolling back blue-green means switching the router back."
+    )
+    points = [
+        KeyPointResult(
+            "Blue-green rollback switches the router back.", "partial", 0.5, None, None, None
+        ),
+        KeyPointResult("A canary goes first.", "covered", 1.0, None, None, None),
+    ]
+    # The scorer, run on the reference, found the partial point in the third sentence (the
+    # second looks as much alike: "blue-green", "switches", "router").
+    evidence = ["back blue-green means switching the router back", "canary sends"]
+    out = render.reference_html(reference, points, evidence)
+    marked = out.split("<span")[1]
+    assert "back blue-green means switching the router back" in marked
+    assert "two environments" not in marked
+    assert out.count("<span") == 1  # covered points are not marked
+    # Without evidence nothing is guessed.
+    assert "<span" not in render.reference_html(reference, points, None)
+    assert render.evidence_chars(reference, "not in the text at all") is None
+
+
+def test_every_bank_point_is_found_in_its_own_reference(test_bank: Any) -> None:
+    from viva.ui.session import reference_evidence
+
+    total = located = 0
+    for question in test_bank:
+        found = reference_evidence(question)
+        assert len(found) == len(question.key_points)
+        for said in found:
+            total += 1
+            if said is not None:
+                # Whatever the scorer quotes from the reference is found in it, word for word.
+                assert render.evidence_chars(question.reference_answer, said) is not None
+                located += 1
+    assert located >= 0.8 * total
