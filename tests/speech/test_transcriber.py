@@ -8,7 +8,7 @@ import pytest
 from viva.speech.errors import AudioUnreadable, ModelNotFound, SpeechError
 from viva.speech.transcriber import Transcriber
 
-from .helpers import espeak_wav, normalise, wer
+from .helpers import espeak_wav, insertions, normalise, wer
 
 JFK_TEXT = (
     "And so my fellow Americans, ask not what your country can do for you, "
@@ -51,7 +51,9 @@ def test_silence_and_empty_give_empty_transcripts(transcriber: Transcriber) -> N
 @pytest.mark.slow
 def test_jfk_transcribes_with_word_timestamps(jfk_wav: Path, transcriber: Transcriber) -> None:
     transcript = transcriber.transcribe(jfk_wav)
-    assert wer(JFK_TEXT, transcript.text) <= 0.05, transcript.text
+    # A bound with margin (int8 decodes differ between CPUs; here it is 0.0-0.05).
+    assert wer(JFK_TEXT, transcript.text) <= 0.1, transcript.text
+    assert insertions(JFK_TEXT, transcript.text) == [], transcript.text
     assert transcript.words
     assert transcript.duration_s == pytest.approx(11.0, abs=0.01)
     starts = [w.start for w in transcript.words]
