@@ -15,11 +15,11 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from viva.cli import EXIT_OK, CliError
+from viva.cli import EXIT_FAILED, EXIT_OK, CliError
 
 log = logging.getLogger(__name__)
 
-_MARK = {"covered": "[x]", "partial": "[~]", "missed": "[ ]"}
+_MARK = {"covered": "[x]", "partial": "[~]", "missed": "[ ]", "incorrect": "[!]"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -126,7 +126,8 @@ def _report(feedback: Any) -> str:
         if kp.evidence:
             when = f" at {format_seconds(kp.start_s)}" if kp.start_s is not None else ""
             quote = textwrap.shorten(kp.evidence, 90, placeholder="…")
-            lines.append(f'      said{when}: "{quote}"')
+            said = "got it wrong" if kp.status == "incorrect" else "said"
+            lines.append(f'      {said}{when}: "{quote}"')
     t = feedback.timing
     low, high = t.target_seconds
     lines.append("")
@@ -172,14 +173,24 @@ def run_score(args: argparse.Namespace) -> int:
     else:
         print(_report(feedback))  # noqa: T201
     if args.save:
-        from viva.storage.store import AttemptStore, StoreError
+        from viva.storage.savequeue import save_or_queue
+        from viva.storage.store import StoreError
 
         try:
-            with AttemptStore.open() as store:
-                attempt_id = store.add_attempt(
-                    question, transcript, feedback, audio_path=args.audio, model_name=model_name
-                )
+            saved = save_or_queue(
+                question, transcript, feedback, audio_path=args.audio, model_name=model_name
+            )
         except StoreError as exc:
-            raise CliError(f"the attempt was scored but not saved: {exc}") from exc
-        print(f"saved attempt {attempt_id}", file=sys.stderr if args.json else sys.stdout)  # noqa: T201
+            raise CliError(
+                f"the attempt was scored but not saved: {exc.user_message}", code=EXIT_FAILED
+            ) from exc
+        where = sys.stderr if args.json else sys.stdout
+        if saved.attempt_id is not None:
+            print(f"saved attempt {saved.attempt_id}", file=where)  # noqa: T201
+        else:
+            print(  # noqa: T201
+                f"viva: {saved.reason} The attempt was kept in {saved.queued} and will be "
+                "saved the next time Viva opens the history (e.g. `viva history`).",
+                file=sys.stderr,
+            )
     return EXIT_OK

@@ -15,6 +15,12 @@ renamed into place before the row is committed; a copy whose row never landed sh
 A database that SQLite cannot read is moved aside as ``viva.sqlite3.corrupt-<timestamp>`` and a
 fresh one is created; :attr:`AttemptStore.recovered` then tells the UI what happened.
 
+Another process may hold the write lock (an import, a second window): every write waits for it
+(SQLite's busy timeout, then retries with backoff, ``lock_wait_s`` in all, default 30 s, or
+``VIVA_DB_LOCK_WAIT_S``) and then raises :class:`StoreBusy`. SQLite errors become
+:class:`StoreError` with a message that names the cause (busy, disk full, read-only folder).
+Callers that must not lose a scored attempt use :func:`viva.storage.savequeue.save_or_queue`.
+
 Use one ``AttemptStore`` per thread (SQLite connections are not shared between threads).
 """
 
@@ -26,6 +32,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +54,21 @@ log = logging.getLogger(__name__)
 
 SQLITE_CORRUPT = 11
 SQLITE_NOTADB = 26
+SQLITE_BUSY = 5
+SQLITE_LOCKED = 6
+SQLITE_READONLY = 8
+SQLITE_IOERR = 10
+SQLITE_FULL = 13
+SQLITE_CANTOPEN = 14
+
+
+def default_lock_wait_s() -> float:
+    """How long a write waits for another process's write lock (``VIVA_DB_LOCK_WAIT_S``)."""
+    try:
+        value = float(os.environ.get("VIVA_DB_LOCK_WAIT_S", "30"))
+    except ValueError:
+        return 30.0
+    return value if value >= 0 and value == value and value != float("inf") else 30.0
 
 
 class StoreError(Exception):
@@ -55,6 +77,10 @@ class StoreError(Exception):
     def __init__(self, user_message: str) -> None:
         super().__init__(user_message)
         self.user_message = user_message
+
+
+class StoreBusy(StoreError):
+    """Another process kept the history's write lock longer than we could wait."""
 
 
 class AttemptNotFound(StoreError):
@@ -267,6 +293,8 @@ class AttemptStore:
     ) -> None:
         self._conn = conn
         self.path = path
+        #: Seconds a write waits for another process's write lock before :class:`StoreBusy`.
+        self.lock_wait_s = default_lock_wait_s()
         #: Set when the database file was damaged and replaced by a fresh one (show its message).
         self.recovered = recovered
         #: Schema version found on open when a migration ran (None: nothing to migrate).
@@ -290,20 +318,36 @@ class AttemptStore:
             raise StoreError(str(exc)) from exc
         except sqlite3.DatabaseError as exc:
             if not _is_corruption(exc):
-                raise StoreError(
-                    f"Could not open the practice history at {db_path} ({exc}). Close other "
-                    "Viva windows, check the folder is writable, then try again."
-                ) from exc
+                raise _store_error(exc, db_path, "open") from exc
             aside = _move_aside(db_path)
             log.error("history database %s is damaged (%s); kept as %s", db_path, exc, aside)
             conn, found, backup = cls._open_checked(db_path)
-            return cls(conn, db_path, recovered=StoreRecovered(aside, str(exc)))
-        migrated = found if 0 < found < SCHEMA_VERSION else None
-        return cls(conn, db_path, migrated_from=migrated, migration_backup=backup)
+            store = cls(conn, db_path, recovered=StoreRecovered(aside, str(exc)))
+        else:
+            migrated = found if 0 < found < SCHEMA_VERSION else None
+            store = cls(conn, db_path, migrated_from=migrated, migration_backup=backup)
+        store._flush_queue()
+        return store
+
+    def _flush_queue(self) -> None:
+        """Save attempts that were queued while the store was busy (never fails the open)."""
+        from viva.storage.savequeue import flush_queue, queued_files
+
+        if not queued_files(self.root):
+            return
+        try:
+            saved = flush_queue(self)
+        except (StoreError, OSError, sqlite3.Error) as exc:
+            log.warning("queued attempts stay queued: %s", exc)
+            return
+        if saved:
+            log.info("saved %d queued attempt(s): %s", len(saved), saved)
 
     @staticmethod
     def _open_checked(db_path: Path) -> tuple[sqlite3.Connection, int, Path | None]:
-        conn = sqlite3.connect(db_path, isolation_level=None, timeout=10.0)
+        conn = sqlite3.connect(
+            db_path, isolation_level=None, timeout=min(10.0, default_lock_wait_s())
+        )
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
@@ -356,15 +400,39 @@ class AttemptStore:
         """``ok`` or SQLite's list of problems."""
         return "\n".join(str(r[0]) for r in self._conn.execute("PRAGMA integrity_check"))
 
+    def _begin(self) -> None:
+        """``BEGIN IMMEDIATE``, waiting for another writer up to :attr:`lock_wait_s`."""
+        deadline = time.monotonic() + self.lock_wait_s
+        delay = 0.05
+        while True:
+            # SQLite's own busy handler waits in slices, so the deadline is kept.
+            remaining = max(0.0, deadline - time.monotonic())
+            self._conn.execute(f"PRAGMA busy_timeout = {int(min(remaining, 1.0) * 1000)}")
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or time.monotonic() >= deadline:
+                    raise _store_error(exc, self.path, "write", self.lock_wait_s) from exc
+                log.info("the history is locked by another process; waiting (%s)", exc)
+                time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
+                delay = min(delay * 2, 1.0)
+
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._conn.execute("BEGIN IMMEDIATE")
+        self._begin()
         try:
             yield self._conn
-        except BaseException:
-            self._conn.execute("ROLLBACK")
+            self._conn.execute("COMMIT")
+        except BaseException as exc:
+            if self._conn.in_transaction:
+                try:
+                    self._conn.execute("ROLLBACK")
+                except sqlite3.Error as rollback_exc:
+                    log.warning("rollback failed: %s", rollback_exc)
+            if isinstance(exc, sqlite3.OperationalError):
+                raise _store_error(exc, self.path, "write", self.lock_wait_s) from exc
             raise
-        self._conn.execute("COMMIT")
 
     # ---------------------------------------------------------------- audio paths
     def _stored_audio(self, path: Path) -> str:
@@ -835,6 +903,46 @@ class AttemptStore:
         from viva.storage.progress import compute_progress
 
         return compute_progress(self, topic=topic, now=now)
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (SQLITE_BUSY, SQLITE_LOCKED)
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _store_error(
+    exc: sqlite3.Error, db_path: Path, action: str, waited_s: float | None = None
+) -> StoreError:
+    """A user-facing error for a SQLite failure: what happened and what to do."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    text = str(exc)
+    if _is_busy(exc):
+        waited = f" for {waited_s:.0f} s" if waited_s else ""
+        return StoreBusy(
+            f"The practice history is busy: another Viva window or command (an import?) kept "
+            f"it locked{waited}. Wait for it to finish, then try again."
+        )
+    if code == SQLITE_FULL or "disk is full" in text:
+        return StoreError(
+            f"The disk holding the practice history ({db_path.parent}) is full, so nothing "
+            "could be written. Free some space, then try again."
+        )
+    if code == SQLITE_READONLY or "readonly" in text or "read-only" in text:
+        return StoreError(
+            f"The practice history at {db_path} is read-only. Make the folder writable, or "
+            "choose another one with --data-dir."
+        )
+    if code in (SQLITE_CANTOPEN, SQLITE_IOERR):
+        return StoreError(
+            f"Could not {action} the practice history at {db_path} ({text}). Check that the "
+            "folder exists, is writable and the disk has free space, then try again."
+        )
+    return StoreError(
+        f"Could not {action} the practice history at {db_path} ({text}). Check the folder is "
+        "writable and has free space, then try again."
+    )
 
 
 def _is_corruption(exc: sqlite3.DatabaseError) -> bool:

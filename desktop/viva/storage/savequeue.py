@@ -1,0 +1,237 @@
+"""A scored attempt is never dropped: when the history cannot take it now, it waits on disk.
+
+:func:`save_or_queue` stores an attempt, or, when the store is busy (another process kept the
+write lock too long) or cannot be written, writes everything needed to store it later to
+``<data>/queued/<uid>.json`` (written under a temporary name, fsynced, renamed). Every
+:meth:`AttemptStore.open` of that store calls :func:`flush_queue`, which stores the queued
+attempts with their original uid and start time (an attempt already stored under that uid is not
+stored twice) and removes each file only after its row is committed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from viva.storage import paths
+
+if TYPE_CHECKING:
+    from viva.storage.store import AttemptStore
+
+log = logging.getLogger(__name__)
+
+QUEUE_DIR = "queued"
+FORMAT = "viva-queued-attempt"
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    """Where the attempt went: ``attempt_id`` when stored, ``queued`` when it waits on disk."""
+
+    attempt_id: int | None
+    queued: Path | None = None
+    reason: str | None = None
+
+
+def queue_dir(root: Path | None = None) -> Path:
+    """The queue of the store whose database lives in ``root`` (default: the data folder)."""
+    return (root if root is not None else paths.database_path().parent) / QUEUE_DIR
+
+
+def _to_dict(value: Any) -> dict[str, Any]:
+    if isinstance(value, Mapping):
+        return dict(value)
+    if hasattr(value, "to_dict"):
+        return dict(value.to_dict())
+    if hasattr(value, "model_dump"):
+        return dict(value.model_dump(mode="json"))
+    raise TypeError(f"cannot queue a {type(value).__name__}")
+
+
+def queue_attempt(
+    question: Any,
+    transcript: Any,
+    feedback: Any,
+    *,
+    audio_path: str | os.PathLike[str] | None = None,
+    model_name: str | None = None,
+    session_id: int | None = None,
+    started_at: datetime | None = None,
+    uid: str | None = None,
+    root: Path | None = None,
+) -> Path:
+    """Write an attempt to the queue; returns the file. Raises OSError if that fails too."""
+    from viva.storage.store import iso, now_utc
+
+    uid = uid or uuid.uuid4().hex
+    record = {
+        "format": FORMAT,
+        "uid": uid,
+        "question": _to_dict(question),
+        "transcript": _to_dict(transcript),
+        "feedback": _to_dict(feedback),
+        "audio_path": str(Path(audio_path).resolve()) if audio_path else None,
+        "model_name": model_name,
+        "session_id": session_id,
+        "started_at": iso(started_at or now_utc()),
+    }
+    folder = queue_dir(root)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{uid}.json"
+    partial = folder / f".{uid}.json.partial"
+    try:
+        with open(partial, "w", encoding="utf-8") as fh:
+            json.dump(record, fh, ensure_ascii=False)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    log.warning("queued attempt %s at %s to save later", uid, target)
+    return target
+
+
+def queued_files(root: Path | None = None) -> list[Path]:
+    folder = queue_dir(root)
+    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+
+
+def flush_queue(store: AttemptStore) -> list[int]:
+    """Store every queued attempt of ``store``; returns the new attempt ids.
+
+    A file that cannot be read or stored is left in place (and logged); a busy store stops the
+    flush (the rest stays queued for next time)."""
+    from viva.speech.transcript import Transcript
+    from viva.storage.store import SessionNotFound, StoreBusy, StoreError
+
+    saved: list[int] = []
+    files = queued_files(store.root)
+    if not files:
+        return saved
+    known = store.attempt_ids_by_uid()
+    for path in files:
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            if record.get("format") != FORMAT:
+                raise ValueError("not a queued attempt")
+            uid = str(record["uid"])
+            started = datetime.fromisoformat(record["started_at"])
+            transcript = Transcript.from_dict(record["transcript"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.error("cannot read the queued attempt %s (%s); it is kept", path, exc)
+            continue
+        if uid in known:
+            path.unlink(missing_ok=True)
+            continue
+        audio = record.get("audio_path")
+        if audio and not Path(audio).is_file():
+            log.warning("the recording %s of queued attempt %s is gone", audio, uid)
+            audio = None
+        session_id = record.get("session_id")
+        try:
+            try:
+                attempt_id = store.add_attempt(
+                    record["question"],
+                    transcript,
+                    record["feedback"],
+                    audio_path=audio,
+                    model_name=record.get("model_name"),
+                    session_id=session_id,
+                    started_at=started,
+                    uid=uid,
+                )
+            except SessionNotFound:
+                attempt_id = store.add_attempt(
+                    record["question"],
+                    transcript,
+                    record["feedback"],
+                    audio_path=audio,
+                    model_name=record.get("model_name"),
+                    started_at=started,
+                    uid=uid,
+                )
+        except StoreBusy as exc:
+            log.warning("queued attempts stay queued: %s", exc.user_message)
+            break
+        except (StoreError, TypeError) as exc:
+            log.error("the queued attempt %s could not be stored (%s); it is kept", path, exc)
+            continue
+        path.unlink(missing_ok=True)
+        saved.append(attempt_id)
+        log.info("saved queued attempt %s as attempt %s", uid, attempt_id)
+    return saved
+
+
+def save_or_queue(
+    question: Any,
+    transcript: Any,
+    feedback: Any,
+    *,
+    audio_path: str | os.PathLike[str] | None = None,
+    model_name: str | None = None,
+    session_id: int | None = None,
+    store: AttemptStore | None = None,
+) -> SaveResult:
+    """Store a scored attempt now, or queue it when the history cannot take it.
+
+    Raises :class:`~viva.storage.store.StoreError` only when neither worked (e.g. the disk is
+    full): its message then says both."""
+    from viva.storage.store import AttemptStore, StoreError, now_utc
+
+    started = now_utc()
+    uid = uuid.uuid4().hex
+    try:
+        if store is not None:
+            return SaveResult(
+                store.add_attempt(
+                    question,
+                    transcript,
+                    feedback,
+                    audio_path=audio_path,
+                    model_name=model_name,
+                    session_id=session_id,
+                    started_at=started,
+                    uid=uid,
+                )
+            )
+        with AttemptStore.open() as opened:
+            return SaveResult(
+                opened.add_attempt(
+                    question,
+                    transcript,
+                    feedback,
+                    audio_path=audio_path,
+                    model_name=model_name,
+                    session_id=session_id,
+                    started_at=started,
+                    uid=uid,
+                )
+            )
+    except StoreError as exc:
+        failure = exc
+    try:
+        queued = queue_attempt(
+            question,
+            transcript,
+            feedback,
+            audio_path=audio_path,
+            model_name=model_name,
+            session_id=session_id,
+            started_at=started,
+            uid=uid,
+            root=store.root if store is not None else None,
+        )
+    except OSError as exc:
+        raise StoreError(
+            f"{failure.user_message} The attempt could not be kept for later either "
+            f"({exc.strerror or exc})."
+        ) from exc
+    return SaveResult(None, queued, failure.user_message)
