@@ -36,6 +36,8 @@ class KeyPoint(_Strict):
     concepts: list[list[NonEmpty]] = Field(default_factory=list)
     synonyms: list[NonEmpty] = Field(default_factory=list)
     wrong: list[NonEmpty] = Field(default_factory=list)
+    #: The follow-up question an interviewer asks when this point was missed or got wrong.
+    probe: NonEmpty | None = None
 
     @field_validator("concepts")
     @classmethod
