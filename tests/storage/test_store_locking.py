@@ -192,3 +192,36 @@ def test_cli_score_save_during_a_long_write_keeps_the_attempt(
     rows = json.loads(listed.stdout)
     assert [r["question_id"] for r in rows] == ["canary-vs-blue-green"]
     assert queued_files() == []
+
+
+def test_an_import_releases_the_write_lock_between_attempts(
+    store: AttemptStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another connection can write between any two imported attempts (no lock is held
+    across the import), so a long import never starves `viva score --save`."""
+    from viva.storage.backup import export_zip, import_zip
+
+    for i in range(5):
+        store.add_attempt(make_question(f"q{i}"), make_transcript(), make_feedback(f"q{i}"))
+    export_zip(tmp_path / "five.zip", store=store)
+    monkeypatch.setenv("VIVA_DATA_DIR", str(tmp_path / "elsewhere"))
+    target = AttemptStore.open()
+    other = AttemptStore.open()
+    other.lock_wait_s = 0.0  # must not need to wait at all
+    real = AttemptStore.import_attempt
+    between: list[int] = []
+
+    def import_then_let_another_write(self: AttemptStore, *args: object, **kw: object) -> int:
+        new_id = real(self, *args, **kw)  # type: ignore[arg-type]
+        between.append(other.add_attempt(make_question(), make_transcript(), make_feedback()))
+        return new_id
+
+    monkeypatch.setattr(AttemptStore, "import_attempt", import_then_let_another_write)
+    try:
+        result = import_zip(tmp_path / "five.zip", store=target)
+    finally:
+        other.close()
+    assert result.attempts_added == 5
+    assert len(between) == 5
+    assert target.count_attempts() == 10
+    target.close()
