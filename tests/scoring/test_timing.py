@@ -86,3 +86,26 @@ def test_filler_and_pause_found_in_real_speech(pause_wav, model_path) -> None:  
     assert t.wpm is not None
     assert 80 < t.wpm < 260
     assert any(f["word"] == "um" for f in t.fillers)
+
+
+def test_like_before_a_number_is_a_hedge_not_a_filler() -> None:
+    t = measure_timing(
+        Transcript.from_text("We send like 5 % of users, and like, 10 later."), (45, 90)
+    )
+    assert len(t.fillers) == 1  # "and like," only
+    assert t.fillers[0]["index"] > 3
+
+
+def test_silence_before_and_after_the_answer_is_not_its_length() -> None:
+    # About 15 s of speech in a 62 s recording: too short for a 45-90 s target.
+    t = measure_timing(
+        timed(
+            (" Canary", 20.0, 20.5),
+            (" releases", 20.6, 21.2),
+            (" help.", 34.5, 35.0),
+            duration=62.0,
+        ),
+        (45, 90),
+    )
+    assert t.duration_s == pytest.approx(15.0)
+    assert t.verdict == "too short"

@@ -160,11 +160,9 @@ def _is_filler(words: Sequence[_W], i: int, phrase: Sequence[str]) -> bool:
             return False
         if words[i].comma_before:
             return True
-        # Clause-initial "like" ("and like we", "so like the") and "like" before a number
-        # ("like 5 percent") are fillers; "tools like MLflow" is not.
-        return prev in {"", "and", "so", "but", "um", "uh", "it's", "was", "is", "just"} or (
-            nxt[:1].isdigit()
-        )
+        # Clause-initial "like" ("and like we", "so like the") is a filler; "tools like MLflow"
+        # is not, and neither is "like 5 percent" (a hedge meaning "about").
+        return prev in {"", "and", "so", "but", "um", "uh", "it's", "was", "is", "just"}
     if phrase[-1] == "of" and first in {"kind", "sort"}:
         return prev not in _KIND_NOT_FILLER_BEFORE
     if tuple(phrase) == ("you", "know"):
@@ -215,6 +213,7 @@ def measure_timing(
     duration = transcript.duration_s
     first_word_s: float | None = None
     speaking_s: float | None = None
+    answer_s: float | None = None
     pauses: list[dict[str, Any]] = []
     if timed and words:
         first_word_s = round(float(words[0].start or 0.0), 2)
@@ -230,12 +229,15 @@ def measure_timing(
                     }
                 )
         span = float(words[-1].end or 0.0) - float(words[0].start or 0.0)
+        answer_s = round(max(0.0, span), 2)
         speaking_s = round(max(0.0, span - sum(p["duration_s"] for p in pauses)), 2)
     if duration is not None:
         duration = round(float(duration), 2)
-    length = duration if duration is not None else None
-    if length is None and timed and words:
-        length = float(words[-1].end or 0.0)
+    # The answer's length: first word to last when timed (the recording's silence before the
+    # first word and after the last is not part of the answer), else the given duration.
+    if answer_s is not None:
+        duration = answer_s
+    length = duration
     verdict: str | None = None
     if length is not None:
         low, high = target_seconds
