@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import sys
 import time
 from pathlib import Path
@@ -56,6 +57,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="length (default 10; Ctrl+C stops early)",
     )
     p.add_argument("--device", metavar="D", help="input device name or index")
+    p.add_argument(
+        "--question",
+        metavar="ID",
+        help="the question being answered (kept with the audio, for crash recovery)",
+    )
     p.set_defaults(func=cmd_record)
 
 
@@ -185,14 +191,14 @@ def cmd_record(args: argparse.Namespace) -> int:
     from viva.speech.errors import DeviceLost, SpeechError
     from viva.speech.recorder import Recorder
 
-    if args.seconds <= 0:
-        raise CliError("--seconds must be positive")
+    if not math.isfinite(args.seconds) or args.seconds <= 0:
+        raise CliError("--seconds must be a positive number of seconds, e.g. 60")
     if args.out.exists():
         raise CliError(f"{args.out} already exists; choose another file name")
     device: int | str | None = args.device
     if isinstance(device, str) and device.isdigit():
         device = int(device)
-    recorder = Recorder(device, max_seconds=args.seconds)
+    recorder = Recorder(device, max_seconds=args.seconds, question_id=args.question)
     try:
         path = recorder.start(args.out)
         _out(f"recording to {path} for {args.seconds:g} s (Ctrl+C to stop)…")

@@ -3,9 +3,13 @@
 Design (STYLE.md §3): the audio callback only does ``q.put(indata.copy())``. A writer thread
 drains the queue into a ``soundfile.SoundFile`` (16 kHz mono PCM_16), resampling if the device
 cannot capture at 16 kHz, computing the meter level and calling ``on_chunk`` for the live
-transcriber. It flushes and fsyncs about once a second, so a crash loses at most ~1 s; a sidecar
-``<name>.wav.partial`` marks the file unfinished until a clean stop, and
-:func:`repair_unfinished` fixes the headers of such files after a crash.
+transcriber. It flushes and fsyncs about once a second and rewrites the WAV header's sizes each
+time, so a killed recording is a valid WAV as it lies (players, ``soxi`` and Python's ``wave``
+read it) holding all but the last second. A sidecar ``<name>.wav.partial`` (JSON: pid, device,
+question id) marks the file unfinished until a clean stop; :func:`repair_unfinished` fixes the
+rest after a crash and puts the question id into the file name. While recording, the WAV is
+``flock``-ed: :func:`is_being_recorded` tells other processes (crash recovery, a second app
+instance) to keep off it.
 
 ``sd_module`` lets tests inject a fake ``sounddevice`` that replays a file through the callback.
 """
@@ -13,10 +17,12 @@ transcriber. It flushes and fsyncs about once a second, so a crash loses at most
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import logging
 import os
 import queue
+import re
 import struct
 import threading
 import time
@@ -68,6 +74,8 @@ class RepairedRecording:
     samplerate: int
     interrupted: bool = True
     problem: str | None = None
+    #: The question it answered, from the sidecar (also put into the file name).
+    question_id: str | None = None
 
     @property
     def repaired(self) -> bool:
@@ -78,11 +86,56 @@ def _sidecar(path: Path) -> Path:
     return path.with_name(path.name + PARTIAL_SUFFIX)
 
 
-def default_recording_path() -> Path:
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def _safe_id(question_id: str) -> str:
+    return _UNSAFE_NAME.sub("-", question_id).strip(".-")[:80]
+
+
+def default_recording_path(question_id: str | None = None) -> Path:
+    """``recordings/answer-<time>[-<question id>].wav``: the name says which question it
+    answered from the first second (crash recovery reads it back)."""
     from viva.storage.paths import recordings_dir
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    return recordings_dir() / f"answer-{stamp}.wav"
+    suffix = f"-{_safe_id(question_id)}" if question_id and _safe_id(question_id) else ""
+    return recordings_dir() / f"answer-{stamp}{suffix}.wav"
+
+
+def is_being_recorded(path: str | os.PathLike[str]) -> bool:
+    """True while some process records into ``path`` (it holds an exclusive ``flock`` on it;
+    the lock dies with the process, so a killed recorder releases it)."""
+    p = Path(path)
+    with _ACTIVE_LOCK:
+        if p.resolve() in _ACTIVE:
+            return True
+    try:
+        fd = os.open(p, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)  # closing drops our shared lock too
+    return False
+
+
+def _data_chunk_offset(path: Path) -> int:
+    """Byte offset of the audio in a WAV that has just been created (after the data header)."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    pos = 12
+    while pos + 8 <= len(head):
+        chunk_id, size = struct.unpack_from("<4sI", head, pos)
+        if chunk_id == b"data":
+            return pos + 8
+        pos += 8 + size + (size & 1)
+    raise ValueError(f"{path} has no data chunk in its first 4 KiB")
 
 
 class Recorder:
@@ -106,6 +159,7 @@ class Recorder:
         block_seconds: float = 0.1,
         flush_seconds: float = 1.0,
         stall_seconds: float = 2.0,
+        question_id: str | None = None,
     ) -> None:
         if sd_module is None:
             import sounddevice as sd_module  # lazily: PortAudio scans devices at import
@@ -119,6 +173,10 @@ class Recorder:
         self.block_seconds = block_seconds
         self.flush_seconds = flush_seconds
         self.stall_seconds = stall_seconds
+        #: The question being answered: in the default file name and the sidecar.
+        self.question_id = question_id
+        self._lock_fd: int | None = None
+        self._data_offset = 44
         self.levels: queue.Queue[float] = queue.Queue(maxsize=1)
         self.level = 0.0
         self.finished = threading.Event()  # set when the writer has closed the file
@@ -167,23 +225,31 @@ class Recorder:
         dev = find_input(self.device, sd)
         self._device_info = dev
         self._stream_rate = self._probe_rate(dev)
-        path = Path(path) if path is not None else default_recording_path()
+        path = Path(path) if path is not None else default_recording_path(self.question_id)
         path = path.expanduser().resolve()
-        path.parent.mkdir(parents=True, exist_ok=True)
         sidecar = _sidecar(path)
-        sidecar.write_text(
-            json.dumps(
-                {
-                    "samplerate": self.samplerate,
-                    "channels": 1,
-                    "subtype": "PCM_16",
-                    "pid": os.getpid(),
-                    "device": dev.name,
-                    "started": datetime.now().isoformat(timespec="seconds"),
-                }
-            ),
-            encoding="utf-8",
-        )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            sidecar.write_text(
+                json.dumps(
+                    {
+                        "samplerate": self.samplerate,
+                        "channels": 1,
+                        "subtype": "PCM_16",
+                        "pid": os.getpid(),
+                        "device": dev.name,
+                        "question_id": self.question_id,
+                        "started": datetime.now().isoformat(timespec="seconds"),
+                    }
+                ),
+                encoding="utf-8",
+            )
+        except OSError as exc:
+            raise SpeechError(
+                f"Could not create the recording file {path} ({exc.strerror or exc}). Choose "
+                "a folder you can write to, with free disk space.",
+                detail=str(exc),
+            ) from exc
         try:
             # mode "x": never overwrite an existing answer
             self._file = sf.SoundFile(
@@ -204,6 +270,12 @@ class Recorder:
         self._path = path
         with _ACTIVE_LOCK:
             _ACTIVE.add(path)
+        try:
+            self._data_offset = _data_chunk_offset(path)
+            self._lock_fd = os.open(path, os.O_WRONLY)
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except (OSError, ValueError) as exc:
+            log.warning("could not lock %s against other processes: %s", path, exc)
         try:
             self._stream = sd.InputStream(
                 device=dev.index,
@@ -304,7 +376,14 @@ class Recorder:
             )
             return rate
 
+    def _release_lock(self) -> None:
+        if self._lock_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._lock_fd)  # drops the flock
+            self._lock_fd = None
+
     def _abort_start(self) -> None:
+        self._release_lock()
         if self._file is not None:
             self._file.close()
             self._file = None
@@ -338,14 +417,20 @@ class Recorder:
             self.on_level(level)
 
     def _fsync(self) -> None:
+        """Flush the audio, make the header's sizes match it, and fsync: a process killed from
+        here on leaves a valid WAV holding everything written so far."""
         assert self._file is not None
         assert self._path is not None
         self._file.flush()
-        fd = os.open(self._path, os.O_RDONLY)
+        data_bytes = self._frames * 2  # mono PCM_16
+        fd = self._lock_fd if self._lock_fd is not None else os.open(self._path, os.O_WRONLY)
         try:
+            os.pwrite(fd, struct.pack("<I", self._data_offset - 8 + data_bytes), 4)
+            os.pwrite(fd, struct.pack("<I", data_bytes), self._data_offset - 4)
             os.fsync(fd)
         finally:
-            os.close(fd)
+            if fd != self._lock_fd:
+                os.close(fd)
 
     def _fail(self, error: SpeechError) -> None:
         self._error = error
@@ -405,6 +490,7 @@ class Recorder:
                 _sidecar(self._path).unlink(missing_ok=True)
             except (OSError, sf.LibsndfileError) as exc:
                 log.error("could not finish %s: %s", self._path, exc)
+            self._release_lock()
             with _ACTIVE_LOCK:
                 _ACTIVE.discard(self._path)
             self.finished.set()
@@ -511,11 +597,13 @@ def repair_unfinished(directory: str | os.PathLike[str] | None = None) -> list[R
             candidates[key] = None
     repaired: list[RepairedRecording] = []
     for wav, sidecar in sorted(candidates.items()):
-        if wav in active:
+        if wav in active or is_being_recorded(wav):
             continue
+        meta: dict[str, Any] = {}
         if sidecar is not None:
             try:
-                meta = json.loads(sidecar.read_text(encoding="utf-8"))
+                loaded = json.loads(sidecar.read_text(encoding="utf-8"))
+                meta = loaded if isinstance(loaded, dict) else {}
             except (OSError, ValueError):
                 meta = {}
             pid = meta.get("pid")
@@ -541,13 +629,36 @@ def repair_unfinished(directory: str | os.PathLike[str] | None = None) -> list[R
                 )
             )
             continue
+        question_id = meta.get("question_id") if isinstance(meta.get("question_id"), str) else None
+        wav = _name_with_question(wav, question_id)
         if sidecar is not None:
             sidecar.unlink(missing_ok=True)
         log.info("repaired unfinished recording %s (%.2f s)", wav, frames / rate)
         repaired.append(
-            RepairedRecording(path=wav, duration_s=round(frames / rate, 3), samplerate=rate)
+            RepairedRecording(
+                path=wav,
+                duration_s=round(frames / rate, 3),
+                samplerate=rate,
+                question_id=question_id,
+            )
         )
     return repaired
+
+
+def _name_with_question(wav: Path, question_id: str | None) -> Path:
+    """Rename ``wav`` so its name carries ``question_id`` (kept as is if it already does, or if
+    the new name is taken or the rename fails)."""
+    if not question_id or not _safe_id(question_id) or _safe_id(question_id) in wav.stem:
+        return wav
+    target = wav.with_name(f"{wav.stem}-{_safe_id(question_id)}{wav.suffix}")
+    if target.exists():
+        return wav
+    try:
+        os.rename(wav, target)
+    except OSError as exc:
+        log.warning("could not rename %s to carry its question id: %s", wav, exc)
+        return wav
+    return target
 
 
 __all__ = [

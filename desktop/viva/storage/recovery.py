@@ -10,6 +10,7 @@ to, so the user can score it (:func:`score_recording`) or delete it explicitly
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import struct
@@ -76,6 +77,26 @@ def guess_question_id(path: Path, known_ids: Iterable[str]) -> str | None:
     return max(matches, key=len) if matches else None
 
 
+def _being_recorded(path: Path) -> bool:
+    try:
+        from viva.speech.recorder import is_being_recorded
+    except ImportError as exc:  # a speech engine without the lock: assume not
+        log.info("cannot check whether %s is being recorded: %s", path, exc)
+        return False
+    return is_being_recorded(path)
+
+
+def _sidecar_question(path: Path) -> str | None:
+    """The question id the recorder wrote beside an unfinished recording, if any."""
+    sidecar = path.with_name(path.name + ".partial")
+    try:
+        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    qid = meta.get("question_id") if isinstance(meta, dict) else None
+    return qid if isinstance(qid, str) and qid else None
+
+
 def _probe(path: Path) -> tuple[float | None, str | None]:
     import soundfile
 
@@ -119,6 +140,9 @@ def pending_recordings(
             continue
         if not path.is_file() or path.resolve() in referenced:
             continue
+        if _being_recorded(path):
+            # Another process (or window) is still recording it: not ours to score or delete.
+            continue
         stat = path.stat()
         duration, problem = _probe(path)
         out.append(
@@ -129,7 +153,7 @@ def pending_recordings(
                 duration_s=duration,
                 readable=problem is None,
                 problem=problem,
-                question_id=guess_question_id(path, ids),
+                question_id=_sidecar_question(path) or guess_question_id(path, ids),
             )
         )
     out.sort(key=lambda p: p.modified_at)
@@ -152,6 +176,13 @@ def score_recording(
     from viva.scoring import score_answer  # type: ignore[attr-defined]
 
     path = recording.path if isinstance(recording, PendingRecording) else Path(recording)
+    if _being_recorded(path):
+        from viva.storage.store import StoreError
+
+        raise StoreError(
+            f"{path.name} is still being recorded (by another Viva window?); score it after "
+            "that recording stops."
+        )
     if transcriber is None:
         from viva.speech.transcriber import Transcriber
 
@@ -186,5 +217,7 @@ def discard_recording(store: AttemptStore, path: Path) -> None:
         raise StoreError(
             f"{path} belongs to a saved attempt; delete the attempt instead (viva delete)."
         )
+    if _being_recorded(resolved):
+        raise StoreError(f"{path} is still being recorded; stop that recording first.")
     os.remove(resolved)
     log.info("discarded the pending recording %s", resolved)

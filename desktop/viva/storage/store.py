@@ -448,6 +448,12 @@ class AttemptStore:
         path = Path(stored)
         return path if path.is_absolute() else self.root / path
 
+    def _audio_owner(self, stored: str) -> int | None:
+        row = self._conn.execute(
+            "SELECT id FROM attempts WHERE audio_path = ? LIMIT 1", (stored,)
+        ).fetchone()
+        return int(row[0]) if row else None
+
     def _copy_audio(self, source: Path, started_at: datetime, question_id: str, uid: str) -> Path:
         stamp = started_at.astimezone(timezone.utc).strftime("%Y%m%d-%H%M%S")
         target = self.recordings_dir / f"{stamp}-{question_id}-{uid[:8]}{source.suffix.lower()}"
@@ -507,7 +513,11 @@ class AttemptStore:
                     "Check the file path and try again."
                 )
             inside = source.resolve().is_relative_to(self.recordings_dir.resolve())
-            if copy_audio and not inside:
+            owner = self._audio_owner(self._stored_audio(source))
+            if (copy_audio and not inside) or owner is not None:
+                # Each attempt owns its own file: deleting one never takes another's audio.
+                if owner is not None:
+                    log.warning("%s already belongs to attempt %s; storing a copy", source, owner)
                 copied = self._copy_audio(source, started, question_id, uid)
                 stored_audio = self._stored_audio(copied)
             else:
@@ -719,6 +729,9 @@ class AttemptStore:
             conn.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))
             rebuild_cards(conn, [row[0]])
         audio = self.resolve_audio(row[1])
+        if row[1] and self._audio_owner(row[1]) is not None:
+            log.warning("the recording %s is shared with another attempt; kept", audio)
+            audio = None
         if audio is not None and audio.resolve().is_relative_to(self.recordings_dir.resolve()):
             try:
                 audio.unlink(missing_ok=True)
