@@ -59,7 +59,7 @@ def test_summary_counts_statuses_and_names_what_to_fix() -> None:
     tiles = {t.label: t for t in card.tiles}
     assert tiles["Time"].verdict == "good"
     assert tiles["Pace"].verdict == "good"
-    assert tiles["Fillers"].value == "1 filler"
+    assert tiles["Fillers"].value == "1"
     typed = render.summarize(_feedback(1.0, ["covered"], 0, duration_s=None, wpm=None))
     assert {t.label: t.value for t in typed.tiles}["Time"] == "typed answer"
     assert "Pace" not in {t.label for t in typed.tiles}

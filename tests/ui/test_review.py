@@ -66,3 +66,47 @@ def test_review_a_recorded_file_gives_feedback(
     qtbot.waitUntil(lambda: review.table.rowCount() == 1, timeout=10_000)
     qtbot.waitUntil(lambda: review.pane_a.attempt is not None, timeout=10_000)
     assert review.pane_a.attempt.id == saved.attempt_id
+
+
+def test_typed_attempts_compare_from_the_score_card(qtbot: Any, make_window: Any) -> None:
+    """Two typed answers: the card's Compare link opens both side by side; a typed attempt
+    has no Play button and no stale time."""
+    window = make_window(sd_module=NoDevices())
+    practice = window.practice
+    practice.set_text_only(True)
+    practice.select_question("canary-vs-blue-green")
+    shown = []
+    for text in (
+        "A canary sends five percent of traffic to the new model first.",
+        "A canary sends five percent of traffic first; rolling back blue-green means switching "
+        "the router back to the old environment.",
+    ):
+        practice.retry()
+        practice.typed.setPlainText(text)
+        # The first answer builds the scorer's corpus: slow on a loaded machine.
+        with qtbot.waitSignal(practice.feedback_shown, timeout=180_000) as blocker:
+            practice.score_typed()
+        shown.append(blocker.args[0])
+    first, second = shown
+    assert second.previous_id == first.attempt_id
+    assert "since your last attempt" in practice.feedback.card.change.text()
+    review = window.view("review")
+    practice.feedback.card.change.linkActivated.emit("compare")
+    qtbot.waitUntil(
+        lambda: (
+            review.pane_b.isVisible()
+            and review.pane_b.attempt is not None
+            and review.pane_b.attempt.id == first.attempt_id
+        ),
+        timeout=30_000,
+    )
+    assert review.pane_a.attempt.id == second.attempt_id
+    assert review.compare_combo.currentData() == first.attempt_id
+    # The list loading after the Compare link does not undo the comparison.
+    qtbot.wait(300)
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=30_000)
+    assert review.pane_b.isVisible()
+    assert review.compare_combo.currentData() == first.attempt_id
+    for pane in (review.pane_a, review.pane_b):
+        assert not pane.controls.isVisible()
+        assert "no recording" in pane.no_audio.text()

@@ -413,8 +413,9 @@ def coverage_verdict(coverage: float) -> str:
 
 
 def _short(text: str, limit: int = 70) -> str:
+    """``text`` cut to ``limit`` characters, ending in a full stop or an ellipsis."""
     text = " ".join(text.split()).rstrip(".")
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return text + "." if len(text) <= limit else text[: limit - 1].rstrip(" ,;") + "…"
 
 
 def summarize(feedback: Any, previous: Any = None) -> CardSummary:
@@ -461,7 +462,7 @@ def summarize(feedback: Any, previous: Any = None) -> CardSummary:
     tiles.append(
         Tile(
             "Fillers",
-            f"{n} filler{'s' if n != 1 else ''}",
+            "none" if n == 0 else f"{n}",
             filler_verdict,
             f"{rate:.1f} per 100 words (at most 2 reads well)",
         )
@@ -478,11 +479,11 @@ def summarize(feedback: Any, previous: Any = None) -> CardSummary:
     went_well = ("You " + ", ".join(well) + ".") if well else "You made a start: keep going."
     went_well = went_well[0].upper() + went_well[1:]
     if texts["incorrect"]:
-        fix = f"Correct this point: {_short(texts['incorrect'][0])}."
+        fix = f"Correct this point: {_short(texts['incorrect'][0])}"
     elif texts["missed"]:
-        fix = f"Add: {_short(texts['missed'][0])}."
+        fix = f"Add: {_short(texts['missed'][0])}"
     elif texts["partial"]:
-        fix = f"Complete: {_short(texts['partial'][0])}."
+        fix = f"Complete: {_short(texts['partial'][0])}"
     elif feedback.tips:
         fix = str(feedback.tips[0])
     else:

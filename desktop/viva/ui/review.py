@@ -167,6 +167,7 @@ class ReviewView(QWidget):
         self.summaries: list[Any] = []
         self.pending: list[Path] = []
         self._previous_id: int | None = None
+        self._pending_compare: tuple[int, int] | None = None
         self._build()
         bind(Shortcut.PLAY_PAUSE, self, self.pane_a.toggle_play)
         bind(Shortcut.OPEN_AUDIO, self, self.review_file_dialog)
@@ -277,6 +278,8 @@ class ReviewView(QWidget):
 
     def _on_loaded(self, result: tuple[list[Any], list[Path]], select_id: int | None) -> None:
         self.summaries, self.pending = result
+        if select_id is None and self._pending_compare is not None:
+            select_id = self._pending_compare[0]
         self.table.blockSignals(True)
         self.table.setRowCount(len(self.summaries))
         select_row = 0
@@ -308,7 +311,11 @@ class ReviewView(QWidget):
     @Slot(int, int, int, int)
     def _on_table_current_cell_changed(self, row: int, _c: int, _pr: int, _pc: int) -> None:
         if 0 <= row < len(self.summaries):
-            self.open_attempt(self.summaries[row].id)
+            attempt_id = self.summaries[row].id
+            pending = self._pending_compare
+            if pending is not None and pending[0] != attempt_id:
+                self._pending_compare = pending = None
+            self.open_attempt(attempt_id, compare_with=pending[1] if pending else None)
 
     def open_attempt(
         self, attempt_id: int, *, pane: str = "a", compare_with: int | None = None
@@ -339,7 +346,9 @@ class ReviewView(QWidget):
         )
 
     def compare(self, attempt_id: int, other_id: int) -> None:
-        """Open ``attempt_id`` with ``other_id`` beside it (Compare)."""
+        """Open ``attempt_id`` with ``other_id`` beside it (Compare). Kept until the user picks
+        another attempt, so the list loading meanwhile does not undo it."""
+        self._pending_compare = (attempt_id, other_id)
         self.open_attempt(attempt_id, compare_with=other_id)
 
     def _on_attempt_loaded(
@@ -347,6 +356,8 @@ class ReviewView(QWidget):
     ) -> None:
         attempt, others, previous = result
         if pane == "b":
+            if self.compare_combo.currentData() != attempt.id:
+                return  # the comparison changed while this attempt was loading
             self.pane_b.show_attempt(attempt, previous)
             self.pane_b.show()
             return

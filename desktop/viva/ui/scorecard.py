@@ -73,8 +73,8 @@ class Chip(QLabel):
         self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.restyle()
 
-    def restyle(self) -> None:
-        colours = theme_colours(self)
+    def restyle(self, colours: render.Colours | None = None) -> None:
+        colours = colours or theme_colours(self)
         accent = render.VERDICT_ACCENT.get(self.verdict)
         background = colours.mark(accent) if accent else render.mix(colours.base, colours.text, 0.1)
         self.setStyleSheet(
@@ -166,9 +166,15 @@ class ScoreCard(QFrame):
             self._add_chip(chip)
         self.went_well.setText(f"\u2714 Went well: {summary.went_well}")
         self.fix_next.setText(f"\u279c Fix next: {summary.fix_next}")
-        if summary.change:
+        self._set_change_text()
+
+    def _set_change_text(self) -> None:
+        change = self.summary.change if self.summary is not None else None
+        if change:
+            link = self.palette().color(QPalette.ColorRole.Link).name()
             self.change.setText(
-                f"{html.escape(summary.change)} · <a href='compare'>Compare the two</a>"
+                f"{html.escape(change)} · "
+                f"<a href='compare' style='color:{link}'>Compare the two</a>"
             )
             self.change.show()
         else:
@@ -187,6 +193,10 @@ class ScoreCard(QFrame):
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.PaletteChange:
+            # Children get their new palette after this event: draw them from the card's.
+            colours = theme_colours(self)
+            for chip in self.chips:
+                chip.restyle(colours)
+            self._set_change_text()
             self.ring.update()
         super().changeEvent(event)
-
