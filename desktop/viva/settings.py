@@ -17,22 +17,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from viva.scoring.lexicon import FILLER_WORDS
+
 log = logging.getLogger(__name__)
 
 Theme = Literal["light", "dark", "system"]
 
-#: Fillers counted by default (lower case; multi-word fillers allowed).
-DEFAULT_FILLERS: tuple[str, ...] = (
-    "um",
-    "uh",
-    "er",
-    "like",
-    "you know",
-    "basically",
-    "sort of",
-    "kind of",
-    "i mean",
-)
+#: Fillers counted by default (lower case; multi-word fillers allowed): the one filler list,
+#: kept in the scoring lexicon (viva/data/lexicon.yaml).
+DEFAULT_FILLERS: tuple[str, ...] = FILLER_WORDS
 
 #: Answer languages Whisper's multilingual models handle well; ``en`` suits the tiny.en default.
 LANGUAGES: tuple[str, ...] = ("en", "de", "fr", "es", "it", "nl", "pt", "pl")

@@ -1,1205 +1,194 @@
 """A small lexicon of MLOps wordings: ideas said in other words, and ideas that contradict them.
 
+The data lives in ``viva/data/lexicon.yaml``; this module loads it once, validates it and keeps
+the names the scorer reads.
+
 Each class lists phrasings of one idea. A key point's concept wording (or a word of its text)
 that is a phrasing of a class is widened to the whole class, so "canary" in a key point also
 accepts "we roll it out to 5% of users first". ``OPPOSITES`` pairs classes whose statement
 contradicts the other ("gradually" against "all at once"): saying the opposite of a point is not
 making it. Phrasings are matched on stems, with small gaps, so "rolled it out slowly" matches
 "roll out slowly".
+
+The file also holds the one list of fillers (the default of Settings > Fillers, counted in
+delivery feedback) and the one list of negators the scorer uses.
 """
 
 from __future__ import annotations
 
-from viva.scoring.text import wordset
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated
 
-CLASSES: dict[str, tuple[str, ...]] = {
-    "traffic": (
-        "traffic",
-        "users",
-        "requests",
-        "customers",
-        "calls",
-        "queries",
-        "visitors",
-        "clients",
-        "live traffic",
-        "production traffic",
-        "real traffic",
-    ),
-    "route": (
-        "send",
-        "sends",
-        "route",
-        "routes",
-        "direct",
-        "expose",
-        "exposes",
-        "roll out",
-        "rolls out",
-        "release",
-        "releases",
-        "serve",
-        "serves",
-        "give",
-    ),
-    # --- rollout strategies -----------------------------------------------------------------
-    "gradual": (
-        "gradually",
-        "gradual",
-        "little by little",
-        "step by step",
-        "incrementally",
-        "incremental",
-        "progressively",
-        "progressive",
-        "bit by bit",
-        "ramp up",
-        "ramping up",
-        "slowly increase",
-        "increase the percentage",
-        "increase the traffic",
-        "widen",
-        "in stages",
-        "phased",
-        "staged rollout",
-        "over time",
-        "expand",
-        "more and more",
-        "roll out slowly",
-        "slowly roll",
-        "dial up",
-        "scale up the traffic",
-    ),
-    "all_at_once": (
-        "all at once",
-        "at once",
-        "in one go",
-        "instantly",
-        "instantaneous",
-        "immediately",
-        "in one shot",
-        "one shot",
-        "big bang",
-        "flip",
-        "cut over",
-        "cutover",
-        "switch everything",
-        "all the traffic",
-        "all traffic",
-        "all of the traffic",
-        "all users",
-        "everyone at the same time",
-        "entire traffic",
-        "whole traffic",
-        "everybody at once",
-        "all in one",
-    ),
-    "small_subset": (
-        "small percentage",
-        "small subset",
-        "small fraction",
-        "small portion",
-        "small share",
-        "small slice",
-        "small group",
-        "small number of users",
-        "few users",
-        "some users",
-        "subset of users",
-        "subset of traffic",
-        "subset",
-        "fraction of traffic",
-        "fraction of users",
-        "fraction",
-        "portion of traffic",
-        "portion",
-        "slice of traffic",
-        "slice",
-        "tiny",
-        "1 percent",
-        "2 percent",
-        "5 percent",
-        "10 percent",
-        "20 percent",
-        "handful of users",
-        "limited number of users",
-        "limited audience",
-        "test group",
-        "small cohort",
-        "cohort",
-        "part of the traffic",
-        "part of the users",
-        "percent of users",
-        "percent of traffic",
-        "percent of requests",
-        "small amount of traffic",
-        "little bit of traffic",
-    ),
-    "canary": ("canary", "canary release", "canary deployment", "canary rollout", "canaries"),
-    "blue_green": ("blue green", "blue/green", "bluegreen", "blue and green"),
-    "two_envs": (
-        "two environments",
-        "two identical environments",
-        "two production environments",
-        "two copies",
-        "second environment",
-        "parallel environment",
-        "duplicate environment",
-        "two stacks",
-        "identical environment",
-        "two versions side by side",
-        "side by side",
-        "mirror environment",
-        "idle environment",
-        "standby environment",
-    ),
-    "switch": (
-        "switch",
-        "switch over",
-        "cut over",
-        "flip",
-        "redirect",
-        "point the router",
-        "point the load balancer",
-        "swap",
-        "repoint",
-        "move all traffic",
-        "route all traffic",
-    ),
-    "rollback": (
-        "roll back",
-        "rollback",
-        "rolling back",
-        "revert",
-        "switch back",
-        "go back",
-        "flip back",
-        "undo",
-        "fall back",
-        "fallback",
-        "back out",
-        "restore the previous",
-        "previous version",
-        "old version",
-    ),
-    "fast": (
-        "quick",
-        "quickly",
-        "fast",
-        "instant",
-        "instantly",
-        "immediately",
-        "in seconds",
-        "right away",
-        "straight away",
-        "easily",
-        "cheap",
-        "just flip",
-        "almost no time",
-    ),
-    "downtime_zero": (
-        "zero downtime",
-        "no downtime",
-        "without downtime",
-        "minimal downtime",
-        "minimize downtime",
-        "little downtime",
-        "no outage",
-        "without interruption",
-        "no interruption",
-        "seamless",
-        "high availability",
-    ),
-    "risk": (
-        "risk",
-        "blast radius",
-        "limit the damage",
-        "fewer users affected",
-        "limit the impact",
-        "contain",
-        "safe",
-        "safer",
-        "safely",
-        "reduce the impact",
-        "if something goes wrong",
-        "if it breaks",
-        "catch problems early",
-        "catch issues early",
-    ),
-    "hard_slow": (
-        "hard",
-        "difficult",
-        "painful",
-        "a pain",
-        "slow",
-        "complicated",
-        "takes ages",
-        "takes hours",
-        "takes days",
-        "not easy",
-        "not quick",
-        "not instant",
-    ),
-    "cost_double": (
-        "double the infrastructure",
-        "twice the resources",
-        "duplicate infrastructure",
-        "double the cost",
-        "expensive",
-        "costly",
-        "two full environments",
-        "more resources",
-        "extra infrastructure",
-        "double capacity",
-        "pay for two",
-    ),
-    "shadow": (
-        "shadow",
-        "shadow mode",
-        "shadow deployment",
-        "dark launch",
-        "mirror traffic",
-        "mirrored traffic",
-        "in parallel without",
-        "predictions are not shown",
-        "not served to users",
-        "silently",
-    ),
-    "ab_test": ("a/b test", "a b test", "ab test", "split test", "split the traffic"),
-    # --- monitoring, drift ------------------------------------------------------------------
-    "drift": (
-        "drift",
-        "drifting",
-        "data drift",
-        "concept drift",
-        "distribution shift",
-        "shift",
-        "shifts",
-        "distribution change",
-        "data changes",
-        "changes over time",
-        "covariate shift",
-        "skew",
-        "data looks different",
-        "different from the training data",
-        "no longer matches",
-        "stale",
-        "goes stale",
-        "degrade",
-        "degrades",
-        "degradation",
-        "decay",
-        "decays",
-    ),
-    "concept_drift": (
-        "concept drift",
-        "relationship between inputs and outputs",
-        "relationship changes",
-        "relationship between features and target",
-        "what the label means changes",
-        "target changes",
-        "mapping from inputs to outputs",
-        "p(y|x)",
-        "meaning changes",
-    ),
-    "data_drift": (
-        "data drift",
-        "input distribution",
-        "feature distribution",
-        "distribution of inputs",
-        "distribution of the inputs",
-        "distribution of features",
-        "covariate shift",
-        "inputs change",
-        "input data changes",
-        "inputs look different",
-        "p(x)",
-    ),
-    "monitor": (
-        "monitor",
-        "monitoring",
-        "track",
-        "tracking",
-        "watch",
-        "observe",
-        "observability",
-        "keep an eye",
-        "dashboard",
-        "dashboards",
-        "grafana",
-        "prometheus",
-        "measure",
-        "log",
-        "logging",
-        "alert",
-        "alerting",
-        "alerts",
-    ),
-    "alert": (
-        "alert",
-        "alerts",
-        "alerting",
-        "page",
-        "paging",
-        "notify",
-        "notification",
-        "pagerduty",
-        "slack",
-        "on call",
-        "on-call",
-        "warn",
-        "warning",
-    ),
-    "threshold": (
-        "threshold",
-        "thresholds",
-        "limit",
-        "cutoff",
-        "cut off",
-        "below a certain",
-        "above a certain",
-        "drops below",
-        "goes above",
-        "exceeds",
-        "crosses",
-        "sla",
-        "slo",
-        "tolerance",
-        "acceptable level",
-        "baseline",
-    ),
-    "statistical_test": (
-        "statistical test",
-        "ks test",
-        "kolmogorov smirnov",
-        "kolmogorov",
-        "psi",
-        "population stability index",
-        "chi square",
-        "chi squared",
-        "kl divergence",
-        "jensen shannon",
-        "wasserstein",
-        "compare distributions",
-        "compare the distribution",
-        "compare the distributions",
-        "histogram",
-        "histograms",
-    ),
-    "training_data": (
-        "training data",
-        "training set",
-        "train data",
-        "training distribution",
-        "reference data",
-        "reference window",
-        "baseline data",
-        "data it was trained on",
-        "data we trained on",
-        "what the model was trained on",
-        "original data",
-    ),
-    "production": (
-        "production",
-        "prod",
-        "live",
-        "real world",
-        "real-world",
-        "live traffic",
-        "in the wild",
-        "serving",
-        "online",
-        "real users",
-        "real traffic",
-        "deployed",
-    ),
-    "latency": (
-        "latency",
-        "latencies",
-        "response time",
-        "response times",
-        "how long it takes",
-        "how fast",
-        "p99",
-        "p95",
-        "milliseconds",
-        "ms",
-        "slow",
-        "speed",
-        "inference time",
-    ),
-    "throughput": ("throughput", "requests per second", "rps", "qps", "load", "volume"),
-    "errors": ("error rate", "errors", "5xx", "500s", "exceptions", "failures", "crashes"),
-    "resources": (
-        "cpu",
-        "gpu",
-        "memory",
-        "ram",
-        "resource usage",
-        "utilization",
-        "utilisation",
-        "infrastructure metrics",
-        "system metrics",
-        "disk",
-    ),
-    "model_quality": (
-        "accuracy",
-        "precision",
-        "recall",
-        "f1",
-        "auc",
-        "rmse",
-        "mae",
-        "performance",
-        "model performance",
-        "quality",
-        "error",
-        "how well the model",
-        "predictive performance",
-        "business metric",
-        "business metrics",
-        "click through",
-        "conversion",
-    ),
-    "ground_truth": (
-        "ground truth",
-        "labels",
-        "label",
-        "actuals",
-        "true outcome",
-        "true outcomes",
-        "real outcome",
-        "feedback",
-        "delayed labels",
-        "labelled",
-        "labeled",
-    ),
-    "proxy": (
-        "proxy",
-        "proxies",
-        "proxy metric",
-        "proxy metrics",
-        "prediction distribution",
-        "distribution of predictions",
-        "output distribution",
-        "confidence",
-        "prediction drift",
-        "indirect",
-    ),
-    # --- retraining, pipelines --------------------------------------------------------------
-    "retrain": (
-        "retrain",
-        "retraining",
-        "retrained",
-        "re-train",
-        "train again",
-        "train a new model",
-        "refresh the model",
-        "refit",
-        "update the model",
-        "new model on fresh data",
-        "train on new data",
-        "train on fresh data",
-        "train it again",
-    ),
-    "trigger": (
-        "trigger",
-        "triggers",
-        "triggered",
-        "kick off",
-        "kicks off",
-        "automatically start",
-        "start automatically",
-        "fire",
-        "fires",
-        "launch",
-        "launches",
-        "initiate",
-    ),
-    "schedule": (
-        "schedule",
-        "scheduled",
-        "cron",
-        "every week",
-        "weekly",
-        "daily",
-        "nightly",
-        "every night",
-        "every day",
-        "every month",
-        "monthly",
-        "periodically",
-        "periodic",
-        "regular intervals",
-        "regularly",
-        "fixed cadence",
-        "cadence",
-        "on a timer",
-    ),
-    "automate": (
-        "automate",
-        "automated",
-        "automatically",
-        "automatic",
-        "automation",
-        "without manual",
-        "no manual",
-        "no human",
-        "without a human",
-        "by itself",
-        "on its own",
-        "pipeline does it",
-    ),
-    "manual": (
-        "manually",
-        "manual",
-        "by hand",
-        "someone has to",
-        "a person",
-        "human in the loop",
-        "ad hoc",
-        "spreadsheet",
-    ),
-    "validate_gate": (
-        "validate",
-        "validation",
-        "validated",
-        "evaluate",
-        "evaluation",
-        "evaluated",
-        "compare against the current",
-        "compare with the current",
-        "compare to the current",
-        "beats the current",
-        "better than the current",
-        "champion",
-        "challenger",
-        "gate",
-        "gated",
-        "quality gate",
-        "holdout",
-        "hold-out",
-        "test set",
-        "check",
-        "checks",
-        "only promote",
-        "only deploy",
-        "only if",
-        "better than production",
-    ),
-    "orchestrator": (
-        "airflow",
-        "kubeflow",
-        "kubeflow pipelines",
-        "prefect",
-        "dagster",
-        "argo",
-        "luigi",
-        "sagemaker pipelines",
-        "vertex pipelines",
-        "orchestrator",
-        "orchestration",
-        "orchestrate",
-        "dag",
-        "dags",
-        "workflow",
-        "workflows",
-        "step functions",
-        "tfx",
-    ),
-    "pipeline": ("pipeline", "pipelines", "workflow", "workflows", "dag", "steps", "stages"),
-    # --- versioning, reproducibility --------------------------------------------------------
-    "version": (
-        "version",
-        "versions",
-        "versioning",
-        "versioned",
-        "git",
-        "dvc",
-        "commit",
-        "commits",
-        "commit hash",
-        "tag",
-        "tags",
-        "tagged",
-        "snapshot",
-        "snapshots",
-        "hash",
-        "lakefs",
-        "delta lake",
-        "time travel",
-        "track changes",
-        "history",
-    ),
-    "data_version": (
-        "dvc",
-        "data version control",
-        "version the data",
-        "versioning the data",
-        "data versioning",
-        "versioned data",
-        "dataset version",
-        "dataset versions",
-        "snapshot of the data",
-        "data snapshot",
-        "lakefs",
-        "delta lake",
-        "pachyderm",
-    ),
-    "code_version": ("git", "github", "gitlab", "code version", "commit", "repository", "repo"),
-    "reproduce": (
-        "reproduce",
-        "reproducible",
-        "reproducibility",
-        "recreate",
-        "rebuild",
-        "re-run",
-        "rerun",
-        "same result",
-        "same results",
-        "same model",
-        "get back the same",
-        "deterministic",
-        "replicate",
-        "repeatable",
-        "exactly the same",
-    ),
-    "seed": ("seed", "seeds", "random seed", "random state", "fix the seed", "set the seed"),
-    "environment": (
-        "environment",
-        "environments",
-        "dependencies",
-        "requirements",
-        "requirements.txt",
-        "pip freeze",
-        "lock file",
-        "lockfile",
-        "conda",
-        "poetry",
-        "library versions",
-        "package versions",
-        "docker",
-        "container",
-        "containers",
-        "docker image",
-        "image",
-        "pin",
-        "pinned",
-        "pinning",
-    ),
-    "experiment_tracking": (
-        "mlflow",
-        "weights and biases",
-        "wandb",
-        "w&b",
-        "neptune",
-        "comet",
-        "experiment tracking",
-        "track experiments",
-        "tracking experiments",
-        "log parameters",
-        "log the parameters",
-        "log metrics",
-        "log the metrics",
-        "hyperparameters",
-        "parameters and metrics",
-        "experiment tracker",
-        "tensorboard",
-    ),
-    "registry": (
-        "model registry",
-        "registry",
-        "registered",
-        "register",
-        "model store",
-        "catalog",
-        "model catalog",
-        "staging and production stages",
-        "stage",
-        "promote",
-        "promoted",
-        "promotion",
-        "aliases",
-        "alias",
-    ),
-    "lineage": (
-        "lineage",
-        "provenance",
-        "which data",
-        "what data",
-        "trace",
-        "traceability",
-        "audit",
-        "audit trail",
-        "link",
-        "linked",
-        "tie",
-        "ties",
-        "connect",
-        "metadata",
-    ),
-    "artifact": ("artifact", "artifacts", "model file", "weights", "binary", "pickle", "onnx"),
-    # --- features, data ---------------------------------------------------------------------
-    "feature_store": (
-        "feature store",
-        "feast",
-        "tecton",
-        "hopsworks",
-        "feature platform",
-        "central place for features",
-        "shared features",
-        "feature repository",
-        "feature registry",
-    ),
-    "train_serve_same": (
-        "same features",
-        "same code",
-        "same logic",
-        "same transformation",
-        "same transformations",
-        "same preprocessing",
-        "same feature definitions",
-        "consistent",
-        "consistency",
-        "identical",
-        "single definition",
-        "one definition",
-        "reuse",
-        "reused",
-        "shared",
-        "both training and serving",
-        "training and serving",
-        "offline and online",
-        "training and inference",
-        "train and serve",
-    ),
-    "skew": (
-        "training serving skew",
-        "training-serving skew",
-        "train serve skew",
-        "skew",
-        "mismatch",
-        "mismatches",
-        "inconsistency",
-        "inconsistent",
-        "different in production",
-        "diverge",
-        "out of sync",
-    ),
-    "online_store": (
-        "online store",
-        "low latency",
-        "low-latency",
-        "real time",
-        "real-time",
-        "redis",
-        "key value",
-        "serving time",
-        "inference time",
-        "at prediction time",
-        "fresh values",
-        "latest values",
-        "millisecond",
-    ),
-    "offline_store": (
-        "offline store",
-        "historical",
-        "history",
-        "warehouse",
-        "data lake",
-        "batch",
-        "training sets",
-        "point in time",
-        "point-in-time",
-        "backfill",
-        "parquet",
-        "bigquery",
-        "snowflake",
-    ),
-    "point_in_time": (
-        "point in time",
-        "point-in-time",
-        "as of",
-        "time travel",
-        "leakage",
-        "leak",
-        "leaking",
-        "future data",
-        "future information",
-        "look ahead",
-        "lookahead",
-    ),
-    "data_validation": (
-        "data validation",
-        "validate the data",
-        "validate data",
-        "validating the data",
-        "schema",
-        "schemas",
-        "great expectations",
-        "pandera",
-        "tfdv",
-        "data quality",
-        "missing values",
-        "nulls",
-        "null",
-        "ranges",
-        "range checks",
-        "types",
-        "data checks",
-        "expectations",
-        "sanity checks",
-        "anomalies",
-        "outliers",
-    ),
-    # --- testing, CI/CD ---------------------------------------------------------------------
-    "unit_test": (
-        "unit test",
-        "unit tests",
-        "unit testing",
-        "pytest",
-        "test the code",
-        "test functions",
-        "test the preprocessing",
-        "test the feature code",
-        "tests",
-    ),
-    "integration_test": (
-        "integration test",
-        "integration tests",
-        "end to end",
-        "end-to-end",
-        "e2e",
-        "whole pipeline",
-        "staging",
-        "smoke test",
-        "smoke tests",
-        "api test",
-        "contract test",
-    ),
-    "ci": (
-        "ci",
-        "continuous integration",
-        "github actions",
-        "jenkins",
-        "gitlab ci",
-        "circleci",
-        "build",
-        "builds",
-        "on every commit",
-        "every push",
-        "pull request",
-        "merge request",
-        "every change",
-        "each commit",
-    ),
-    "cd": (
-        "cd",
-        "continuous delivery",
-        "continuous deployment",
-        "deploy automatically",
-        "automatic deployment",
-        "automatically deployed",
-        "release",
-        "ship",
-        "push to production",
-        "deployment",
-        "deploy",
-    ),
-    "ct": (
-        "continuous training",
-        "ct",
-        "retrain automatically",
-        "automatic retraining",
-        "automated retraining",
-    ),
-    "fairness": (
-        "fairness",
-        "bias",
-        "biased",
-        "subgroups",
-        "slices",
-        "demographic",
-        "protected groups",
-        "protected attributes",
-        "segments",
-        "per segment",
-        "per group",
-        "disparate",
-    ),
-    "load_test": (
-        "load test",
-        "load testing",
-        "stress test",
-        "stress testing",
-        "performance test",
-        "locust",
-        "latency test",
-        "benchmark",
-        "benchmarks",
-        "under load",
-    ),
-    # --- packaging, serving -----------------------------------------------------------------
-    "container": (
-        "docker",
-        "container",
-        "containers",
-        "containerize",
-        "containerise",
-        "containerized",
-        "dockerfile",
-        "docker image",
-        "image",
-        "images",
-        "kubernetes",
-        "k8s",
-    ),
-    "serialize": (
-        "serialize",
-        "serialise",
-        "serialized",
-        "pickle",
-        "joblib",
-        "onnx",
-        "savedmodel",
-        "torchscript",
-        "save the model",
-        "saved model",
-        "model file",
-        "export",
-    ),
-    "api": (
-        "api",
-        "rest",
-        "rest api",
-        "endpoint",
-        "endpoints",
-        "fastapi",
-        "flask",
-        "grpc",
-        "http",
-        "microservice",
-        "service",
-        "web service",
-    ),
-    "batch": (
-        "batch",
-        "batch inference",
-        "batch scoring",
-        "batch predictions",
-        "offline scoring",
-        "nightly job",
-        "scheduled job",
-        "bulk",
-    ),
-    "realtime": (
-        "real time",
-        "real-time",
-        "online inference",
-        "online serving",
-        "on request",
-        "per request",
-        "synchronous",
-        "low latency",
-        "streaming",
-    ),
-    "scale": (
-        "scale",
-        "scaling",
-        "autoscale",
-        "autoscaling",
-        "horizontal",
-        "replicas",
-        "more instances",
-        "load balancer",
-        "scale out",
-        "elastic",
-    ),
-    # --- MLOps vs DevOps, general -----------------------------------------------------------
-    "data_dependency": (
-        "data",
-        "data changes",
-        "depends on data",
-        "data dependency",
-        "datasets",
-        "dataset",
-    ),
-    "experimental": (
-        "experiment",
-        "experiments",
-        "experimental",
-        "experimentation",
-        "trial and error",
-        "iterate",
-        "iteration",
-        "research",
-    ),
-    "decay_silent": (
-        "silently",
-        "silent",
-        "without errors",
-        "no error",
-        "no errors",
-        "still runs",
-        "looks fine",
-        "does not crash",
-        "doesn't crash",
-        "quietly",
-        "without crashing",
-        "without any error",
-        "nothing breaks",
-    ),
-    "collaboration": (
-        "collaboration",
-        "collaborate",
-        "together",
-        "cross functional",
-        "cross-functional",
-        "data scientists and engineers",
-        "handoff",
-        "hand off",
-        "communication",
-        "silos",
-    ),
-    "security": (
-        "security",
-        "secure",
-        "encrypt",
-        "encryption",
-        "encrypted",
-        "access control",
-        "rbac",
-        "iam",
-        "least privilege",
-        "permissions",
-        "secrets",
-        "vault",
-    ),
-    "privacy": (
-        "privacy",
-        "pii",
-        "personal data",
-        "personally identifiable",
-        "anonymize",
-        "anonymise",
-        "anonymization",
-        "pseudonymize",
-        "mask",
-        "masking",
-        "gdpr",
-        "hipaa",
-        "differential privacy",
-    ),
-    "explain": (
-        "explainability",
-        "explainable",
-        "interpretability",
-        "interpretable",
-        "shap",
-        "lime",
-        "feature importance",
-        "explain",
-    ),
-}
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
-#: Classes whose statement contradicts the other's.
-OPPOSITES: dict[str, tuple[str, ...]] = {
-    "gradual": ("all_at_once",),
-    "all_at_once": ("gradual",),
-    "small_subset": ("all_at_once",),
-    "automate": ("manual",),
-    "manual": ("automate",),
-    # Evaluations: "rollback is hard" is not "instant rollback".
-    "fast": ("hard_slow",),
-    "hard_slow": ("fast",),
-}
+from viva.scoring.text import STOPWORDS, stem, tokenize_text
 
+log = logging.getLogger(__name__)
+
+#: libyaml's safe loader when available (5x faster), else the pure-Python one.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+#: The lexicon shipped with Viva (package data).
+LEXICON_PATH = Path(__file__).resolve().parent.parent / "data" / "lexicon.yaml"
+
+
+class LexiconError(ValueError):
+    """The lexicon file is missing, is not YAML, or breaks one of its rules."""
+
+
+def _wording(value: str) -> str:
+    if value != " ".join(value.lower().split()):
+        raise ValueError(f"{value!r} must be lower case with single spaces")
+    if not tokenize_text(value):
+        raise ValueError(f"{value!r} has no word in it")
+    return value
+
+
+def _word(value: str) -> str:
+    value = _wording(value)
+    if " " in value:
+        raise ValueError(f"{value!r} must be a single word")
+    return value
+
+
+Wording = Annotated[str, AfterValidator(_wording)]
+Word = Annotated[str, AfterValidator(_word)]
+
+
+class Overlap(BaseModel):
+    """A wording deliberately listed in several classes, and why."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    wording: Wording
+    classes: list[str] = Field(min_length=2)
+    why: str = Field(min_length=1)
+
+
+class Lexicon(BaseModel):
+    """The contents of ``lexicon.yaml`` (see the comments there)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    classes: dict[str, list[Wording]]
+    overlaps: list[Overlap] = Field(default_factory=list)
+    opposites: dict[str, list[str]]
+    evaluative: list[str]
+    generic_words: list[Word]
+    fillers: list[Wording] = Field(min_length=1)
+    negators: list[Word] = Field(min_length=1)
+    negator_pairs: list[list[Word]]
+    list_padding: list[Word] = Field(default_factory=list)
+    word_synonyms: list[list[Word]]
+
+    @model_validator(mode="after")
+    def _rules(self) -> Lexicon:
+        problems = lexicon_problems(self)
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+
+def wording_key(text: str, negators: Iterable[str]) -> tuple[tuple[str, ...], bool]:
+    """(stems, negated): what the matcher compares a wording by (as ``matching.Phrase``)."""
+    neg = frozenset(negators)
+    words = [w for w, _, _ in tokenize_text(text)]
+    content = [w for w in words if w not in STOPWORDS and w not in neg]
+    if len(content) == 1 and len(words) > 1 or not content:
+        content = [w for w in words if w not in neg]
+    return tuple(stem(w) for w in content), any(w in neg for w in words)
+
+
+def _duplicates(items: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    dup: list[str] = []
+    for item in items:
+        if item in seen and item not in dup:
+            dup.append(item)
+        seen.add(item)
+    return dup
+
+
+def lexicon_problems(lex: Lexicon) -> list[str]:
+    """Every broken rule of ``lex``, each naming the entry (empty when the lexicon is sound)."""
+    problems: list[str] = []
+    for name, wordings in lex.classes.items():
+        if not wordings:
+            problems.append(f"classes.{name} is empty; give it at least one wording")
+        for dup in _duplicates(wordings):
+            problems.append(f"classes.{name} lists {dup!r} twice")
+    for name, others in lex.opposites.items():
+        if name not in lex.classes:
+            problems.append(f"opposites.{name} is not a class")
+        for other in others:
+            if other not in lex.classes:
+                problems.append(f"opposites.{name} lists {other!r}, which is not a class")
+            elif other == name:
+                problems.append(f"opposites.{name} lists itself")
+    for name in lex.evaluative:
+        if name not in lex.classes:
+            problems.append(f"evaluative lists {name!r}, which is not a class")
+    for pair in lex.negator_pairs:
+        if not 1 <= len(pair) <= 2:
+            problems.append(f"negator_pairs: {pair!r} must be one or two words")
+    for label, items in (
+        ("fillers", lex.fillers),
+        ("negators", lex.negators),
+        ("generic_words", lex.generic_words),
+    ):
+        for dup in _duplicates(items):
+            problems.append(f"{label} lists {dup!r} twice")
+    for i, line in enumerate(lex.word_synonyms):
+        if len(set(line)) < 2:
+            problems.append(f"word_synonyms line {i + 1} {line!r} needs two different words")
+    return problems
+
+
+def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
+    """Read and validate the lexicon; :class:`LexiconError` names the file and every problem."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+    except OSError as exc:
+        raise LexiconError(f"Cannot read the scoring lexicon {path}: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise LexiconError(f"The scoring lexicon {path} is not valid YAML: {exc}") from exc
+    try:
+        return Lexicon.model_validate(data)
+    except ValidationError as exc:
+        details = "\n".join(
+            f"  {'.'.join(str(p) for p in err['loc']) + ': ' if err['loc'] else ''}{line}"
+            for err in exc.errors()
+            for line in str(err.get("ctx", {}).get("error", err["msg"])).splitlines()
+        )
+        raise LexiconError(f"The scoring lexicon {path} is invalid:\n{details}") from exc
+
+
+LEXICON = load_lexicon()
+
+#: Class name -> its wordings.
+CLASSES: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in LEXICON.classes.items()}
+#: Classes whose statement contradicts the other's (symmetric).
+OPPOSITES: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in LEXICON.opposites.items()}
 #: Positive evaluations: their words inside a longer wording ("instant rollback") make it an
 #: evaluation: the idea is denied where its clause says the opposite class ("rollback is hard").
-EVALUATIVE = ("fast",)
-
+EVALUATIVE: tuple[str, ...] = tuple(LEXICON.evaluative)
 #: Single words that carry little on their own in an MLOps key point.
-GENERIC_WORDS = wordset("""
-    model models ml machine learning system systems use used using new make makes making help
-    helps ensure ensures important way ways able need needs needed good better best different
-    also one each every many much more most well process processes approach thing able team
-    teams work works working time times case cases example include includes including
-    mlops ai application applications means mean meaning between itself called refers
-    """)
-
-FILLER_WORDS: tuple[str, ...] = (
-    "um",
-    "uh",
-    "er",
-    "erm",
-    "hmm",
-    "like",
-    "you know",
-    "basically",
-    "sort of",
-    "kind of",
-    "i mean",
-)
-
-#: Single words used interchangeably in answers. A wording's word also matches its
-#: interchangeable words inside any phrase ("handful of customers" says "handful of users").
-#: Each line is one set; keep them tight: every word must be replaceable by every other.
-WORD_SYNONYMS: tuple[str, ...] = (
-    "users customers clients visitors people end-users",
-    "servers machines hardware instances nodes boxes",
-    "double twice duplicate 2x",
-    "instant instantly immediate immediately",
-    "quick quickly fast rapid rapidly",
-    "raise increase ramp grow widen expand bump",
-    "decrease reduce lower shrink",
-    "compare comparing versus against benchmark",
-    "verify validate check",
-    "automatic automatically automated automation",
-    "scheduled periodic recurring regular",
-    "cost costs expensive pay price spend bill",
-    "watch monitor track observe",
-    "metrics numbers figures measurements stats kpis",
-    "degrade worsen decay deteriorate decline",
-    "worse poorer",
-    "errors failures",
-    "inputs features",
-    "old previous existing incumbent champion",
-    "candidate challenger newer",
-    "randomly random coin randomised randomized",
-    "owner assignee",
-    "runbook playbook",
-    "alert page notify notification alarm",
-    "identical same matching",
-    "outcome outcomes labels truth",
-    "revenue sales conversions purchases buying",
-    "predictions outputs answers scores",
-    "bug bugs defect defects",
-    "skew mismatch discrepancy",
-    "leakage leak leaks",
-    "postmortem retrospective retro post-mortem",
-    "blameless no-blame",
-    "digest digests summary summaries",
-    "persist last sustained",
-    "severity priority urgency",
-    "actionable fixable",
-    "significant significance chance",
-    "retrain refresh refit",
-    "version copy",
-    "library libraries package packages dependency dependencies",
-    "laptop notebook",
-    "slow heavy sluggish",
-    # Everyday verbs and quantities (scorer 1.2).
-    "small little tiny minor",
-    "large big huge massive",
-    "detect spot catch notice",
-    "fix repair patch",
-    "begin start kick",
-    "halt stop pause",
-    "keep store retain save",
-    "drop fall dip plunge",
-    "afterwards later",
-    "wait delay hold",
-    "digest summary roundup",
-    "owner responsible accountable",
-    "wrong incorrect bad",
-)
+GENERIC_WORDS: frozenset[str] = frozenset(LEXICON.generic_words)
+#: The fillers counted by default (Settings > Fillers starts with these).
+FILLER_WORDS: tuple[str, ...] = tuple(LEXICON.fillers)
+#: Words that negate what follows them.
+NEGATORS: frozenset[str] = frozenset(LEXICON.negators)
+#: Negators that need a partner word: "instead of", "rather than", "as opposed to".
+NEGATOR_PAIRS: frozenset[tuple[str, ...]] = frozenset(tuple(p) for p in LEXICON.negator_pairs)
+#: Single words used interchangeably, one space-separated line per set.
+WORD_SYNONYMS: tuple[str, ...] = tuple(" ".join(line) for line in LEXICON.word_synonyms)

@@ -14,11 +14,9 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from viva.scoring.lexicon import WORD_SYNONYMS
+from viva.scoring.lexicon import NEGATOR_PAIRS, NEGATORS, WORD_SYNONYMS
 from viva.scoring.text import (
     NEGATION_BLOCKERS,
-    NEGATOR_PAIRS,
-    NEGATORS,
     STOPWORDS,
     Answer,
     phonetic,

@@ -74,15 +74,6 @@ STOPWORDS = wordset("""
     something anything everything lot lots bit quite pretty
     """)
 
-NEGATORS = wordset("""
-    not no never don't doesn't didn't isn't aren't wasn't weren't won't wouldn't can't cannot
-    shouldn't couldn't haven't hasn't hadn't without nor neither nobody nothing none dont doesnt
-    didnt isnt arent wasnt cant wont shouldnt
-    """)
-
-#: Negators that need a partner word: "instead of", "rather than", "as opposed to".
-NEGATOR_PAIRS = {("instead", "of"), ("rather", "than"), ("opposed", "to"), ("unlike",)}
-
 #: "not just X but Y", "not only", "not necessarily": no denial of X.
 NEGATION_BLOCKERS = wordset("just only necessarily merely always all")
 
