@@ -135,9 +135,15 @@ def lexicon_problems(lex: Lexicon) -> list[str]:
                 problems.append(f"opposites.{name} lists {other!r}, which is not a class")
             elif other == name:
                 problems.append(f"opposites.{name} lists itself")
+            elif name not in lex.opposites.get(other, []):
+                problems.append(
+                    f"opposites.{name} lists {other!r} but opposites.{other} does not list "
+                    f"{name!r}; opposites are symmetric, add it"
+                )
     for name in lex.evaluative:
         if name not in lex.classes:
             problems.append(f"evaluative lists {name!r}, which is not a class")
+    problems += _overlap_problems(lex)
     for pair in lex.negator_pairs:
         if not 1 <= len(pair) <= 2:
             problems.append(f"negator_pairs: {pair!r} must be one or two words")
@@ -148,9 +154,48 @@ def lexicon_problems(lex: Lexicon) -> list[str]:
     ):
         for dup in _duplicates(items):
             problems.append(f"{label} lists {dup!r} twice")
+    lines: dict[str, int] = {}
     for i, line in enumerate(lex.word_synonyms):
         if len(set(line)) < 2:
             problems.append(f"word_synonyms line {i + 1} {line!r} needs two different words")
+        for word in dict.fromkeys(line):
+            if word in lines:
+                problems.append(
+                    f"word_synonyms: {word!r} is on line {lines[word] + 1} "
+                    f"{lex.word_synonyms[lines[word]]!r} and line {i + 1} {line!r}; "
+                    "keep it on one line"
+                )
+            else:
+                lines[word] = i
+    return problems
+
+
+def _overlap_problems(lex: Lexicon) -> list[str]:
+    """A wording (by its stems) in two classes must be a listed overlap, and overlaps real."""
+    problems: list[str] = []
+    owners: dict[tuple[tuple[str, ...], bool], dict[str, str]] = {}
+    for name, wordings in lex.classes.items():
+        for text in wordings:
+            owners.setdefault(wording_key(text, lex.negators), {}).setdefault(name, text)
+    allowed: dict[tuple[tuple[str, ...], bool], set[str]] = {}
+    for overlap in lex.overlaps:
+        key = wording_key(overlap.wording, lex.negators)
+        have = owners.get(key, {})
+        for name in overlap.classes:
+            if name not in lex.classes:
+                problems.append(f"overlaps: {overlap.wording!r} names {name!r}, not a class")
+            elif name not in have:
+                problems.append(
+                    f"overlaps: {overlap.wording!r} is not in classes.{name}; remove the overlap"
+                )
+        allowed.setdefault(key, set()).update(overlap.classes)
+    for key, classes in owners.items():
+        if len(classes) > 1 and not set(classes) <= allowed.get(key, set()):
+            said = ", ".join(f"{text!r} in classes.{name}" for name, text in classes.items())
+            problems.append(
+                f"the same wording is in two classes ({said}); keep it in one class, or list it "
+                "under overlaps if both are meant"
+            )
     return problems
 
 
