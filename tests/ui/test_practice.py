@@ -112,7 +112,7 @@ def test_spoken_answer_space_twice_gives_feedback(
     practice.feedback.select_point(0)
     assert practice.feedback.transcript.highlight
     assert "canary" in practice.feedback.transcript.toPlainText().lower()
-    assert practice.feedback.timing.text().startswith("Duration")
+    assert practice.feedback.timing.text().startswith("Answer length")
 
 
 def test_window_geometry_is_restored(qtbot: Any, make_window: Any) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from viva.scoring.timing import Timing
 from viva.speech.transcript import Transcript
 
 PAUSE_MARK = "\u23f8"
@@ -343,35 +344,30 @@ STATUS_LABEL = {
 }
 
 
-def timing_lines(timing: Any) -> list[str]:
+def timing_lines(timing: Timing | None) -> list[str]:
     """Readable timing and delivery figures (plain text)."""
     if timing is None:
         return []
     lines: list[str] = []
-    duration = get(timing, "duration_s")
-    target = get(timing, "target_seconds")
-    verdict = get(timing, "verdict")
-    if duration is not None:
-        target_text = ""
-        if target:
-            low, high = target
-            target_text = f" against a {format_seconds(low)}–{format_seconds(high)} target"
-        verdict_text = f" ({verdict})" if verdict else ""
-        lines.append(f"Duration {format_seconds(duration)}{target_text}{verdict_text}")
-    wpm = get(timing, "wpm")
-    words = get(timing, "word_count")
-    if words is not None:
-        lines.append(f"{words} words" + (f", {wpm:.0f} words per minute" if wpm else ""))
-    first = get(timing, "first_word_s")
-    if first is not None:
-        lines.append(f"First word after {first:.1f} s")
-    filler_count = get(timing, "filler_count")
-    if filler_count is not None:
-        lines.append(f"{filler_count} filler{'s' if filler_count != 1 else ''} (marked in amber)")
-    pauses = get(timing, "long_pauses") or []
+    if timing.duration_s is not None:
+        low, high = timing.target_seconds
+        target_text = (
+            f" against a {format_seconds(low)}–{format_seconds(high)} target" if high else ""
+        )
+        verdict_text = f" ({timing.verdict})" if timing.verdict else ""
+        lines.append(
+            f"Answer length {format_seconds(timing.duration_s)}{target_text}{verdict_text}"
+        )
+    wpm = timing.wpm
+    lines.append(f"{timing.word_count} words" + (f", {wpm:.0f} words per minute" if wpm else ""))
+    if timing.first_word_s is not None:
+        lines.append(f"First word after {timing.first_word_s:.1f} s")
+    n = timing.filler_count
+    lines.append(f"{n} filler{'s' if n != 1 else ''}" + (" (marked in amber)" if n else ""))
+    pauses = timing.long_pauses
     if pauses:
         lines.append(f"{len(pauses)} long pause{'s' if len(pauses) != 1 else ''} ({PAUSE_MARK})")
-    repetitions = get(timing, "repetitions") or []
+    repetitions = timing.repetitions
     if repetitions:
         lines.append(f"{len(repetitions)} repetition{'s' if len(repetitions) != 1 else ''}")
     return lines

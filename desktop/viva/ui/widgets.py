@@ -344,9 +344,7 @@ class FeedbackPanel(QFrame):
             item.setToolTip(tip)
             self.points.addItem(item)
             self._spans.append(
-                render.find_span(
-                    self.transcript.tokens, point.evidence, point.start_s, point.end_s
-                )
+                render.find_span(self.transcript.tokens, point.evidence, point.start_s, point.end_s)
             )
         self._fit_points()
         self.timing.setText("\n".join(render.timing_lines(feedback.timing)))
