@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from viva import settings
-from viva.scoring import lexicon, matching, text, timing
+from viva.scoring import coverage, lexicon, matching, text, timing
 from viva.scoring.lexicon import (
     CLASSES,
     FILLER_WORDS,
@@ -66,6 +66,8 @@ def test_one_filler_list() -> None:
     assert settings.DEFAULT_FILLERS is FILLER_WORDS
     assert settings.Settings().fillers == list(FILLER_WORDS)
     assert timing.find_fillers.__defaults__ == (FILLER_WORDS,)
+    # Keyword lists skip the one-word fillers and the padding words ("drift, skew, etc").
+    assert {f for f in FILLER_WORDS if " " not in f} | lexicon.LIST_PADDING == coverage._FILL
     # The GUI's default words (Settings > Fillers) before the list moved to the lexicon.
     assert FILLER_WORDS == (
         "um",
@@ -82,6 +84,8 @@ def test_one_filler_list() -> None:
 
 def test_one_negator_list() -> None:
     assert matching.NEGATORS is NEGATORS
+    assert coverage.NEGATORS is NEGATORS
+    assert not hasattr(coverage, "_NEG")
     assert not hasattr(text, "NEGATORS")
     assert {"not", "no", "never", "without", "don't", "cannot"} <= NEGATORS
     assert ("instead", "of") in lexicon.NEGATOR_PAIRS

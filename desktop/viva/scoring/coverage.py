@@ -22,7 +22,15 @@ from functools import lru_cache
 
 from viva.bank.models import KeyPoint, Question
 from viva.scoring.corpus import corpus, question_stems
-from viva.scoring.lexicon import CLASSES, EVALUATIVE, GENERIC_WORDS, OPPOSITES
+from viva.scoring.lexicon import (
+    CLASSES,
+    EVALUATIVE,
+    FILLER_WORDS,
+    GENERIC_WORDS,
+    LIST_PADDING,
+    NEGATORS,
+    OPPOSITES,
+)
 from viva.scoring.matching import Matcher, Occurrence, Phrase
 from viva.scoring.text import (
     CLAUSE_WORDS,
@@ -288,7 +296,7 @@ def build_spec(point: KeyPoint, question_stems: frozenset[str] = frozenset()) ->
     texts = [*point.synonyms, point.text]
     synonyms = tuple(g for g in (derive_groups(t, question_stems) for t in texts) if g)
     wrong = tuple(
-        (derive_groups(w, widen=WIDEN_WRONG), any(t in _NEG for t, _, _ in tokenize_text(w)))
+        (derive_groups(w, widen=False), any(t in NEGATORS for t, _, _ in tokenize_text(w)))
         for w in point.wrong
     )
     return PointSpec(point.text, groups, derived, synonyms, wrong)
@@ -306,12 +314,6 @@ def _without_inner_opposites(groups: tuple[Group, ...]) -> tuple[Group, ...]:
         kept = tuple(p for p in g.opposites if p.key not in said)
         out.append(replace(g, opposites=kept))
     return tuple(out)
-
-
-_NEG = wordset(
-    "not no never don't doesn't didn't isn't aren't won't can't cannot without nothing none "
-    "nobody neither nor"
-)
 
 
 # --- lists and windows ----------------------------------------------------------------------
@@ -430,7 +432,8 @@ def _colon_heading(
 
 
 _UNITS = wordset("percent percentage pct x times")
-_FILL = wordset("um uh er erm like basically stuff things etc all")
+#: Words that are not list items: one-word fillers and padding ("drift, skew, etc").
+_FILL = frozenset(f for f in FILLER_WORDS if " " not in f) | LIST_PADDING
 
 
 @dataclass(frozen=True, slots=True)

@@ -235,5 +235,7 @@ FILLER_WORDS: tuple[str, ...] = tuple(LEXICON.fillers)
 NEGATORS: frozenset[str] = frozenset(LEXICON.negators)
 #: Negators that need a partner word: "instead of", "rather than", "as opposed to".
 NEGATOR_PAIRS: frozenset[tuple[str, ...]] = frozenset(tuple(p) for p in LEXICON.negator_pairs)
+#: Words that say nothing as a keyword-list item ("drift, skew, etc"), besides fillers.
+LIST_PADDING: frozenset[str] = frozenset(LEXICON.list_padding)
 #: Single words used interchangeably, one space-separated line per set.
 WORD_SYNONYMS: tuple[str, ...] = tuple(" ".join(line) for line in LEXICON.word_synonyms)
