@@ -50,16 +50,11 @@ MAX_SENTENCES = 3
 WRONG_MAX_SPAN = 16
 #: A negated one-word wording this short ("say no") is too vague to deny its plain word.
 SHORT_WORD = 4
-#: With the subject implied, require the point's own wordings for the rest (off: costs recall).
-IMPLIED_OWN = False
 #: Fraction of (weighted) concept groups: at or above COVERED -> covered. At least PARTIAL,
 #: with the point's distinguishing idea among them, -> partial.
 COVERED_CONCEPTS = 0.99
 PARTIAL_CONCEPTS = 0.5
 COVERED_DERIVED = 0.75
-#: Wrong statements are matched in their own words only: widened, "data drift means X"
-#: would also catch a correct "concept drift means X".
-WIDEN_WRONG = False
 PARTIAL_DERIVED = 0.45
 #: Share of the answer's content words found in the question's vocabulary below which the
 #: answer is off topic.
@@ -70,19 +65,6 @@ RELATIVE_RELEVANCE = 0.38
 #: A short answer has too few words to tell which question it fits best.
 RELATIVE_MIN_WORDS = 12
 MIN_RELEVANT_WORDS = 3
-#: Assertions said about another point's subject do not make this point (see foreign_tokens).
-SUBJECT_BINDING = True
-#: An opposite evaluation in the clause ("rollback is hard") denies "instant rollback".
-EVALUATE = True
-#: A subject wording widened into another idea of the point does not say that idea.
-SUBJECT_WORDS_ONLY = True
-#: The question's subject said specifically makes a window specific only in the same sentence
-#: as another idea of the point.
-SPECIFIC_PREDICATE = True
-#: With the subject unsaid, the rest said only in widened wordings does not make the point.
-IMPLIED_WIDENED = True
-#: Items that are only numbers ("ten, 25, 50%") are not keyword-list items.
-NUMBERS_NOT_ITEMS = True
 LIST_MIN_ITEMS = 4
 LIST_MAX_ITEM_WORDS = 3
 SCORES = {"covered": 1.0, "partial": 0.5, "missed": 0.0}
@@ -190,7 +172,7 @@ def _widen(phrases: Sequence[Phrase], classes: Iterable[str] = ()) -> Group:
         phrases=_dedupe(widened),
         opposites=_dedupe(opposites),
         own=own,
-        against=_against(phrases) if EVALUATE else (),
+        against=_against(phrases),
     )
 
 
@@ -295,6 +277,8 @@ def build_spec(point: KeyPoint, question_stems: frozenset[str] = frozenset()) ->
     # The point's own text is one more whole-point wording: saying it nearly verbatim makes it.
     texts = [*point.synonyms, point.text]
     synonyms = tuple(g for g in (derive_groups(t, question_stems) for t in texts) if g)
+    # Wrong statements are matched in their own words only: widened, "data drift means X"
+    # would also catch a correct "concept drift means X".
     wrong = tuple(
         (derive_groups(w, widen=False), any(t in NEGATORS for t, _, _ in tokenize_text(w)))
         for w in point.wrong
@@ -344,9 +328,7 @@ def bare_list_items(answer: Answer) -> dict[int, int]:
 
     def content(item: list[int]) -> list[int]:
         words = [i for i in item if toks[i].norm not in STOPWORDS and toks[i].norm not in _FILL]
-        if NUMBERS_NOT_ITEMS and all(
-            toks[i].norm.isdigit() or toks[i].norm in _UNITS for i in words
-        ):
+        if all(toks[i].norm.isdigit() or toks[i].norm in _UNITS for i in words):
             # "ten, 25, 50%" is a progression, not a list of keywords (the recogniser writes
             # commas where a speaker pauses).
             return []
@@ -554,11 +536,10 @@ def _best_window(groups: Sequence[Group], hits: Sequence[_Hit]) -> _Window | Non
             last = max(x.last for x in (chosen or denied).values())
             denied_only = frozenset(denied) - frozenset(chosen)
             said = [(g, x) for g, x in chosen.items() if x.in_list is None and not x.common]
-            if SPECIFIC_PREDICATE:
-                # The subject named in another sentence than the rest of the point ("Canary
-                # and blue-green? ... scale the numeric ones") does not make it specific.
-                near = {x.sentence for g, x in chosen.items() if not groups[g].subject}
-                said = [(g, x) for g, x in said if not groups[g].subject or x.sentence in near]
+            # The subject named in another sentence than the rest of the point ("Canary and
+            # blue-green? ... scale the numeric ones") does not make it specific.
+            near = {x.sentence for g, x in chosen.items() if not groups[g].subject}
+            said = [(g, x) for g, x in said if not groups[g].subject or x.sentence in near]
             own_all = all(
                 g in chosen and chosen[g].own and chosen[g].in_list is None
                 for g, gr in enumerate(groups)
@@ -797,8 +778,8 @@ def score_point(
         if span is not None:
             return PointResult(spec.text, "missed", 0.0, None, None, 0.0, True, span, ())
     hits = _bound(_hits(spec.groups, matcher, lists), foreign)
-    if SUBJECT_WORDS_ONLY:
-        hits = _without_subject_words(spec.groups, hits)
+    # A subject wording widened into another idea of the point does not say that idea.
+    hits = _without_subject_words(spec.groups, hits)
     contradiction = _contradiction(spec.groups, hits)
     if contradiction is not None:
         return PointResult(spec.text, "missed", 0.0, None, None, 0.0, True, contradiction, ())
@@ -819,10 +800,8 @@ def score_point(
         elif fraction >= PARTIAL_CONCEPTS and window.distinct:
             status = "partial"
     if status != "missed" and window is not None:
-        status = (
-            _implied_subject_check(spec.groups, hits, window, status) if IMPLIED_OWN else status
-        )
-        if IMPLIED_WIDENED and _implied_and_widened(spec.groups, hits, window):
+        # With the subject unsaid, the rest said only in widened wordings does not make it.
+        if _implied_and_widened(spec.groups, hits, window):
             status = "missed"
         denial = _denied_in_same_sentence(spec.groups, hits, window, matcher.answer)
         if denial is not None:
@@ -876,23 +855,6 @@ def _window_hits(hits: Sequence[_Hit], window: _Window) -> list[_Hit]:
         for h in hits
         if h.polarity and h.group in window.groups and window.first <= h.first <= window.last
     ]
-
-
-def _implied_subject_check(
-    groups: Sequence[Group], hits: Sequence[_Hit], window: _Window, status: str
-) -> str:
-    """With the subject left implied, the rest must be said in the point's own wordings.
-
-    "We keep the old one" alone, widened from "beat the champion", is too little to make
-    "the new model must beat the champion" when nothing names the champion either.
-    """
-    subjects = [g for g, gr in enumerate(groups) if gr.subject]
-    if status != "covered" or not subjects or any(g in window.groups for g in subjects):
-        return status
-    said = _window_hits(hits, window)
-    required = {g for g, gr in enumerate(groups) if not gr.subject}
-    own = {h.group for h in said if h.own}
-    return "covered" if required <= own else "partial"
 
 
 def _without_subject_words(groups: Sequence[Group], hits: list[_Hit]) -> list[_Hit]:
@@ -1040,7 +1002,8 @@ def score_coverage(question: Question, answer: Answer) -> tuple[list[PointResult
     content_count = sum(1 for t in answer.tokens if t.norm not in STOPWORDS)
     if plain < MIN_RELEVANCE or content_count < MIN_RELEVANT_WORDS:
         rel = replace(rel, off_topic=True)
-    subjects = point_subjects(question) if SUBJECT_BINDING else []
+    # Assertions said about another point's subject do not make this point (foreign_tokens).
+    subjects = point_subjects(question)
     results = [
         score_point(
             spec, matcher, lists, foreign_tokens(answer, subjects, i) if subjects else frozenset()
