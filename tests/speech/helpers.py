@@ -58,3 +58,10 @@ def repeats(text: str) -> list[str]:
 def key_words_missing(text: str, keys: tuple[str, ...]) -> list[str]:
     words = set(normalise(text).split())
     return [k for k in keys if k not in words]
+
+
+def invented(ref: str, hyp: str) -> list[str]:
+    """Inserted phrases that are known Whisper hallucinations ("Thank you.", "Yeah.")."""
+    from viva.speech.guard import is_known_hallucination
+
+    return [i for i in insertions(ref, hyp) if is_known_hallucination(i)]

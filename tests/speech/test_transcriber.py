@@ -8,7 +8,7 @@ import pytest
 from viva.speech.errors import AudioUnreadable, ModelNotFound, SpeechError
 from viva.speech.transcriber import Transcriber
 
-from .helpers import espeak_wav, insertions, normalise, wer
+from .helpers import espeak_wav, invented, normalise, wer
 
 JFK_TEXT = (
     "And so my fellow Americans, ask not what your country can do for you, "
@@ -53,7 +53,7 @@ def test_jfk_transcribes_with_word_timestamps(jfk_wav: Path, transcriber: Transc
     transcript = transcriber.transcribe(jfk_wav)
     # A bound with margin (int8 decodes differ between CPUs; here it is 0.0-0.05).
     assert wer(JFK_TEXT, transcript.text) <= 0.1, transcript.text
-    assert insertions(JFK_TEXT, transcript.text) == [], transcript.text
+    assert invented(JFK_TEXT, transcript.text) == [], transcript.text
     assert transcript.words
     assert transcript.duration_s == pytest.approx(11.0, abs=0.01)
     starts = [w.start for w in transcript.words]
@@ -94,3 +94,27 @@ def test_hotwords_spell_jargon(tmp_path: Path, transcriber: Transcriber) -> None
     text = normalise(transcriber.transcribe(wav, hotwords="MLflow Kubeflow canary drift").text)
     for term in ("mlflow", "kubeflow", "canary", "drift"):
         assert term in text, text
+
+
+def test_filler_positions_come_from_the_cheap_pass_only_where_missing() -> None:
+    from viva.speech.transcriber import _filler_positions
+    from viva.speech.transcript import Word
+
+    words = [
+        Word(w, i * 0.5, i * 0.5 + 0.4) for i, w in enumerate(["So", "the", "pipeline", "reads"])
+    ]
+    # The cheap pass hears "uh" after "So" and a word of its own ("pipe line"): only the filler
+    # is taken, placed before the main decode's next word.
+    assert _filler_positions(words, "So, uh, the pipe line reads") == {1: ["uh"]}
+    assert _filler_positions(words, "Um, so the pipeline reads.") == {0: ["Um"]}
+    assert _filler_positions(words, "So the pipeline reads") == {}
+
+
+def test_filler_pass_runs_only_on_evidence() -> None:
+    from viva.speech.transcriber import _may_hide_fillers
+    from viva.speech.transcript import Word
+
+    fluent = [Word("ask", 0.0, 0.3), Word("what", 0.3, 0.55), Word("you", 0.55, 0.7)]
+    stretched = [Word("and", 0.0, 0.3), Word("the", 0.3, 1.3), Word("model", 1.3, 1.7)]
+    assert not _may_hide_fillers(fluent, None)
+    assert _may_hide_fillers(stretched, None)

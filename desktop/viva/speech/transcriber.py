@@ -31,8 +31,18 @@ REQUIRED_FILES = ("model.bin", "tokenizer.json")
 #: Whisper drops fillers ("um", "uh") unless its prompt shows them. Measured on tiny.en: the
 #: longer prompt "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking." made the
 #: first 30 s window of a 60 s answer vanish (no-speech filter); this one keeps both fillers and
-#: every window (benchmarks/results/transcription.md).
+#: every window (benchmarks/results/transcription.md). It biases every word, though (real-speech
+#: WER 0.058 with it, 0.043 without, issue 12), so the main decode runs without it and only a
+#: cheap second pass (beam 1, no timestamps) uses it, to find the fillers - see FillerPass.
 FILLER_PROMPT = "Um, uh, so I think, uh, the model, um, drifts."
+
+#: Filler words taken from the second pass (normalised).
+FILLER_WORDS = frozenset({"um", "umm", "uh", "uhh", "uhm", "er", "erm", "hmm", "mm", "ah"})
+
+#: A word longer than this (seconds, plus ``_STRETCH_PER_CHAR_S`` per letter) with voice under it
+#: most likely swallowed a filler: Whisper gives the filler's time to its neighbour.
+_STRETCH_BASE_S = 0.35
+_STRETCH_PER_CHAR_S = 0.07
 
 #: Batch decoding cuts at a pause once a chunk holds this much audio, and at most at the cap
 #: (measured on the 2 min benchmark answers, benchmarks/results/transcription.md).
@@ -126,7 +136,8 @@ class Transcriber:
         compute_type: str = "int8",
         beam_size: int = 5,
         language: str | None = "en",
-        initial_prompt: str | None = FILLER_PROMPT,
+        initial_prompt: str | None = None,
+        filler_prompt: str | None = FILLER_PROMPT,
     ) -> None:
         self._model_dir_arg = model_dir
         self.cpu_threads = cpu_threads
@@ -134,6 +145,8 @@ class Transcriber:
         self.beam_size = beam_size
         self.language = language
         self.initial_prompt = initial_prompt
+        self.filler_prompt = filler_prompt  # None: no filler pass
+        self.filler_passes = 0  # how many final decodes needed the second pass (for benchmarks)
         self._model: WhisperModel | None = None
         self._load_lock = threading.Lock()
         self._decode_lock = threading.Lock()
@@ -253,6 +266,7 @@ class Transcriber:
         progress: Callable[[float], None] | None = None,
         voice: VoiceMap | None = None,
         guard: bool = True,
+        fillers: bool = True,
     ) -> Transcript:
         """Decode 16 kHz float32 samples (the live path uses this per chunk).
 
@@ -261,7 +275,9 @@ class Transcriber:
         fallback schedule (re-decodes when the result looks wrong); ``0.0`` decodes once, for a
         bounded cost. With ``guard`` (the default) segments without voice behind them are dropped
         (:mod:`viva.speech.guard`); ``voice`` gives the VAD probabilities on the same time base as
-        ``offset_s`` (computed from ``samples`` when missing).
+        ``offset_s`` (computed from ``samples`` when missing). With ``fillers`` and word
+        timestamps, fillers the main decode skipped are found by a cheap second pass with the
+        filler prompt, run only where a word swallowed unexplained voiced time.
         """
         duration = len(samples) / SAMPLE_RATE
         if len(samples) == 0 or float(np.max(np.abs(samples))) < SILENCE_PEAK:
@@ -314,12 +330,14 @@ class Transcriber:
                     )
                 if progress and duration > 0:
                     progress(min(1.0, seg.end / duration))
+        if guard and decoded and voice is None:
+            voice = VoiceMap.of(samples, offset_s)
+        if fillers and word_timestamps and self.filler_prompt and decoded:
+            decoded = self._add_fillers(samples, decoded, offset_s, prompt, voice)
         words: list[Word] = []
         segments: list[Segment] = []
         checked: list[tuple[DecodedSegment, Verdict | None]] = [(d, None) for d in decoded]
-        if guard and decoded:
-            if voice is None:
-                voice = VoiceMap.of(samples, offset_s)
+        if guard and decoded and voice is not None:
             checked = list(guard_segments(decoded, voice))
         for seg, verdict in checked:
             if verdict is not None and not verdict.kept:
@@ -344,3 +362,108 @@ class Transcriber:
             language=getattr(info, "language", None) or self.language or "en",
             duration_s=round(duration, 3),
         )
+
+    # -- fillers ---------------------------------------------------------------------------------
+    def _add_fillers(
+        self,
+        samples: np.ndarray,
+        decoded: list[DecodedSegment],
+        offset_s: float,
+        prompt: str | None,
+        voice: VoiceMap | None,
+    ) -> list[DecodedSegment]:
+        """Insert the fillers a cheap filler-prompted pass hears where the main decode has none."""
+        all_words = [w for seg in decoded for w in seg.words]
+        if not all_words or not _may_hide_fillers(all_words, voice):
+            return decoded
+        self.filler_passes += 1
+        model = self.load()
+        full_prompt = " ".join(p for p in (self.filler_prompt, prompt) if p)
+        with self._decode_lock:
+            segments_iter, _ = model.transcribe(
+                samples,
+                language=self.language,
+                beam_size=1,
+                temperature=0.0,
+                word_timestamps=False,
+                without_timestamps=True,
+                initial_prompt=full_prompt,
+                condition_on_previous_text=False,
+            )
+            cheap = " ".join(seg.text for seg in segments_iter)
+        inserts = _filler_positions(all_words, cheap)
+        if not inserts:
+            return decoded
+        log.debug("filler pass: %d filler(s) added", len(inserts))
+        # Rebuild the segments with the fillers placed before the word at each index.
+        out: list[DecodedSegment] = []
+        index = 0
+        for seg in decoded:
+            words: list[Word] = []
+            for w in seg.words:
+                for filler in inserts.get(index, ()):
+                    prev_end = all_words[index - 1].end if index > 0 else w.start
+                    words.append(Word(filler, prev_end, max(prev_end, w.start), 0.5))
+                words.append(w)
+                index += 1
+            if seg is decoded[-1]:
+                for filler in inserts.get(index, ()):
+                    end = all_words[-1].end
+                    words.append(Word(filler, end, end, 0.5))
+            out.append(
+                DecodedSegment(
+                    start=seg.start,
+                    end=seg.end,
+                    text=join_words(words) if len(words) != len(seg.words) else seg.text,
+                    words=tuple(words),
+                    no_speech_prob=seg.no_speech_prob,
+                    avg_logprob=seg.avg_logprob,
+                )
+            )
+        return out
+
+
+def _letters(word: str) -> int:
+    return sum(ch.isalnum() for ch in word)
+
+
+def _may_hide_fillers(words: list[Word], voice: VoiceMap | None) -> bool:
+    """A word stretched over voiced time, or voiced time between two words: something unsaid."""
+    prev_end: float | None = None
+    for w in words:
+        limit = _STRETCH_BASE_S + _STRETCH_PER_CHAR_S * _letters(w.word)
+        voiced_s = (w.end - w.start) * (voice.coverage(w.start, w.end) if voice else 1.0)
+        if voiced_s > limit:
+            return True
+        if (
+            voice is not None
+            and prev_end is not None
+            and w.start - prev_end >= 0.25
+            and voice.coverage(prev_end, w.start) >= 0.5
+        ):
+            return True
+        prev_end = w.end
+    return False
+
+
+def _norm_token(token: str) -> str:
+    return "".join(ch for ch in token.lower() if ch.isalnum() or ch == "'")
+
+
+def _filler_positions(words: list[Word], cheap_text: str) -> dict[int, list[str]]:
+    """Where the cheap pass has fillers the main words lack: {index of the next word: fillers}."""
+    import difflib
+
+    main = [_norm_token(w.word) for w in words]
+    raw = cheap_text.split()
+    cheap = [_norm_token(t) for t in raw]
+    out: dict[int, list[str]] = {}
+    matcher = difflib.SequenceMatcher(a=main, b=cheap, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag not in ("insert", "replace"):
+            continue
+        found = [raw[j].strip(",.;:!?") for j in range(j1, j2) if cheap[j] in FILLER_WORDS]
+        found = [f.capitalize() if i1 == 0 else f.lower() for f in found]
+        if found and not any(m in FILLER_WORDS for m in main[i1:i2]):
+            out.setdefault(i1, []).extend(found)
+    return out
