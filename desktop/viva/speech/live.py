@@ -50,6 +50,7 @@ WINDOW = 512  # Silero VAD window at 16 kHz (32 ms)
 MIN_SPEECH_WINDOWS = 6  # ~0.2 s of speech before a chunk is worth decoding
 LEAD_IN_S = 0.5  # silence kept before speech when a chunk starts
 PAUSE_PAD_S = 0.2  # silence kept after the last speech window when cutting at a pause
+PREPARE_PAUSE_S = 0.25  # silence after speech that starts a final decode ahead of the commit
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,8 @@ class LiveStats:
     commit_lag_p90_s: float | None = None
     commits: int = 0
     partials: int = 0
+    prepared: int = 0  # final decodes made ahead at a short pause
+    reused: int = 0  # ... of which a commit or the tail at Stop reused
     decode_s: float = 0.0
     audio_s: float = 0.0
 
@@ -152,6 +155,16 @@ class _Growing:
         return self._buf[: self._n]
 
 
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A final-quality decode of the open chunk up to a pause, made while waiting for audio."""
+
+    start: int  # chunk start (samples)
+    speech_end: int  # end of the last speech window it covers
+    end: int  # end of the decoded audio
+    result: Transcript
+
+
 @dataclass
 class _Tentative:
     wall: float
@@ -187,6 +200,7 @@ class LiveTranscriber:
         commit_beam_size: int | None = None,
         tail_beam_size: int | None = None,
         threshold: float = 0.5,
+        prepare: bool = True,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.transcriber = transcriber
@@ -201,6 +215,7 @@ class LiveTranscriber:
         self.commit_beam_size = commit_beam_size  # None: the transcriber's (5)
         self.tail_beam_size = tail_beam_size
         self.threshold = threshold
+        self.prepare = prepare  # final decode ahead at a short pause (see _maybe_prepare)
         self.neg_threshold = max(threshold - 0.15, 0.01)
         self.clock = clock
         self._stats = LiveStats()
@@ -216,6 +231,7 @@ class LiveTranscriber:
         self._scan_w = 0  # next VAD window the segmenter looks at
         self._last_tentative_wall = 0.0
         self._last_tentative_len = 0
+        self._prepared: _Prepared | None = None
         self._final: Transcript | None = None
         self._error: BaseException | None = None
         self._done = threading.Event()
@@ -318,7 +334,7 @@ class LiveTranscriber:
                 if new:
                     self._ingest(np.concatenate(new))
                 self._maybe_commit()
-                if not finishing and self._q.empty():
+                if not finishing and self._q.empty() and not self._maybe_prepare():
                     self._maybe_tentative()
             self._commit_tail()
             self._final = self._build_final()
@@ -423,13 +439,27 @@ class LiveTranscriber:
             self.on_commit(commit)
         self._emit_partial("")
 
+    def _take_prepared(self, start: int, end: int) -> Transcript | None:
+        """The prepared decode of [start, end), if only silence followed the speech it covers."""
+        prepared, self._prepared = self._prepared, None
+        if prepared is None or prepared.start != start or prepared.end > end:
+            return None
+        after = self._speech_windows(prepared.speech_end // WINDOW, (end + WINDOW - 1) // WINDOW)
+        if len(after):
+            return None  # the speaker went on: the decode lacks the newer words
+        self._stats.reused += 1
+        return prepared.result
+
     def _commit(self, start: int, end: int, *, beam: int | None = None) -> None:
         self._chunk_start = end
         self._last_tentative_len = 0
         if len(self._speech_windows(start // WINDOW, end // WINDOW)) < MIN_SPEECH_WINDOWS:
             # A click or a breath: Whisper would hallucinate on it (e.g. echo the prompt).
+            self._prepared = None
             return
-        result = self._decode(start, end, final=True, beam=beam or self.commit_beam_size)
+        result = self._take_prepared(start, end)
+        if result is None:
+            result = self._decode(start, end, final=True, beam=beam or self.commit_beam_size)
         words = self._dedupe_border(result.words)
         self._emit_commit(words, result.text if not result.words else "", start, end)
 
@@ -440,6 +470,7 @@ class LiveTranscriber:
         if len(self._speech_windows(start // WINDOW, end // WINDOW)) < MIN_SPEECH_WINDOWS:
             self._chunk_start = end
             return
+        self._prepared = None
         result = self._decode(start, end, final=True, beam=self.commit_beam_size)
         words = self._dedupe_border(result.words)
         limit = end / SAMPLE_RATE - self.holdback_s
@@ -454,6 +485,39 @@ class LiveTranscriber:
         self._scan_w = min(self._scan_w, cut // WINDOW)  # re-scan the held-back audio
         self._last_tentative_len = 0
         self._emit_commit(keep, result.text if not result.words else "", start, cut)
+
+    # -- work ahead while waiting for audio -------------------------------------------------
+    def _maybe_prepare(self) -> bool:
+        """At a short pause, decode the open chunk with final settings, so that the commit at
+        the full pause - or the tail at Stop - reuses it if no speech follows. Returns True if
+        it decoded."""
+        if self._stopping.is_set() or not self.prepare:
+            return False
+        start = self._chunk_start
+        end = len(self._probs) * WINDOW
+        speech = self._speech_windows(start // WINDOW, end // WINDOW)
+        if len(speech) < MIN_SPEECH_WINDOWS:
+            return False
+        speech_end = int(speech[-1] + 1) * WINDOW
+        silence = end - speech_end
+        if silence < PREPARE_PAUSE_S * SAMPLE_RATE:
+            return False
+        prepared = self._prepared
+        if prepared is not None and prepared.start == start and prepared.speech_end == speech_end:
+            return False  # already done for this pause
+        cut = speech_end + min(int(PAUSE_PAD_S * SAMPLE_RATE), silence)
+        result = self._decode(start, cut, final=True, beam=self.commit_beam_size)
+        self._prepared = _Prepared(start=start, speech_end=speech_end, end=cut, result=result)
+        self._stats.prepared += 1
+        if not self._stopping.is_set() and result.text:
+            # Shown at once (the display need not wait for the commit).
+            self._tentatives.append(
+                _Tentative(
+                    wall=self.clock(), start_s=start / SAMPLE_RATE, words=_norm_words(result.text)
+                )
+            )
+            self._emit_partial(result.text)
+        return True
 
     # -- tentative display ------------------------------------------------------------------
     def _commit_imminent(self, start: int, end: int) -> bool:
@@ -482,6 +546,11 @@ class LiveTranscriber:
             return
         if self._commit_imminent(start, end):
             return
+        prepared = self._prepared
+        if prepared is not None and prepared.start == start:
+            after = self._speech_windows(prepared.speech_end // WINDOW, end // WINDOW)
+            if len(after) == 0:
+                return  # the prepared final decode already shows this audio
         self._last_tentative_wall = now
         self._last_tentative_len = end
         result = self._decode(start, end, final=False)
@@ -509,11 +578,13 @@ class LiveTranscriber:
         end = len(self._audio)
         start = self._chunk_start
         self._stats.tail_s = max(0, end - start) / SAMPLE_RATE
+        reused = self._stats.reused
         if end - start < WINDOW:
             return
         start_w, end_w = start // WINDOW, (end + WINDOW - 1) // WINDOW
         if len(self._speech_windows(start_w, end_w)) >= MIN_SPEECH_WINDOWS:
             self._commit(start, end, beam=self.tail_beam_size or self.commit_beam_size)
+            self._stats.tail_s = 0.0 if self._stats.reused > reused else self._stats.tail_s
 
     def _build_final(self) -> Transcript:
         words = tuple(w for c in self.commits for w in c.words)
