@@ -2,9 +2,10 @@
 
     xvfb-run -s "-screen 0 1400x900x24" python tests/ui/make_screenshots.py docs/screenshots
 
-Builds a sample history in a temporary data folder: a spoken answer replayed through the real
-recording path (practice with feedback), a three-question mock interview, and typed answers over
-two weeks (progress). Saves practice.png, mock-summary.png, review.png and progress.png.
+Builds a sample history in a temporary data folder: an earlier typed answer, then a spoken answer
+replayed through the real recording path (practice with the score card, in the light and the dark
+theme), a three-question mock interview, and typed answers over two weeks (progress). Saves
+practice.png, practice-dark.png, review-dark.png, mock-summary.png and progress.png.
 """
 
 from __future__ import annotations
@@ -47,6 +48,19 @@ def seed_history(bank: Any) -> None:
         if bank.by_topic(topic)
     ]
     with AttemptStore.open() as store:
+        # An earlier, thinner answer to the practice question: the score card shows the change.
+        canary = bank.get("canary-vs-blue-green")
+        if canary is not None:
+            transcript = Transcript.from_text(
+                "A canary sends a small part of the traffic to the new model first.",
+                duration_s=21.0,
+            )
+            store.add_attempt(
+                canary,
+                transcript,
+                score_answer(canary, transcript),
+                started_at=now - timedelta(days=3),
+            )
         for n, question in enumerate(chosen):
             parts = sentences(question.reference_answer)
             for step, days in enumerate((13 - n, 9 - n, 5 - n, 2 - n / 2)):
@@ -81,8 +95,13 @@ def main(out: Path) -> int:
     app = create_application(["viva"])
     apply_theme(app, "light")
     replay = ReplaySoundDevice(SMOKE_WAV, speed=1.0)
+    # Answers are transcribed from the recorded file after Stop (live=False): on a loaded
+    # machine the live transcriber cannot keep up and times out; the feedback is the same.
     services = Services(
-        Settings(mic_checked=True), sd_module=replay, speaker_factory=lambda _s: _SilentSpeaker()
+        Settings(mic_checked=True),
+        sd_module=replay,
+        speaker_factory=lambda _s: _SilentSpeaker(),
+        live=False,
     )
     window = MainWindow(services)
     window.resize(1380, 860)
@@ -98,12 +117,39 @@ def main(out: Path) -> int:
     practice.start_recording()
     wait(app, lambda: replay.finished_playing.is_set(), 120)
     practice.stop_recording()
-    wait(app, lambda: bool(shown), 60)
+    wait(app, lambda: bool(shown), 300)  # the first answer builds the scorer: slow when loaded
     practice.feedback.select_point(0)
     settle(app)
     window.grab().save(str(out / "practice.png"))
+    apply_theme(app, "dark")
+    settle(app)
+    window.grab().save(str(out / "practice-dark.png"))
 
-    # 2. Mock interview summary: three questions, answers cut short.
+    # 2. Review in the dark theme: the practice attempt, mid-playback, compared with the earlier
+    #    attempt (the score card's Compare link).
+    attempt = shown[0]
+    window.compare_attempts(attempt.attempt_id, attempt.previous_id)
+    review = window.view("review")
+    # The review list loads meanwhile and re-opens the pair: wait until all of it is done.
+    wait(
+        app,
+        lambda: (
+            not window.jobs.busy
+            and review.pane_a.attempt is not None
+            and review.pane_a.attempt.id == attempt.attempt_id
+            and review.pane_b.isVisible()
+            and review.pane_b.attempt is not None
+            and review.pane_b.attempt.id == attempt.previous_id
+        ),
+        120,
+    )
+    wait(app, lambda: review.pane_a.play_button.isEnabled(), 120)
+    review.pane_a.player.seek(4.2)
+    settle(app)
+    window.grab().save(str(out / "review-dark.png"))
+    apply_theme(app, "light")
+
+    # 3. Mock interview summary: three questions, answers cut short.
     mock = window.show_view("mock")
     mock.count_spin.setValue(3)
     mock.think_spin.setValue(0)
@@ -113,34 +159,16 @@ def main(out: Path) -> int:
     mock.summary_shown.connect(summaries.append)
     mock.start()
     for _ in range(3):
-        wait(app, lambda: mock.phase == "answering", 60)
-        wait(app, lambda: mock.recorder.elapsed() > 9.0, 30)
+        wait(app, lambda: mock.phase == "answering", 300)
+        wait(app, lambda: mock.recorder.elapsed() > 9.0, 120)
         mock.advance()
-    wait(app, lambda: bool(summaries), 120)
+    wait(app, lambda: bool(summaries), 300)
     settle(app)
     window.grab().save(str(out / "mock-summary.png"))
 
-    # 3. Review: the practice attempt, mid-playback position, compared with an older attempt.
-    review = window.show_view("review")
-    wait(app, lambda: review.pane_a.attempt is not None, 30)
-    attempt_id = shown[0].attempt_id
-    review.open_attempt(attempt_id)
-    wait(
-        app,
-        lambda: review.pane_a.attempt is not None and review.pane_a.attempt.id == attempt_id,
-        30,
-    )
-    wait(app, lambda: review.pane_a.play_button.isEnabled(), 30)
-    if review.compare_combo.count() > 1:
-        review.compare_combo.setCurrentIndex(1)
-        wait(app, lambda: review.pane_b.isVisible() and review.pane_b.attempt is not None, 30)
-    review.pane_a.player.seek(4.2)
-    settle(app)
-    window.grab().save(str(out / "review.png"))
-
     # 4. Progress over two weeks.
     progress = window.show_view("progress")
-    wait(app, lambda: progress.progress is not None, 30)
+    wait(app, lambda: progress.progress is not None, 120)
     settle(app, 1.0)
     window.grab().save(str(out / "progress.png"))
 

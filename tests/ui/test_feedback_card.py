@@ -96,6 +96,17 @@ def test_card_shows_incorrect_apart_from_missed(qtbot: Any, test_bank: Any) -> N
     assert "+33 % coverage" in panel.card.change.text()
     panel.card.change.linkActivated.emit("compare")
     assert compare == [True]
+    # Shown again on a panel already on screen (Review re-opens attempts): the chips are
+    # laid out and visible, not left hidden by the flow layout.
+    panel.show()
+    panel.show_feedback(question, Transcript.from_text("A canary goes first."), feedback)
+    qtbot.waitUntil(
+        lambda: all(c.isVisible() and c.width() > 20 for c in panel.card.chips), timeout=5_000
+    )
+    qtbot.waitUntil(
+        lambda: panel.card.chip_row.geometry().height() >= panel.card.chips[0].height(),
+        timeout=5_000,
+    )
     # Details fold away under the card.
     panel.details_button.setChecked(False)
     assert panel.details.isHidden()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -136,6 +137,7 @@ def test_transcript_and_reference_are_readable_in_both_themes(
     from viva.scoring import score_answer
     from viva.speech.transcript import Transcript
     from viva.ui.app import apply_theme
+    from viva.ui.render import contrast_ratio, luminance
     from viva.ui.widgets import FeedbackPanel
 
     question = test_bank.get("canary-vs-blue-green")
@@ -166,6 +168,12 @@ def test_transcript_and_reference_are_readable_in_both_themes(
         assert fragments
         low = [(text, round(ratio, 2)) for text, ratio in fragments if ratio < 4.5]
         assert not low, f"{theme}: text below 4.5:1 contrast: {low[:5]}"
+    # The score card's chips follow the theme too (re-styled by the card on the switch).
+    assert panel.card.chips
+    for chip in panel.card.chips:
+        background, text = re.findall(r"#[0-9a-f]{6}", chip.styleSheet())[:2]
+        assert contrast_ratio(text, background) >= 4.5, chip.text()
+        assert (luminance(background) < 0.2) == (theme == "dark"), chip.text()
     # The fillers, the evidence and the marked reference carry a background of their own.
     assert "background-color" in panel.transcript.toHtml()
     assert "background-color" in panel.reference.toHtml()

@@ -63,12 +63,12 @@ class CoverageRing(QWidget):
 
 
 class Chip(QLabel):
-    """A rounded label tinted by its verdict (plain text)."""
+    """A rounded label tinted by its verdict (plain text). The card re-styles its chips when the
+    theme changes: a chip's own palette reflects its style sheet, so it cannot read the theme."""
 
     def __init__(self, text: str, verdict: str, parent: QWidget | None = None) -> None:
         super().__init__(text, parent)
         self.verdict = verdict
-        self._restyling = False
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.restyle()
@@ -81,13 +81,6 @@ class Chip(QLabel):
             f"QLabel {{ background-color: {background}; color: {colours.text}; "
             "border-radius: 9px; padding: 2px 8px; }"
         )
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.PaletteChange and not self._restyling:
-            self._restyling = True  # setStyleSheet may send another PaletteChange
-            self.restyle()
-            self._restyling = False
-        super().changeEvent(event)
 
 
 class ScoreCard(QFrame):
@@ -183,6 +176,10 @@ class ScoreCard(QFrame):
     def _add_chip(self, chip: Chip) -> None:
         self.chips.append(chip)
         self.chip_row.addWidget(chip)
+        # Shown now, not by Qt's queued show: the flow layout places visible chips only, and a
+        # chip added to a card already on screen would otherwise be laid out as hidden.
+        chip.show()
+        self.chip_row.invalidate()
 
     @Slot(str)
     def _on_change_link_activated(self, _link: str) -> None:
