@@ -8,7 +8,9 @@ return the process exit code. Exit codes: 0 success, 1 a check failed (e.g. an i
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -95,3 +97,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("viva: interrupted", file=sys.stderr)  # noqa: T201
         return 130
+    except BrokenPipeError:
+        # `viva history | head`: the reader has gone, which is fine. Silence the final flush.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as exc:
+        message = _user_message(exc)
+        if message is None:
+            raise
+        log.debug("command failed", exc_info=True)
+        print(f"viva: error: {message}", file=sys.stderr)  # noqa: T201
+        return EXIT_USAGE if _is_bad_input(exc) else EXIT_FAILED
+
+
+def _user_message(exc: BaseException) -> str | None:
+    """The message for an error the user can act on (raised by the core), else None."""
+    message = getattr(exc, "user_message", None)
+    if isinstance(message, str) and message:
+        return message
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        hint = {
+            errno.ENOSPC: " The disk is full: free some space, then try again.",
+            errno.EDQUOT: " The disk quota is used up: free some space, then try again.",
+            errno.EROFS: " That place is read-only: choose a writable folder.",
+            errno.EACCES: " Check the permissions, or choose another folder.",
+            errno.EPERM: " Check the permissions, or choose another folder.",
+        }.get(exc.errno or 0, "")
+        return f"{exc.strerror or exc}{where}.{hint}"
+    return None
+
+
+def _is_bad_input(exc: BaseException) -> bool:
+    paths_module = sys.modules.get("viva.storage.paths")
+    return paths_module is not None and isinstance(exc, paths_module.DataFolderError)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import sys
 import textwrap
 from pathlib import Path
@@ -66,9 +67,17 @@ def _question(args: argparse.Namespace) -> Any:
 
 
 def _read_transcript(path: Path, duration: float | None) -> Any:
+    from viva.limits import MAX_TRANSCRIPT_FILE_BYTES, AnswerTooLong, check_answer_text
     from viva.speech.transcript import Transcript
 
     try:
+        size = path.stat().st_size
+        if size > MAX_TRANSCRIPT_FILE_BYTES:
+            raise CliError(
+                f"the transcript {path} is {size / (1 << 20):.0f} MB; Viva scores answers up "
+                f"to {MAX_TRANSCRIPT_FILE_BYTES >> 20} MB of transcript (20,000 words). Give a "
+                "shorter answer."
+            )
         raw = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CliError(f"cannot read the transcript {path}: {exc}") from exc
@@ -85,6 +94,10 @@ def _read_transcript(path: Path, duration: float | None) -> Any:
             ) from exc
     else:
         transcript = Transcript.from_text(stripped)
+    try:
+        check_answer_text(transcript.text)
+    except AnswerTooLong as exc:
+        raise CliError(exc.user_message) from exc
     if duration is not None:
         transcript = Transcript(
             text=transcript.text,
@@ -151,8 +164,8 @@ def run_score(args: argparse.Namespace) -> int:
     """Score one answer; print the report or JSON; optionally store the attempt."""
     if (args.audio is None) == (args.transcript is None):
         raise CliError("give either an AUDIO file or --transcript FILE (not both)")
-    if args.duration is not None and args.duration <= 0:
-        raise CliError("--duration must be a positive number of seconds")
+    if args.duration is not None and (not math.isfinite(args.duration) or args.duration <= 0):
+        raise CliError("--duration must be a positive number of seconds, e.g. 95")
     question = _question(args)
     model_name: str | None = None
     if args.transcript is not None:

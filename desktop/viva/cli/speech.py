@@ -118,6 +118,13 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
                 )
     except SpeechError as exc:
         raise CliError(exc.user_message) from exc
+    if not transcript.text.strip():
+        seconds = samples.size / 16000
+        raise CliError(
+            f"nothing was heard in {args.audio} ({seconds:.0f} s of audio): it is silent or "
+            "holds no speech Whisper recognises. Check the file (or the microphone it was "
+            "recorded with) and try again."
+        )
     if args.json:
         data = transcript.to_dict()
         data.update(extra)

@@ -8,6 +8,7 @@ portable use.
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -31,8 +32,38 @@ def _base() -> Path | None:
     return Path(env).expanduser().resolve() if env else None
 
 
+class DataFolderError(OSError):
+    """A folder Viva needs cannot be created or used; ``user_message`` says what to do."""
+
+    def __init__(self, path: Path, cause: OSError) -> None:
+        super().__init__(cause.errno, cause.strerror, str(path))
+        blocker = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
+        if blocker is not None:
+            self.user_message = (
+                f"Viva cannot use the folder {path}: {blocker} is a file, not a folder. Move "
+                "that file away, or choose another data folder with --data-dir or VIVA_DATA_DIR."
+            )
+        elif cause.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            self.user_message = (
+                f"Viva cannot create the folder {path}: its parent is read-only or not yours "
+                f"({cause.strerror or cause}). Make it writable, or choose another data folder "
+                "with --data-dir or VIVA_DATA_DIR."
+            )
+        else:
+            self.user_message = (
+                f"Viva cannot create the folder {path} ({cause.strerror or cause}). Check the "
+                "permissions and free space of its parent folder, or choose another data "
+                "folder with --data-dir or VIVA_DATA_DIR."
+            )
+
+
 def _ensure(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataFolderError(path, exc) from exc
+    if not path.is_dir():
+        raise DataFolderError(path, FileExistsError(17, "not a folder", str(path)))
     return path
 
 

@@ -27,6 +27,7 @@ Use one ``AttemptStore`` per thread (SQLite connections are not shared between t
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import os
@@ -458,10 +459,23 @@ class AttemptStore:
         stamp = started_at.astimezone(timezone.utc).strftime("%Y%m%d-%H%M%S")
         target = self.recordings_dir / f"{stamp}-{question_id}-{uid[:8]}{source.suffix.lower()}"
         partial = target.with_name(f".{target.name}.partial")
-        shutil.copyfile(source, partial)
-        with open(partial, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(partial, target)
+        try:
+            shutil.copyfile(source, partial)
+            with open(partial, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(partial, target)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise StoreError(
+                    f"The disk holding the practice history ({self.root}) is full, so the "
+                    f"recording {source} could not be copied into it. Free some space, then "
+                    "try again."
+                ) from exc
+            raise StoreError(
+                f"The recording {source} could not be copied into {self.recordings_dir} "
+                f"({exc.strerror or exc}). Check the folder is writable, then try again."
+            ) from exc
         return target
 
     # ---------------------------------------------------------------- writing
@@ -931,6 +945,13 @@ def _store_error(
     """A user-facing error for a SQLite failure: what happened and what to do."""
     code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
     text = str(exc)
+    if code in (SQLITE_CANTOPEN, SQLITE_IOERR, SQLITE_READONLY, SQLITE_FULL) or not code:
+        # SQLite often says only "disk I/O error" or "unable to open": look at the folder.
+        problem = _folder_problem(db_path.parent)
+        if problem == "full":
+            code = SQLITE_FULL
+        elif problem == "read-only":
+            code = SQLITE_READONLY
     if _is_busy(exc):
         waited = f" for {waited_s:.0f} s" if waited_s else ""
         return StoreBusy(
@@ -944,8 +965,8 @@ def _store_error(
         )
     if code == SQLITE_READONLY or "readonly" in text or "read-only" in text:
         return StoreError(
-            f"The practice history at {db_path} is read-only. Make the folder writable, or "
-            "choose another one with --data-dir."
+            f"The practice history at {db_path} is read-only (so is its folder, or the file). "
+            "Make it writable, or choose another data folder with --data-dir."
         )
     if code in (SQLITE_CANTOPEN, SQLITE_IOERR):
         return StoreError(
@@ -956,6 +977,19 @@ def _store_error(
         f"Could not {action} the practice history at {db_path} ({text}). Check the folder is "
         "writable and has free space, then try again."
     )
+
+
+def _folder_problem(folder: Path) -> str | None:
+    """Return "full" or "read-only" when the folder's file system says so, else None."""
+    try:
+        st = os.statvfs(folder)
+    except OSError:
+        return None
+    if st.f_flag & os.ST_RDONLY or not os.access(folder, os.W_OK):
+        return "read-only"
+    if st.f_bavail * st.f_frsize < (1 << 20):
+        return "full"
+    return None
 
 
 def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
