@@ -16,8 +16,9 @@ import traceback
 from types import TracebackType
 from typing import IO, Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from viva import __version__
@@ -145,6 +146,82 @@ def _set_icon(app: QApplication) -> None:
             return
 
 
+class SingleInstance(QObject):
+    """One app window writes to a data folder at a time (issue 13): the first instance listens
+    on a local socket named after the data folder; a later one finds it, asks it to come to the
+    front and quits. A socket left by a crashed instance is removed."""
+
+    show_requested = Signal()
+
+    def __init__(self, name: str | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        if name is None:
+            import hashlib
+
+            folder = str(paths.data_dir().resolve()).encode("utf-8", "surrogateescape")
+            name = f"viva-{os.getuid()}-{hashlib.sha256(folder).hexdigest()[:16]}"
+        self.name = name
+        self._server: QLocalServer | None = None
+
+    def claim(self) -> bool:
+        """True if this is the only instance (it now listens); False if another one runs."""
+        probe = QLocalSocket()
+        probe.connectToServer(self.name)
+        if probe.waitForConnected(500):
+            probe.disconnectFromServer()
+            return False
+        QLocalServer.removeServer(self.name)  # left behind by a crash
+        server = QLocalServer(self)
+        server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        if not server.listen(self.name):
+            log.warning("single-instance socket %s: %s", self.name, server.errorString())
+            return True
+        server.newConnection.connect(self._on_server_new_connection)
+        self._server = server
+        return True
+
+    def ask_to_show(self) -> bool:
+        """Ask the running instance to bring its window to the front."""
+        sock = QLocalSocket()
+        sock.connectToServer(self.name)
+        if not sock.waitForConnected(1000):
+            return False
+        sock.write(b"show\n")
+        ok = sock.waitForBytesWritten(1000)
+        sock.disconnectFromServer()
+        return ok
+
+    def release(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+
+    @Slot()
+    def _on_server_new_connection(self) -> None:
+        assert self._server is not None
+        while (conn := self._server.nextPendingConnection()) is not None:
+            # The other side writes one short line at once: reading it here is immediate.
+            ready = conn.bytesAvailable() > 0 or conn.waitForReadyRead(500)
+            if ready and bytes(conn.readAll().data()).strip() == b"show":
+                self.show_requested.emit()
+            conn.abort()
+            conn.deleteLater()
+
+
+def _another_instance_runs(instance: SingleInstance) -> int:
+    answer = QMessageBox.question(
+        None,
+        "Viva is already open",
+        "Viva is already open in another window, and only one window at a time can record "
+        "and save answers. Show that window?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Yes,
+    )
+    if answer == QMessageBox.StandardButton.Yes and not instance.ask_to_show():
+        log.warning("the running Viva did not answer")
+    return 0
+
+
 def build_window(settings: Settings | None = None, **services_kwargs: Any) -> Any:
     from viva.ui.main_window import MainWindow
     from viva.ui.session import Services
@@ -160,9 +237,19 @@ def run_app() -> int:
     enable_faulthandler()
     install_excepthook()
     app = create_application()
+    instance = SingleInstance(parent=app)
+    if not instance.claim():
+        return _another_instance_runs(instance)
     settings = Settings.load()
     apply_theme(app, settings.theme)
     window = build_window(settings)
+
+    def bring_to_front() -> None:
+        window.showNormal()
+        window.raise_()
+        window.activateWindow()
+
+    instance.show_requested.connect(bring_to_front)
     window.show()
     if os.environ.get("VIVA_EXIT_AFTER_SHOWN") == "1":
 
