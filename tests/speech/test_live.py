@@ -176,3 +176,40 @@ def test_streaming_vad_matches_one_pass_whatever_the_blocks(jfk_wav: Path) -> No
         vad = _StreamingVad()
         parts = [vad.push(audio[i : i + block]) for i in range(0, len(audio), block)]
         np.testing.assert_allclose(np.concatenate(parts), whole, atol=1e-5)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("more_speech", [False, True], ids=["silence", "speech"])
+def test_stop_after_a_pause_reuses_the_decode_made_during_the_pause(
+    jfk_wav: Path, transcriber: Transcriber, more_speech: bool
+) -> None:
+    import numpy as np
+
+    from viva.speech.transcriber import SAMPLE_RATE, load_audio
+
+    audio = load_audio(jfk_wav)
+    # "And so my fellow Americans" (under min_chunk_s of speech, so no commit) and its pause.
+    phrase, rest = audio[: 3 * SAMPLE_RATE], audio[3 * SAMPLE_RATE : 6 * SAMPLE_RATE]
+    recording = _RecordingTranscriber(transcriber)
+    shown = threading.Event()
+
+    def on_partial(partial: Partial) -> None:
+        if partial.tentative:
+            shown.set()
+
+    live = LiveTranscriber(recording, on_partial=on_partial)
+    live.feed(np.asarray(phrase))
+    assert shown.wait(timeout=60)  # the pause's final decode is on screen
+    if more_speech:
+        live.feed(np.asarray(rest))
+    stop = time.monotonic()
+    transcript = live.finish()
+    after_stop = [t for _, t in recording.calls if t >= stop]
+    assert "americans" in normalise(transcript.text), transcript.text
+    if more_speech:
+        assert live.stats.reused == 0  # the speaker went on: decoded again
+        assert "ask" in normalise(transcript.text), transcript.text
+    else:
+        assert live.stats.reused == 1
+        assert live.stats.tail_s == 0.0
+        assert after_stop == []  # Stop waited for no decode
