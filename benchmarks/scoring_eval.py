@@ -1,14 +1,23 @@
-"""Evaluate the feedback engine on the labelled answers of tests/eval/ (format: its README.md).
+"""Evaluate key-point coverage on labelled answers, split by question (tests/eval/README.md).
 
-Reports, per split (``heldout`` is the one that counts; ``tuning`` is what the thresholds were
-calibrated on): precision, recall and F1 over (answer, key point) pairs, coverage MAE, mean
-coverage of keyword-dropping and off-topic answers, the same per answer style, and the time to
-score one answer (median over repeats, model already loaded). ``--spoken N`` also synthesises N
-answers with espeak-ng, transcribes them with the default Whisper model and reports the F1 drop.
+Sets, each reported on its own:
 
-    python benchmarks/scoring_eval.py [--split heldout|tuning|all] [--spoken 24] [--write]
+- ``plain``: questions that are not in the bank, key points written as plain sentences (no
+  ``concepts``), labels covered / partial / missed / incorrect. Nothing was fitted on them.
+- ``heldout``: answers to bank questions of the ``test`` split (``training/judge/split.json``),
+  which neither the judge nor the decision layer saw. Items on other questions are dropped.
+- ``tuning``: answers to the ``calibration`` questions: the decision layer was fitted on them,
+  so this set says how well it fits, not how it generalises.
 
-``--write`` saves ``benchmarks/results/scoring_eval.json`` and ``.md``.
+Methods: ``judge`` (the shipped scorer: cross-encoder + calibrated decision) and ``rules-1.3``
+(the concept matcher alone with its off-topic gate, as scorer 1.3 shipped it).
+
+Metrics: strict F1 (covered is positive; partial and incorrect are not), lenient F1 (covered or
+partial), coverage MAE, mean coverage of keyword-dropping and off-topic answers, wrong
+statements credited (points labelled incorrect, or missed in a ``wrong``-style answer, that get
+covered), correct points called incorrect, and the time per answer.
+
+    python benchmarks/scoring_eval.py [--sets plain,heldout,tuning] [--spoken 24] [--write]
 """
 
 from __future__ import annotations
@@ -23,66 +32,92 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from viva.bank import Bank, Question, load_builtin_bank
+from viva.bank import Question, load_builtin_bank
 from viva.scoring import SCORER_VERSION, score_answer
+from viva.scoring.coverage import score_coverage
+from viva.scoring.text import build_answer
 from viva.speech.transcript import Transcript
 
 REPO = Path(__file__).resolve().parent.parent
 EVAL_DIR = REPO / "tests" / "eval"
 RESULTS = REPO / "benchmarks" / "results"
-VALUE = {"covered": 1.0, "partial": 0.5, "missed": 0.0}
+SPLIT: dict[str, str] = json.loads(
+    (REPO / "training" / "judge" / "split.json").read_text()
+)["questions"]
+VALUE = {"covered": 1.0, "partial": 0.5, "missed": 0.0, "incorrect": 0.0}
 
 
 @dataclass(frozen=True, slots=True)
 class Item:
     id: str
-    question_id: str
+    question: Question
     style: str
-    split: str
     answer: str
-    key_points: tuple[str, ...]
     labels: tuple[str, ...]
 
 
-def load_items(paths: Iterable[Path]) -> list[Item]:
+def plain_question(raw: dict[str, Any]) -> Question:
+    """A question of the plain set as a user's bank would hold it: key points as sentences."""
+    return Question.model_validate(
+        {
+            "id": raw["id"],
+            "question": raw["question"],
+            "topic": raw.get("topic") or "general",
+            "difficulty": "intermediate",
+            "reference_answer": " ".join(raw["key_points"]),
+            "key_points": list(raw["key_points"]),
+            "target_seconds": [45, 120],
+        }
+    )
+
+
+def load_set(name: str) -> tuple[list[Item], list[str]]:
+    """Items of one evaluation set, and the ids dropped (stale or on a fitted question)."""
+    path = EVAL_DIR / f"{name}.yaml"
+    if not path.exists():
+        return [], []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     items: list[Item] = []
-    for path in paths:
-        if not path.exists():
-            continue
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for raw in data.get("items") or []:
-            items.append(
-                Item(
-                    id=str(raw["id"]),
-                    question_id=str(raw["question_id"]),
-                    style=str(raw["style"]),
-                    split=str(raw.get("split") or path.stem),
-                    answer=str(raw["answer"]),
-                    key_points=tuple(raw["key_points"]),
-                    labels=tuple(raw["labels"]),
-                )
-            )
-    return items
-
-
-def usable(items: Sequence[Item], bank: Bank) -> tuple[list[Item], list[str]]:
-    """Items whose question exists and whose key points still read as labelled."""
-    ok: list[Item] = []
-    stale: list[str] = []
-    for it in items:
-        q = bank.get(it.question_id)
-        if q is None or tuple(q.key_point_texts) != it.key_points:
-            stale.append(it.id)
+    dropped: list[str] = []
+    if name == "plain":
+        for raw in data.get("questions") or []:
+            q = plain_question(raw)
+            for a in raw.get("answers") or []:
+                items.append(Item(a["id"], q, a["style"], a["answer"], tuple(a["labels"])))
+        return items, dropped
+    want = {"heldout": "test", "tuning": "calibration"}[name]
+    bank = load_builtin_bank()
+    for raw in data.get("items") or []:
+        q = bank.get(raw["question_id"])
+        if q is None or q.key_point_texts != list(raw["key_points"]) or SPLIT.get(q.id) != want:
+            dropped.append(raw["id"])
         else:
-            ok.append(it)
-    return ok, stale
+            items.append(Item(raw["id"], q, raw["style"], raw["answer"], tuple(raw["labels"])))
+    return items, dropped
+
+
+def judge_method(q: Question, t: Transcript) -> tuple[tuple[str, ...], float]:
+    fb = score_answer(q, t)
+    return tuple(kp.status for kp in fb.key_points), fb.coverage
+
+
+def rules_method(q: Question, t: Transcript) -> tuple[tuple[str, ...], float]:
+    points, _ = score_coverage(q, build_answer(t))
+    statuses = tuple("missed" if p.status == "incorrect" else p.status for p in points)
+    return statuses, sum(VALUE[s] for s in statuses) / len(statuses)
+
+
+METHODS: dict[str, Callable[[Question, Transcript], tuple[tuple[str, ...], float]]] = {
+    "judge": judge_method,
+    "rules-1.3": rules_method,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,67 +129,61 @@ class Scored:
 
 
 def score_items(
-    items: Sequence[Item],
-    bank: Bank,
-    repeats: int = 3,
-    transcripts: dict[str, Transcript] | None = None,
+    items: Sequence[Item], method: str, transcripts: dict[str, Transcript] | None = None
 ) -> list[Scored]:
+    fn = METHODS[method]
     out: list[Scored] = []
     for it in items:
-        q = bank.get(it.question_id)
-        assert isinstance(q, Question)
         transcript = (transcripts or {}).get(it.id) or Transcript.from_text(it.answer)
-        times = []
-        fb = None
-        for _ in range(repeats):
-            t0 = time.perf_counter()
-            fb = score_answer(q, transcript)
-            times.append(time.perf_counter() - t0)
-        assert fb is not None
-        out.append(
-            Scored(
-                it, tuple(kp.status for kp in fb.key_points), fb.coverage, statistics.median(times)
-            )
-        )
+        t0 = time.perf_counter()
+        predicted, coverage = fn(it.question, transcript)
+        out.append(Scored(it, predicted, coverage, time.perf_counter() - t0))
     return out
 
 
+def _f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
 def metrics(scored: Sequence[Scored]) -> dict[str, Any]:
-    """P/R/F1 with "credited" = covered or partial; strict F1 with covered only; MAE; coverage."""
-    tp = fp = fn = 0
-    stp = sfp = sfn = 0
-    exact = 0
-    pairs = 0
+    strict = [0, 0, 0]
+    lenient = [0, 0, 0]
+    wrong_total = wrong_credited = 0
+    correct_total = correct_called_incorrect = 0
+    incorrect_pred = incorrect_pred_right = 0
     errors: list[float] = []
+    pairs = exact = 0
     for s in scored:
         gold_cov = sum(VALUE[x] for x in s.item.labels) / len(s.item.labels)
         errors.append(abs(s.coverage - gold_cov))
         for g, p in zip(s.item.labels, s.predicted, strict=True):
             pairs += 1
             exact += g == p
-            gpos, ppos = g != "missed", p != "missed"
-            tp += gpos and ppos
-            fp += ppos and not gpos
-            fn += gpos and not ppos
-            sg, sp = g == "covered", p == "covered"
-            stp += sg and sp
-            sfp += sp and not sg
-            sfn += sg and not sp
-
-    def f1(a: int, b: int, c: int) -> tuple[float, float, float]:
-        prec = a / (a + b) if a + b else 1.0
-        rec = a / (a + c) if a + c else 1.0
-        return prec, rec, (2 * prec * rec / (prec + rec) if prec + rec else 0.0)
-
-    p, r, f = f1(tp, fp, fn)
-    _, _, sf = f1(stp, sfp, sfn)
+            for acc, pos in ((strict, ("covered",)), (lenient, ("covered", "partial"))):
+                gp, pp = g in pos, p in pos
+                acc[0] += gp and pp
+                acc[1] += pp and not gp
+                acc[2] += gp and not pp
+            if g == "incorrect" or (s.item.style == "wrong" and g == "missed"):
+                wrong_total += 1
+                wrong_credited += p == "covered"
+            if g in ("covered", "partial"):
+                correct_total += 1
+                correct_called_incorrect += p == "incorrect"
+            if p == "incorrect":
+                incorrect_pred += 1
+                incorrect_pred_right += g in ("incorrect", "missed")
+    sp, sr, sf = _f1(*strict)
+    lp, lr, lf = _f1(*lenient)
     return {
         "answers": len(scored),
         "pairs": pairs,
-        "precision": round(p, 3),
-        "recall": round(r, 3),
-        "f1": round(f, 3),
         "f1_strict": round(sf, 3),
+        "precision_strict": round(sp, 3),
+        "recall_strict": round(sr, 3),
+        "f1_lenient": round(lf, 3),
         "status_accuracy": round(exact / pairs, 3) if pairs else None,
         "coverage_mae": round(statistics.fmean(errors), 3) if errors else None,
         "mean_coverage": round(statistics.fmean(s.coverage for s in scored), 3) if scored else None,
@@ -166,6 +195,12 @@ def metrics(scored: Sequence[Scored]) -> dict[str, Any]:
         )
         if scored
         else None,
+        "wrong_statements": wrong_total,
+        "wrong_credited": round(wrong_credited / wrong_total, 3) if wrong_total else None,
+        "correct_called_incorrect": correct_called_incorrect,
+        "of_correct": correct_total,
+        "incorrect_predicted": incorrect_pred,
+        "incorrect_predicted_not_credited_in_gold": incorrect_pred_right,
     }
 
 
@@ -182,8 +217,8 @@ def report(scored: Sequence[Scored]) -> dict[str, Any]:
     }
 
 
-def spoken(items: Sequence[Item], bank: Bank, count: int) -> dict[str, Any]:
-    """Synthesise ``count`` answers, transcribe them, score; compare with the typed text."""
+def spoken(items: Sequence[Item], count: int) -> dict[str, Any]:
+    """Synthesise ``count`` answers with espeak-ng, transcribe, score; compare with the text."""
     if shutil.which("espeak-ng") is None:
         return {"skipped": "espeak-ng is not installed"}
     from viva.scoring.coverage import hotwords
@@ -202,20 +237,25 @@ def spoken(items: Sequence[Item], bank: Bank, count: int) -> dict[str, Any]:
                 check=True,
                 capture_output=True,
             )
-            q = bank.get(it.question_id)
-            assert q is not None
-            transcripts[it.id] = transcriber.transcribe(wav, hotwords=hotwords(q))
-    text = metrics(score_items(subset, bank, repeats=1))
-    speech = metrics(score_items(subset, bank, repeats=1, transcripts=transcripts))
+            transcripts[it.id] = transcriber.transcribe(wav, hotwords=hotwords(it.question))
+    text = metrics(score_items(subset, "judge"))
+    speech = metrics(score_items(subset, "judge", transcripts))
     return {
         "answers": len(subset),
         "model": transcriber.model_name,
-        "text_f1": text["f1"],
-        "spoken_f1": speech["f1"],
-        "f1_drop": round(text["f1"] - speech["f1"], 3),
+        "text_f1_strict": text["f1_strict"],
+        "spoken_f1_strict": speech["f1_strict"],
+        "f1_drop": round(text["f1_strict"] - speech["f1_strict"], 3),
         "text_mae": text["coverage_mae"],
         "spoken_mae": speech["coverage_mae"],
     }
+
+
+ROW = (
+    "| {name} | {answers} | {f1_strict} | {precision_strict} | {recall_strict} | {f1_lenient} "
+    "| {coverage_mae} | {mean_coverage} | {mean_gold_coverage} | {wrong_credited} "
+    "| {correct_called_incorrect} |"
+)
 
 
 def markdown(result: dict[str, Any]) -> str:
@@ -223,77 +263,73 @@ def markdown(result: dict[str, Any]) -> str:
         "# Scoring evaluation",
         "",
         f"Scorer {result['scorer_version']}, {result['machine']}. Generated by "
-        "`benchmarks/scoring_eval.py --write`. Positive = key point credited (covered or "
-        "partial); strict F1 counts covered only. Times: median of 3 runs per answer.",
+        "`benchmarks/scoring_eval.py --write`. Strict F1: covered is positive. MAE: coverage "
+        "(covered 1, partial 0.5) against the labels. Wrong credited: share of wrongly stated "
+        "points that were credited as covered. Called incorrect: correct or partly correct "
+        "points the scorer called incorrect. `plain` and `heldout` are on questions nothing was "
+        "fitted on; `tuning` is the decision layer's calibration set.",
         "",
     ]
-    for split, rep in result["splits"].items():
-        lines += [f"## {split}", ""]
-        if not rep:
-            lines += ["(no items)", ""]
-            continue
-        lines += [
-            "| style | answers | precision | recall | F1 | strict F1 | MAE | mean coverage "
-            "| gold |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-        ]
-        rows = [("all", rep["overall"]), *rep["styles"].items()]
-        for name, m in rows:
-            lines.append(
-                f"| {name} | {m['answers']} | {m['precision']} | {m['recall']} | {m['f1']} | "
-                f"{m['f1_strict']} | {m['coverage_mae']} | {m['mean_coverage']} | "
-                f"{m['mean_gold_coverage']} |"
-            )
-        lines += [
-            "",
-            f"Time per answer: median {rep['ms_per_answer_median']} ms, "
-            f"max {rep['ms_per_answer_max']} ms.",
-            "",
-        ]
-        if rep.get("spoken"):
-            sp = rep["spoken"]
-            lines += [f"Spoken variant: {json.dumps(sp)}", ""]
-    if result.get("stale"):
-        lines += [f"Skipped (question missing or key points changed): {result['stale']}", ""]
+    for name, per_method in result["sets"].items():
+        lines += [f"## {name}", ""]
+        for method, rep in per_method.items():
+            if not rep:
+                continue
+            lines += [
+                f"### {method}",
+                "",
+                "| style | answers | strict F1 | P | R | lenient F1 | MAE | coverage | gold "
+                "| wrong credited | called incorrect |",
+                "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+            ]
+            for style, m in [("all", rep["overall"]), *rep["styles"].items()]:
+                lines.append(ROW.format(name=style, **m))
+            lines += [
+                "",
+                f"Time per answer: median {rep['ms_per_answer_median']} ms, "
+                f"max {rep['ms_per_answer_max']} ms.",
+                "",
+            ]
+            if rep.get("spoken"):
+                lines += [f"Spoken variant: {json.dumps(rep['spoken'])}", ""]
+    if result.get("dropped"):
+        lines += [f"Dropped (stale, or on a question that was fitted on): {result['dropped']}", ""]
     return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=["heldout", "tuning", "all"], default="all")
+    parser.add_argument("--sets", default="plain,heldout,tuning")
+    parser.add_argument("--methods", default="judge,rules-1.3")
     parser.add_argument("--spoken", type=int, default=0, metavar="N")
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--show-errors", action="store_true")
     args = parser.parse_args(argv)
-    bank = load_builtin_bank()
-    files = {"tuning": EVAL_DIR / "tuning.yaml", "heldout": EVAL_DIR / "heldout.yaml"}
-    splits = ["heldout", "tuning"] if args.split == "all" else [args.split]
     result: dict[str, Any] = {
         "scorer_version": SCORER_VERSION,
         "machine": f"{platform.machine()}, {platform.python_version()}",
-        "splits": {},
-        "stale": [],
+        "sets": {},
+        "dropped": {},
     }
-    for split in splits:
-        items, stale = usable(load_items([files[split]]), bank)
-        result["stale"] += stale
-        if not items:
-            result["splits"][split] = None
-            print(f"{split}: no items ({files[split]} missing or empty)")
-            continue
-        scored = score_items(items, bank)
-        rep = report(scored)
-        if args.spoken:
-            rep["spoken"] = spoken(items, bank, args.spoken)
-        result["splits"][split] = rep
-        if args.show_errors:
-            for s in scored:
-                for i, (g, p) in enumerate(zip(s.item.labels, s.predicted, strict=True)):
-                    if g != p:
-                        print(
-                            f"  {s.item.id} {s.item.style:17} kp{i} gold={g:8} got={p:8} "
-                            f"{s.item.key_points[i][:60]}"
-                        )
+    for name in args.sets.split(","):
+        items, dropped = load_set(name)
+        if dropped:
+            result["dropped"][name] = len(dropped)
+        result["sets"][name] = {}
+        for method in args.methods.split(","):
+            scored = score_items(items, method)
+            rep = report(scored) if scored else None
+            if rep and method == "judge" and args.spoken:
+                rep["spoken"] = spoken(items, args.spoken)
+            result["sets"][name][method] = rep
+            if args.show_errors and method == "judge":
+                for s in scored:
+                    for i, (g, p) in enumerate(zip(s.item.labels, s.predicted, strict=True)):
+                        if g != p:
+                            print(
+                                f"  {s.item.id} {s.item.style:17} kp{i} gold={g:9} got={p:9} "
+                                f"{s.item.question.key_points[i].text[:70]}"
+                            )
     text = markdown(result)
     print(text)
     if args.write:

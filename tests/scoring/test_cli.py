@@ -22,9 +22,17 @@ def test_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
         main(["score", "--question", "canary-vs-blue-green", "--transcript", str(f), "--json"]) == 0
     )
     data = json.loads(capsys.readouterr().out)
-    assert list(data) == ["question_id", "transcript", "coverage", "key_points", "timing", "tips"]
+    # The keys of scorer 1.x stay, in order; the judge adds relevance (0-1) at the end and a
+    # confidence (0-1) per key point.
+    assert list(data) == [
+        "question_id", "transcript", "coverage", "key_points", "timing", "tips", "relevance"
+    ]
+    assert 0.5 <= data["relevance"] <= 1.0
     assert [kp["status"] for kp in data["key_points"]][:2] == ["covered", "covered"]
-    assert set(data["key_points"][0]) == {"text", "status", "score", "evidence", "start_s", "end_s"}
+    assert set(data["key_points"][0]) == {
+        "text", "status", "score", "confidence", "evidence", "start_s", "end_s"
+    }
+    assert all(0.0 <= kp["confidence"] <= 1.0 for kp in data["key_points"])
     timing = data["timing"]
     for key in ("duration_s", "speaking_s", "first_word_s", "wpm", "verdict"):
         assert timing[key] is None  # no audio, no --duration: nothing invented

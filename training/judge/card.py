@@ -84,8 +84,11 @@ def main(folder: Path) -> None:
         "- English only; trained on MLOps and behavioural interview material.",
         "- Judges 1-2 sentence windows: a point spread over three or more sentences may be "
         "missed or rated partial.",
-        "- A confident misconception that uses none of the point's words may be rated missed "
-        "rather than incorrect.",
+        "- `incorrect` is called only when the judge is very sure (threshold "
+        f"{decision['incorrect_threshold']}, chosen so that almost no right point is called "
+        "wrong): most wrong statements are reported as missed, not quoted as wrong.",
+        "- Bare keyword lists and answers to a neighbouring question still earn some partial "
+        "credit now and then (see the per-style tables).",
         "",
     ]
     (folder / "MODEL_CARD.md").write_text("\n".join(lines))

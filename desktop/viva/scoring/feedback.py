@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from viva.bank.models import Question
-from viva.scoring.coverage import score_coverage
+from viva.scoring.coverage import PointResult
+from viva.scoring.decision import judge_answer, params
 from viva.scoring.text import build_answer
 from viva.scoring.timing import Timing, measure_timing
 from viva.scoring.tips import make_tips
@@ -79,10 +80,10 @@ class Feedback:
             "question_id": self.question_id,
             "transcript": self.transcript,
             "coverage": self.coverage,
-            "relevance": self.relevance,
             "key_points": [kp.to_dict() for kp in self.key_points],
             "timing": self.timing.to_dict(),
             "tips": list(self.tips),
+            "relevance": self.relevance,
         }
 
     @classmethod
@@ -110,35 +111,44 @@ def score_answer(
     ``fillers`` replaces the default filler words ("um", "uh", "you know", ...).
     """
     answer = build_answer(transcript)
-    points, relevance = score_coverage(question, answer)
+    judged, relevance = judge_answer(question, answer)
     timing = measure_timing(transcript, question.target_seconds, fillers)
     results: list[KeyPointResult] = []
+    points: list[PointResult] = []
     contradictions: list[str | None] = []
     evidence: list[str | None] = []
-    for p in points:
+    for kp, j in zip(question.key_points, judged, strict=True):
         said: str | None = None
         start_s = end_s = None
-        if p.first is not None and p.last is not None:
-            # The shortest stretch holding every idea matched (with a number that quantifies
-            # its first word: "five percent"), timed by its words.
-            first = p.first
+        if j.first is not None and j.last is not None:
+            # The stretch that made (or got wrong) the point, with a number that quantifies
+            # its first word ("five percent"), timed by its words.
+            first = j.first
             if first > 0 and answer.tokens[first - 1].norm.isdigit():
                 first -= 1
-            said = answer.span_text(first, p.last)
-            start_s, end_s = answer.span_times(first, p.last)
-        evidence.append(said)
-        contradictions.append(
-            answer.span_text(*answer.clause_span(*p.contradiction))
-            if p.contradiction is not None
-            else None
+            said = answer.span_text(first, j.last)
+            start_s, end_s = answer.span_times(first, j.last)
+        incorrect = j.status == "incorrect"
+        evidence.append(None if incorrect else said)
+        contradictions.append(said if incorrect else None)
+        score = STATUS_SCORES[j.status]
+        lex = j.lexical
+        points.append(
+            PointResult(
+                kp.text, j.status, score, j.first, j.last, lex.fraction, incorrect, None,
+                lex.missing,
+            )
         )
         results.append(
-            KeyPointResult(p.text, p.status, p.score, said, _round(start_s), _round(end_s))  # type: ignore[arg-type]
+            KeyPointResult(
+                kp.text, j.status, score, said, _round(start_s), _round(end_s),  # type: ignore[arg-type]
+                round(j.confidence, 3),
+            )
         )
     coverage = round(sum(r.score for r in results) / len(results), 3) if results else 0.0
-    off_topic = relevance.off_topic
+    off_topic = bool(results) and relevance < params().relevance_threshold
     tips = make_tips(points, evidence, contradictions, timing, off_topic=off_topic)
-    log.debug("scored %s: coverage %.2f, relevance %.2f", question.id, coverage, relevance.share)
+    log.debug("scored %s: coverage %.2f, relevance %.2f", question.id, coverage, relevance)
     return Feedback(
         question_id=question.id,
         transcript=transcript.text,
@@ -146,4 +156,5 @@ def score_answer(
         key_points=tuple(results),
         timing=timing,
         tips=tuple(tips),
+        relevance=round(relevance, 3),
     )

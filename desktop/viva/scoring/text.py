@@ -7,6 +7,7 @@ word it came from (and so its time span); typed text is tokenised from its chara
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -16,6 +17,9 @@ import snowballstemmer
 from viva.speech.transcript import Transcript
 
 _STEMMER = snowballstemmer.stemmer("english")
+#: snowballstemmer's stemmer keeps per-call state: two threads stemming at once (the live judge
+#: and the scorer at Stop) corrupt each other's word (IndexError).
+_STEMMER_LOCK = threading.Lock()
 
 
 def wordset(text: str) -> frozenset[str]:
@@ -90,7 +94,8 @@ def stem(word: str) -> str:
         return word
     if word.endswith("'s"):
         word = word[:-2]
-    return _STEMMER.stemWord(word)
+    with _STEMMER_LOCK:
+        return _STEMMER.stemWord(word)
 
 
 @lru_cache(maxsize=65536)

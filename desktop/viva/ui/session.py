@@ -11,6 +11,7 @@ import logging
 import re
 import threading
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +76,10 @@ class SavedAttempt:
 
 _WORD_RE = re.compile(r"[\w'-]+")
 
+#: One scorer run at a time: the scorer shares state between calls (its stemmer is not
+#: thread-safe: the start-up warm-up and a first answer scored together raised IndexError).
+SCORE_LOCK = threading.Lock()
+
 _reference_cache: dict[tuple[str, str, tuple[str, ...]], tuple[str | None, ...]] = {}
 _reference_lock = threading.Lock()
 
@@ -94,7 +99,8 @@ def reference_evidence(question: Question) -> tuple[str | None, ...]:
         return cached
     from viva.scoring import score_answer
 
-    feedback = score_answer(question, Transcript.from_text(question.reference_answer))
+    with SCORE_LOCK:
+        feedback = score_answer(question, Transcript.from_text(question.reference_answer))
     found = tuple(
         point.evidence if point.status in ("covered", "partial") else None
         for point in feedback.key_points
@@ -210,14 +216,30 @@ class Services:
             return None
         from viva.speech.live import LiveTranscriber
 
+        # The coverage judge reads each commit in the background, so that scoring at Stop
+        # only judges the tail of the answer.
+        judge = None
+        if question is not None:
+            from viva.scoring.live import LiveJudge
+
+            judge = LiveJudge(question)
+
+        def committed(commit: Any) -> None:
+            if judge is not None:
+                judge.add(getattr(commit, "words", ()))
+            on_commit(commit)
+
         # No hotwords while live: measured on 2 cores, the long prompt made decoding about 3x
         # slower (30 s answer: 7.7 s after Stop instead of 2.2 s), so the live path fell behind.
-        return LiveTranscriber(
+        live = LiveTranscriber(
             self.transcriber(),
             hotwords=None,
             on_partial=on_partial,
-            on_commit=on_commit,
+            on_commit=committed,
         )
+        if judge is not None:
+            weakref.finalize(live, judge.close)
+        return live
 
     def stop_speaking(self) -> None:
         speaker = self._speaker
@@ -241,7 +263,8 @@ class Services:
     def score(self, question: Question, transcript: Transcript) -> Any:
         from viva.scoring import score_answer
 
-        return score_answer(question, transcript, fillers=self.settings.fillers or None)
+        with SCORE_LOCK:
+            return score_answer(question, transcript, fillers=self.settings.fillers or None)
 
     def open_store(self) -> Any:
         """A new store connection for the calling thread (SQLite: one connection per thread).

@@ -1,0 +1,162 @@
+"""The coverage judge: windows, the shipped model, the calibrated decision, the JSON contract."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from viva.bank import Question
+from viva.scoring import score_answer
+from viva.scoring.decision import DecisionParams, params
+from viva.scoring.judge import (
+    PAIR_TOKENS,
+    UNIT_TOKENS,
+    answer_windows,
+    get_judge,
+    model_dir,
+)
+from viva.scoring.text import build_answer
+from viva.speech.transcript import Transcript
+
+
+def _answer(text: str):  # noqa: ANN202 - test helper
+    return build_answer(Transcript.from_text(text))
+
+
+def test_windows_cover_every_word_and_stay_short() -> None:
+    # A recogniser may give one long unpunctuated "sentence": it is read in pieces.
+    text = " ".join(
+        ["so basically we roll the new model out to a few percent of users first and then"] * 8
+    )
+    answer = _answer(text)
+    windows = answer_windows(answer)
+    singles = [w for w in windows if w.last - w.first + 1 <= UNIT_TOKENS]
+    covered = {i for w in singles for i in range(w.first, w.last + 1)}
+    assert covered == set(range(len(answer.tokens)))
+    assert all(w.last - w.first + 1 <= PAIR_TOKENS for w in windows)
+    assert all(w.text for w in windows)
+
+
+def test_windows_of_sentences_and_their_neighbours() -> None:
+    answer = _answer("First idea here. Second idea there. Third one.")
+    texts = [w.text for w in answer_windows(answer)]
+    assert "First idea here" in texts
+    assert "Second idea there" in texts
+    assert "First idea here. Second idea there" in texts
+    assert "First idea here. Second idea there. Third one" not in texts
+
+
+def test_empty_answer_has_no_windows() -> None:
+    assert answer_windows(_answer("")) == []
+
+
+def test_shipped_model_is_small_and_documented() -> None:
+    folder = model_dir()
+    assert (folder / "model.onnx").stat().st_size <= 30 * 1024 * 1024
+    assert (folder / "tokenizer.json").is_file()
+    card = (folder / "MODEL_CARD.md").read_text(encoding="utf-8")
+    for needed in ("all-MiniLM-L6-v2", "Apache-2.0", "Training data", "Metrics"):
+        assert needed in card
+    info = json.loads((folder / "training.json").read_text(encoding="utf-8"))
+    assert info["labels"] == ["covered", "partial", "incorrect", "missed"]
+    # The decision layer is fitted (not the hand-set default) and validates.
+    DecisionParams.model_validate_json((folder / "decision.json").read_text(encoding="utf-8"))
+    assert params().fitted_on
+
+
+def test_probabilities_are_distributions_and_cached() -> None:
+    judge = get_judge()
+    pairs = [
+        (
+            "Blue-green keeps two identical environments.",
+            "We keep two identical production setups, blue and green, side by side.",
+        ),
+        ("Blue-green keeps two identical environments.", "I like pizza on Fridays."),
+    ]
+    first = judge.probabilities(pairs)
+    assert first.shape == (2, 4)
+    assert abs(float(first.sum(axis=1)[0]) - 1.0) < 1e-4
+    again = judge.probabilities(list(reversed(pairs)))
+    assert (again[::-1] == first).all()
+    # The paraphrase is judged far more likely to make (at least part of) the point than the
+    # unrelated sentence.
+    credit = first[:, 0] + first[:, 1]
+    assert credit[0] > credit[1] + 0.3
+
+
+def _own_question() -> Question:
+    """A user's own question: key points as plain sentences, no concepts or synonyms."""
+    return Question.model_validate(
+        {
+            "id": "my-retry-question",
+            "question": "How do you call a flaky downstream service safely?",
+            "topic": "mine",
+            "difficulty": "intermediate",
+            "reference_answer": "Retry with backoff, cap attempts, use timeouts and idempotency.",
+            "key_points": [
+                "Retries use exponential backoff with jitter.",
+                "Every call has a timeout so threads are not stuck waiting.",
+                "Requests are idempotent so a retry cannot apply an action twice.",
+            ],
+            "target_seconds": [30, 90],
+        }
+    )
+
+
+def test_own_question_answered_in_own_words_scores_high() -> None:
+    answer = (
+        "So first, I'd never let a call hang forever, every request gets a deadline of a couple "
+        "of seconds and then we give up on it. When it fails we try again, but we wait longer "
+        "each time, doubling the delay, and add a bit of randomness so all the clients don't "
+        "retry at the same moment. And the operations have to be safe to repeat, like with an "
+        "idempotency key, so if a retry goes through twice the payment is only charged once."
+    )
+    fb = score_answer(_own_question(), Transcript.from_text(answer))
+    assert fb.coverage >= 0.8, [(k.status, k.evidence) for k in fb.key_points]
+    assert fb.relevance >= 0.5
+    assert not any("does not address" in t for t in fb.tips)
+
+
+def test_keyword_list_and_off_topic_earn_nothing() -> None:
+    q = _own_question()
+    listed = score_answer(
+        q, Transcript.from_text("Backoff, jitter, timeouts, idempotency, retries. All of those.")
+    )
+    assert listed.coverage <= 0.2
+    off = score_answer(
+        q,
+        Transcript.from_text(
+            "I would start by profiling the training job on a single GPU, then look at data "
+            "loading, because most of the time the input pipeline is the bottleneck."
+        ),
+    )
+    assert off.coverage == 0.0
+
+
+def test_wrong_statement_is_not_credited_and_is_quoted() -> None:
+    q = _own_question()
+    fb = score_answer(
+        q,
+        Transcript.from_text(
+            "Retries should happen immediately in a tight loop with no delay at all, "
+            "waiting between attempts only slows recovery down."
+        ),
+    )
+    first = fb.key_points[0]
+    assert first.status in ("incorrect", "missed")
+    if first.status == "incorrect":
+        assert first.evidence
+        assert "delay" in first.evidence
+
+
+def test_json_contract() -> None:
+    fb = score_answer(_own_question(), Transcript.from_text("We use timeouts on every call."))
+    data = fb.to_dict()
+    assert 0.0 <= data["relevance"] <= 1.0
+    for kp in data["key_points"]:
+        assert kp["status"] in ("covered", "partial", "missed", "incorrect")
+        assert 0.0 <= kp["confidence"] <= 1.0
+    value = {"covered": 1.0, "partial": 0.5}
+    expected = sum(value.get(k["status"], 0.0) for k in data["key_points"]) / 3
+    assert data["coverage"] == pytest.approx(expected, abs=0.001)
