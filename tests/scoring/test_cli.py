@@ -22,10 +22,11 @@ def test_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
         main(["score", "--question", "canary-vs-blue-green", "--transcript", str(f), "--json"]) == 0
     )
     data = json.loads(capsys.readouterr().out)
-    # The keys of scorer 1.x stay, in order; the judge adds relevance (0-1) at the end and a
-    # confidence (0-1) per key point.
+    # The keys of scorer 1.x stay, in order; the judge adds relevance (0-1) and the follow-up
+    # at the end, and a confidence (0-1) per key point.
     assert list(data) == [
-        "question_id", "transcript", "coverage", "key_points", "timing", "tips", "relevance"
+        "question_id", "transcript", "coverage", "key_points", "timing", "tips", "relevance",
+        "follow_up",
     ]
     assert 0.5 <= data["relevance"] <= 1.0
     assert [kp["status"] for kp in data["key_points"]][:2] == ["covered", "covered"]
@@ -125,3 +126,32 @@ def test_score_audio_end_to_end(pause_wav: Path, capsys: pytest.CaptureFixture[s
 
     with AttemptStore.open() as store:
         assert len(store.list_attempts("canary-vs-blue-green")) == 1
+
+
+def test_follow_up_probes_a_missed_point_and_point_scores_it_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from viva.bank import load_builtin_bank
+
+    q = load_builtin_bank().get("canary-vs-blue-green")
+    assert q is not None
+    f = tmp_path / "answer.txt"
+    f.write_text("A canary sends five percent of the traffic to the new model first.")
+    assert main(["score", "-q", q.id, "--transcript", str(f), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    follow = data["follow_up"]
+    assert follow is not None
+    point = follow["point"]
+    assert data["key_points"][point - 1]["status"] != "covered"
+    assert follow["question"] == q.key_points[point - 1].probe
+    # The follow-up answer is scored against that key point only.
+    f.write_text(
+        "Blue-green means two identical production environments, and the load balancer moves "
+        "all the traffic from blue to green in one switch."
+    )
+    args = ["score", "-q", q.id, "--point", "3", "--transcript", str(f), "--json"]
+    assert main(args) == 0
+    one = json.loads(capsys.readouterr().out)
+    assert [kp["text"] for kp in one["key_points"]] == [q.key_points[2].text]
+    assert one["key_points"][0]["status"] in ("covered", "partial")
+    assert main(["score", "-q", q.id, "--point", "9", "--transcript", str(f)]) == 2

@@ -152,7 +152,8 @@ def test_feedback_round_trips_through_dict(bank_question) -> None:  # type: igno
     fb = score_answer(q, Transcript.from_text("We send 5% of traffic to the new model first."))
     data = fb.to_dict()
     assert set(data) == {
-        "question_id", "transcript", "coverage", "key_points", "timing", "tips", "relevance"
+        "question_id", "transcript", "coverage", "key_points", "timing", "tips", "relevance",
+        "follow_up",
     }
     assert [kp["text"] for kp in data["key_points"]] == q.key_point_texts
     assert Feedback.from_dict(data) == fb

@@ -49,6 +49,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="length of the spoken answer in seconds (with --transcript)",
     )
     p.add_argument("--model", metavar="DIR", help="Whisper model folder (default: bundled)")
+    p.add_argument(
+        "--point",
+        type=int,
+        metavar="N",
+        help="score a follow-up answer against key point N (1-based) only",
+    )
     p.add_argument("--json", action="store_true", help="print the feedback as one JSON object")
     p.add_argument("--save", action="store_true", help="store the scored attempt in the history")
     p.set_defaults(func=run_score)
@@ -167,6 +173,11 @@ def run_score(args: argparse.Namespace) -> int:
     if args.duration is not None and (not math.isfinite(args.duration) or args.duration <= 0):
         raise CliError("--duration must be a positive number of seconds, e.g. 95")
     question = _question(args)
+    if args.point is not None:
+        count = len(question.key_points)
+        if not 1 <= args.point <= count:
+            raise CliError(f"--point must be between 1 and {count} for {question.id}")
+        question = question.model_copy(update={"key_points": [question.key_points[args.point - 1]]})
     model_name: str | None = None
     if args.transcript is not None:
         transcript = _read_transcript(args.transcript, args.duration)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from viva.bank.models import Question
+from viva.bank.models import KeyPoint, Question
 from viva.scoring.coverage import PointResult
 from viva.scoring.decision import judge_answer, params
 from viva.scoring.text import build_answer
@@ -62,6 +62,36 @@ class KeyPointResult:
 
 
 @dataclass(frozen=True, slots=True)
+class FollowUp:
+    """The one follow-up question an interviewer asks about a point the answer missed."""
+
+    point: int  # 1-based, as ``viva score --point N`` takes it
+    question: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"point": self.point, "question": self.question}
+
+
+def probe_for(point: KeyPoint) -> str:
+    """The key point's own ``probe``, else a well-formed question built from its text."""
+    if point.probe:
+        return point.probe
+    text = point.text.strip().rstrip(".!?")
+    return f"Can you go into one point in more detail: {text[:1].lower()}{text[1:]}?"
+
+
+def choose_follow_up(
+    question: Question, statuses: Sequence[str]
+) -> FollowUp | None:
+    """Probe the first point stated wrongly, else the first missed, else the first partial."""
+    for wanted in ("incorrect", "missed", "partial"):
+        for i, status in enumerate(statuses):
+            if status == wanted:
+                return FollowUp(i + 1, probe_for(question.key_points[i]))
+    return None
+
+
+@dataclass(frozen=True, slots=True)
 class Feedback:
     """Coverage, timing and tips for one answer: the object of ``viva score --json``."""
 
@@ -74,6 +104,8 @@ class Feedback:
     #: How much the answer is about this question at all (0-1); absolute, not relative to
     #: other questions.
     relevance: float = 1.0
+    #: What the interviewer asks next (None when every point is covered).
+    follow_up: FollowUp | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -84,6 +116,7 @@ class Feedback:
             "timing": self.timing.to_dict(),
             "tips": list(self.tips),
             "relevance": self.relevance,
+            "follow_up": self.follow_up.to_dict() if self.follow_up else None,
         }
 
     @classmethod
@@ -96,6 +129,9 @@ class Feedback:
             timing=Timing.from_dict(data.get("timing") or {}),
             tips=tuple(str(t) for t in data.get("tips") or ()),
             relevance=float(data.get("relevance", 1.0)),
+            follow_up=FollowUp(int(f["point"]), str(f["question"]))
+            if (f := data.get("follow_up"))
+            else None,
         )
 
 
@@ -157,4 +193,5 @@ def score_answer(
         timing=timing,
         tips=tuple(tips),
         relevance=round(relevance, 3),
+        follow_up=choose_follow_up(question, [r.status for r in results]),
     )
