@@ -11,6 +11,7 @@ import logging
 import re
 import threading
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -215,14 +216,30 @@ class Services:
             return None
         from viva.speech.live import LiveTranscriber
 
+        # The coverage judge reads each commit in the background, so that scoring at Stop
+        # only judges the tail of the answer.
+        judge = None
+        if question is not None:
+            from viva.scoring.live import LiveJudge
+
+            judge = LiveJudge(question)
+
+        def committed(commit: Any) -> None:
+            if judge is not None:
+                judge.add(getattr(commit, "words", ()))
+            on_commit(commit)
+
         # No hotwords while live: measured on 2 cores, the long prompt made decoding about 3x
         # slower (30 s answer: 7.7 s after Stop instead of 2.2 s), so the live path fell behind.
-        return LiveTranscriber(
+        live = LiveTranscriber(
             self.transcriber(),
             hotwords=None,
             on_partial=on_partial,
-            on_commit=on_commit,
+            on_commit=committed,
         )
+        if judge is not None:
+            weakref.finalize(live, judge.close)
+        return live
 
     def stop_speaking(self) -> None:
         speaker = self._speaker
