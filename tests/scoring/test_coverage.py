@@ -104,10 +104,11 @@ def test_evidence_points_at_the_span_that_made_the_point(bank_question) -> None:
     assert kp.start_s is None  # typed text has no timestamps
 
 
-def test_key_point_text_alone_is_scored() -> None:
+def _plain_question():  # type: ignore[no-untyped-def]
+    """A question as a user writes it: one key point as a plain sentence, no hints."""
     from viva.bank import Question
 
-    q = Question.model_validate(
+    return Question.model_validate(
         {
             "id": "plain",
             "question": "How do you roll out a new model?",
@@ -118,6 +119,10 @@ def test_key_point_text_alone_is_scored() -> None:
             "target_seconds": [30, 60],
         }
     )
+
+
+def test_key_point_text_alone_is_scored() -> None:
+    q = _plain_question()
     covered = score_answer(q, Transcript.from_text("We roll it out to 5% of users first."))
     assert covered.key_points[0].status in ("covered", "partial")
 
@@ -128,19 +133,7 @@ def test_key_point_text_alone_is_scored() -> None:
     strict=True,
 )
 def test_unrelated_sentence_on_the_same_topic_earns_nothing() -> None:
-    from viva.bank import Question
-
-    q = Question.model_validate(
-        {
-            "id": "plain",
-            "question": "How do you roll out a new model?",
-            "topic": "deployment",
-            "difficulty": "basic",
-            "reference_answer": "Gradually, with a canary.",
-            "key_points": ["A canary sends a small percentage of traffic to the new model first."],
-            "target_seconds": [30, 60],
-        }
-    )
+    q = _plain_question()
     missed = score_answer(q, Transcript.from_text("We deploy it on Kubernetes with Helm."))
     assert missed.key_points[0].status == "missed"
 

@@ -14,7 +14,6 @@ import json
 import logging
 import os
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -46,13 +45,9 @@ def queue_dir(root: Path | None = None) -> Path:
 
 
 def _to_dict(value: Any) -> dict[str, Any]:
-    if isinstance(value, Mapping):
-        return dict(value)
-    if hasattr(value, "to_dict"):
-        return dict(value.to_dict())
-    if hasattr(value, "model_dump"):
-        return dict(value.model_dump(mode="json"))
-    raise TypeError(f"cannot queue a {type(value).__name__}")
+    from viva.storage.store import _as_dict  # the store's own conversion, so both agree
+
+    return _as_dict(value, "a queued value")
 
 
 def queue_attempt(
