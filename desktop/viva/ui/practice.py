@@ -187,7 +187,7 @@ class PracticeView(QWidget):
         )
         right_layout.addWidget(self.hint)
 
-        self.feedback = FeedbackPanel()
+        self.feedback = FeedbackPanel(jobs=self.jobs)
         self.feedback.compare_requested.connect(self._on_feedback_compare_requested)
         self.feedback.hide()
         right_layout.addWidget(self.feedback)

@@ -28,7 +28,7 @@ from viva.bank import Bank, Question
 from viva.scoring.feedback import Feedback
 from viva.ui import dialogs, render
 from viva.ui.player import AudioPlayer
-from viva.ui.session import SavedAttempt, Services, reference_evidence
+from viva.ui.session import SavedAttempt, Services
 from viva.ui.shortcuts import Shortcut, bind
 from viva.ui.widgets import FeedbackPanel, heading, plain_label
 from viva.ui.workers import JobRunner
@@ -70,7 +70,7 @@ class AttemptPane(QGroupBox):
         self.no_audio = plain_label(name=f"{title}: recording")
         self.no_audio.hide()
         layout.addWidget(self.no_audio)
-        self.feedback = FeedbackPanel(links=True)
+        self.feedback = FeedbackPanel(links=True, jobs=jobs)
         self.feedback.compare_requested.connect(self.compare_requested)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -335,7 +335,6 @@ class ReviewView(QWidget):
                 previous = store.get_attempt(earlier[0].id).feedback_object() if earlier else None
             finally:
                 store.close()
-            reference_evidence(_question_of(attempt))  # cached for the GUI thread
             return attempt, others, previous
 
         self.jobs.start(

@@ -84,13 +84,21 @@ _reference_cache: dict[tuple[str, str, tuple[str, ...]], tuple[str | None, ...]]
 _reference_lock = threading.Lock()
 
 
+def cached_reference_evidence(question: Question) -> tuple[str | None, ...] | None:
+    """:func:`reference_evidence` if it was computed already, else None (never computes)."""
+    key = (question.id, question.reference_answer, tuple(question.key_point_texts))
+    with _reference_lock:
+        return _reference_cache.get(key)
+
+
 def reference_evidence(question: Question) -> tuple[str | None, ...]:
     """For each key point, the words of the reference answer that make it.
 
     The scorer scores the reference answer itself, so the reference is marked with the
     scorer's own evidence spans (a partial point lights the words that make that point, not a
     sentence that merely looks alike). Cached per question; the first call for a question
-    takes a scorer run (tens of ms), so workers call it before the GUI shows feedback.
+    takes a scorer run (about 0.5 s with the learned judge), so the feedback panel runs it on a
+    worker after the feedback is shown.
     """
     key = (question.id, question.reference_answer, tuple(question.key_point_texts))
     with _reference_lock:
@@ -290,7 +298,6 @@ class Services:
         started = time.perf_counter()
         feedback = self.score(question, transcript)
         scored = time.perf_counter()
-        reference_evidence(question)  # cached for the feedback panel (GUI thread)
         attempt_id = None
         previous_id: int | None = None
         previous_feedback: Any = None

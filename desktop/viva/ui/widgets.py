@@ -248,9 +248,13 @@ class FeedbackPanel(QFrame):
 
     compare_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None, *, links: bool = False) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, links: bool = False, jobs: Any = None
+    ) -> None:
         super().__init__(parent)
         self.links = links
+        #: A JobRunner for the reference's evidence; without one it is computed in place.
+        self.jobs = jobs
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.card = ScoreCard()
@@ -351,9 +355,25 @@ class FeedbackPanel(QFrame):
         tips = list(feedback.tips)
         self.tips.setText("\n".join(f"• {tip}" for tip in tips) if tips else "No tips: well done.")
         if reference_evidence is None:
-            reference_evidence = session.reference_evidence(question)
-        self.reference_evidence = tuple(reference_evidence)
+            reference_evidence = session.cached_reference_evidence(question)
+        if reference_evidence is None and self.jobs is not None:
+            # Off the GUI thread and after the feedback: the marks appear a moment later.
+            self.reference_evidence = ()
+            self.jobs.start(
+                "reference-evidence",
+                lambda _p, _t, q=question: session.reference_evidence(q),
+                on_success=lambda found, q=question: self._on_reference_found(q, found),
+            )
+        else:
+            if reference_evidence is None:
+                reference_evidence = session.reference_evidence(question)
+            self.reference_evidence = tuple(reference_evidence)
         self._render_reference()
+
+    def _on_reference_found(self, question: Question, found: tuple[str | None, ...]) -> None:
+        if self.question is question:
+            self.reference_evidence = tuple(found)
+            self._render_reference()
 
     def _fit_points(self) -> None:
         rows = self.points.count()
