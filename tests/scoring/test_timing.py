@@ -109,3 +109,19 @@ def test_silence_before_and_after_the_answer_is_not_its_length() -> None:
     )
     assert t.duration_s == pytest.approx(15.0)
     assert t.verdict == "too short"
+
+
+def test_filler_tip_says_mostly_only_when_one_word_is_most_of_them() -> None:
+    from viva.scoring.timing import measure_timing
+    from viva.scoring.tips import make_tips
+
+    def filler_tip(text: str) -> str:
+        timing = measure_timing(Transcript.from_text(text), (30, 90))
+        return next(t for t in make_tips([], [], [], timing) if "fillers" in t)
+
+    each_once = "um the model uh drifts you know and basically it is retrained."
+    tip = filler_tip(each_once)
+    assert "mostly" not in tip
+    assert "'um'" in tip
+    mostly = "um the model um drifts um and uh it is um retrained."
+    assert "mostly 'um'" in filler_tip(mostly)

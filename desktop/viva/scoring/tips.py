@@ -95,11 +95,18 @@ def make_tips(
         )
     rate = timing.fillers_per_100
     if timing.filler_count >= MIN_FILLERS and rate >= FILLERS_PER_100:
-        top, _ = Counter(f["word"] for f in timing.fillers).most_common(1)[0]
+        counts = Counter(f["word"] for f in timing.fillers).most_common()
+        top, n_top = counts[0]
+        # "mostly 'um'" only when 'um' really is most of them; otherwise name the words.
+        which = (
+            f"mostly '{top}'"
+            if n_top > 1 and n_top * 2 > timing.filler_count
+            else ", ".join(f"'{w}'" for w, _ in counts[:3])
+        )
         tips.append(
             _Tip(
                 40.0 + rate,
-                f"{timing.filler_count} fillers (mostly '{top}'), about "
+                f"{timing.filler_count} fillers ({which}), about "
                 f"{rate:.0f} per 100 words: pause silently instead.",
             )
         )
