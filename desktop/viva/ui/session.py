@@ -308,14 +308,22 @@ class Services:
                 if earlier:
                     previous_id = earlier[0].id
                     previous_feedback = store.get_attempt(previous_id).feedback_object()
-                attempt_id = store.add_attempt(
+                # A busy or failing history never drops the scored answer: it waits on disk
+                # and is saved the next time the store opens.
+                from viva.storage.savequeue import save_or_queue
+
+                result = save_or_queue(
                     question,
                     transcript,
                     feedback,
                     audio_path=audio_path,
                     model_name=self._model_name() if audio_path else None,
                     session_id=session_id,
+                    store=store,
                 )
+                attempt_id = result.attempt_id
+                if result.queued is not None:
+                    log.warning("attempt queued for later (%s): %s", result.reason, result.queued)
             finally:
                 _close(store)
         saved = time.perf_counter()
