@@ -18,13 +18,10 @@ the model (one :class:`DecisionParams`).
 
 from __future__ import annotations
 
-import json
 import logging
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -263,14 +260,3 @@ def judge_answer(question: Question, answer: Answer) -> tuple[list[Judged], floa
     evidence, relevance = point_evidence(question, answer)
     p = params()
     return [decide(e, relevance, p) for e in evidence], relevance
-
-
-def write_params(params_: DecisionParams, path: Path) -> None:
-    path.write_text(json.dumps(params_.model_dump(mode="json"), indent=1) + "\n")
-
-
-def status_scores(statuses: Sequence[str]) -> float:
-    """Coverage: covered 1, partial 0.5, the rest 0."""
-    if not statuses:
-        return 0.0
-    return sum({"covered": 1.0, "partial": 0.5}.get(s, 0.0) for s in statuses) / len(statuses)

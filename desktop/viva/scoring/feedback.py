@@ -20,7 +20,6 @@ log = logging.getLogger(__name__)
 #: ``incorrect``: the answer states the point wrongly (quoted in ``evidence``), shown apart from
 #: ``missed``. Coverage counts covered as 1, partial as 0.5, the rest as 0.
 Status = Literal["covered", "partial", "missed", "incorrect"]
-STATUSES: tuple[Status, ...] = ("covered", "partial", "missed", "incorrect")
 STATUS_SCORES: dict[str, float] = {"covered": 1.0, "partial": 0.5, "missed": 0.0, "incorrect": 0.0}
 
 

@@ -7,9 +7,9 @@ onnxruntime and tokenizers (both come with faster-whisper; torch is never import
 point (covered), a real part of it (partial), states it wrongly (incorrect), or does not make it
 (missed).
 
-The model loads lazily, once per process (about 0.1 s); :func:`warm_up` loads it ahead of time
-from a worker thread. Results are cached per (key point, window) so that live scoring, which
-re-reads a growing answer, only judges windows it has not seen.
+The model loads lazily, once per process (about 0.1 s); the app's scorer warm-up loads it
+ahead of time from a worker thread. Results are cached per (key point, window) so that live
+scoring, which re-reads a growing answer, only judges windows it has not seen.
 """
 
 from __future__ import annotations
@@ -192,8 +192,3 @@ def get_judge() -> Judge:
             _judge = Judge()
             log.debug("coverage judge loaded from %s", model_dir())
         return _judge
-
-
-def warm_up() -> None:
-    """Load the judge and run it once (call from a worker thread at start-up)."""
-    get_judge().probabilities([("warm up", "warming up the judge")])

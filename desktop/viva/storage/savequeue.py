@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -184,22 +185,9 @@ def save_or_queue(
     started = now_utc()
     uid = uuid.uuid4().hex
     try:
-        if store is not None:
+        with nullcontext(store) if store is not None else AttemptStore.open() as target:
             return SaveResult(
-                store.add_attempt(
-                    question,
-                    transcript,
-                    feedback,
-                    audio_path=audio_path,
-                    model_name=model_name,
-                    session_id=session_id,
-                    started_at=started,
-                    uid=uid,
-                )
-            )
-        with AttemptStore.open() as opened:
-            return SaveResult(
-                opened.add_attempt(
+                target.add_attempt(
                     question,
                     transcript,
                     feedback,
