@@ -36,6 +36,12 @@ KINDS = {
     "contradiction": "incorrect",  # the point's own words, stated wrongly
     "keywords": "missed",  # a bare list of the point's terms, nothing said about them
     "related": "missed",  # same subject, plausible, but does not make this point
+    # Second round (``<topic>.v3.jsonl``), aimed at the judge's measured failures:
+    "specific": "partial",  # one concrete part of the point stated exactly, another part left out
+    "vague": "missed",  # on-topic talk about the point's subject that commits to nothing it says
+    "loose": "incorrect",  # a wrong claim or practice in the speaker's own words, few shared words
+    "concrete": "covered",  # the whole point made through a concrete example, no abstract terms
+    "relabel": "missed",  # an existing ``partial`` line (same text) that is vague: it is missed
 }
 #: What a complete set holds for one key point (at least).
 NEEDED = Counter(
@@ -47,7 +53,12 @@ NEEDED = Counter(
 def main(argv: list[str]) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     bank = load_builtin_bank().questions
-    files = [WRITTEN / f"{t}.jsonl" for t in argv] if argv else sorted(WRITTEN.glob("*.jsonl"))
+    files = (
+        [f for t in argv for f in (WRITTEN / f"{t}.jsonl", WRITTEN / f"{t}.v3.jsonl") if f.exists()]
+        if argv else sorted(WRITTEN.glob("*.jsonl"))
+    )
+    partial_lines: set[tuple[str, int, str]] = set()
+    relabels: list[tuple[str, tuple[str, int, str]]] = []
     errors = 0
     have: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)
     seen_text: set[tuple[str, int, str]] = set()
@@ -70,6 +81,10 @@ def main(argv: list[str]) -> int:
                 log.error("%s: unknown question_id %r", where, qid)
                 errors += 1
                 continue
+            if SPLIT.get(qid) == "test":
+                log.error("%s: %s is a held-out test question: write nothing for it", where, qid)
+                errors += 1
+                continue
             if not isinstance(point, int) or not 0 <= point < len(bank[qid].key_points):
                 log.error("%s: point %r out of range for %s", where, point, qid)
                 errors += 1
@@ -84,12 +99,22 @@ def main(argv: list[str]) -> int:
                 errors += 1
                 continue
             key = (qid, point, text.strip().lower())
+            if kind == "relabel":
+                relabels.append((where, key))
+                continue
+            if kind == "partial":
+                partial_lines.add(key)
             if key in seen_text:
                 log.error("%s: duplicate text", where)
                 errors += 1
             seen_text.add(key)
             have[(qid, point)][kind] += 1
+    for where, key in relabels:
+        if key not in partial_lines:
+            log.error("%s: relabel text is not an existing partial line of that point", where)
+            errors += 1
     by_topic: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    second: dict[str, int] = defaultdict(int)
     for q in bank.values():
         if SPLIT.get(q.id) == "test":
             continue
@@ -97,8 +122,10 @@ def main(argv: list[str]) -> int:
             complete = not (NEEDED - have[(q.id, i)])
             by_topic[q.topic][0] += complete
             by_topic[q.topic][1] += 1
+            second[q.topic] += all(have[(q.id, i)][k] for k in ("specific", "vague", "loose"))
     for topic, (done, total) in sorted(by_topic.items()):
-        log.info("%-22s %4d / %4d key points complete", topic, done, total)
+        log.info("%-22s %4d / %4d key points complete, %4d with a second-round set", topic, done,
+                 total, second[topic])
     log.info("%d error(s)", errors)
     return 1 if errors else 0
 
