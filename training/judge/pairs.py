@@ -6,7 +6,10 @@ Sources, per key point of the questions in one split of ``split.json``:
 
 - hand-written sentences (``data/written/*.jsonl``: paraphrases, spoken and mis-recognised
   wordings, partial statements, contradictions in the point's own words, bare keyword lists,
-  related sentences that make another point);
+  related sentences that make another point; a second round in ``*.v3.jsonl`` aimed at the
+  first judge's failures: specific partial statements, vague on-topic talk (missed), wrong
+  practices in the speaker's own words, the point made through a concrete example, and
+  relabels of vague first-round partial lines as missed);
 - the bank: the reference-answer sentence that makes the point, its ``synonyms`` (covered), its
   ``wrong`` statements (incorrect);
 - negatives from elsewhere: what makes the question's *other* points, and sentences of other
@@ -79,12 +82,26 @@ def asr_style(text: str) -> str:
 
 
 def written() -> dict[tuple[str, int], list[dict[str, str]]]:
+    """Hand-written lines per (question id, point), second-round relabels applied.
+
+    A ``relabel`` row names an earlier ``partial`` line of the same point that a second reading
+    found vague (it states no specific part of the point): that line becomes ``missed``.
+    """
     out: dict[tuple[str, int], list[dict[str, str]]] = defaultdict(list)
+    vague: set[tuple[str, int, str]] = set()
     for path in sorted(WRITTEN.glob("*.jsonl")):
         for line in path.read_text().splitlines():
             if line.strip():
                 row = json.loads(line)
-                out[(row["question_id"], int(row["point"]))].append(row)
+                key = (row["question_id"], int(row["point"]))
+                if row["kind"] == "relabel":
+                    vague.add((*key, row["text"].strip().lower()))
+                else:
+                    out[key].append(row)
+    for (qid, point), rows in out.items():
+        for row in rows:
+            if row["kind"] == "partial" and (qid, point, row["text"].strip().lower()) in vague:
+                row.update(label="missed", kind="vague")
     return out
 
 
@@ -141,7 +158,9 @@ def build(split: str, seed: int = 13) -> Iterator[Pair]:
         for i in range(len(q.key_points)):
             covered_by[i] += aligned.get(i, [])
             covered_by[i] += [
-                r["text"] for r in lines.get((q.id, i), []) if r["kind"] in ("paraphrase", "spoken")
+                r["text"]
+                for r in lines.get((q.id, i), [])
+                if r["kind"] in ("paraphrase", "spoken", "concrete")
             ]
         for i, kp in enumerate(q.key_points):
             point = kp.text
