@@ -66,7 +66,6 @@ def test_cli_lists_pending(store: AttemptStore, capsys: pytest.CaptureFixture[st
 def test_score_a_recovered_recording(
     store: AttemptStore, jfk_wav: Path, transcriber: Callable[[], Any]
 ) -> None:
-    pytest.importorskip("viva.scoring", reason="the scoring engine is not in the tree")
     orphan = store.recordings_dir / "20250303-090000-canary-release.wav"
     orphan.write_bytes(jfk_wav.read_bytes())
     [pending] = pending_recordings(store)

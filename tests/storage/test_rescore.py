@@ -9,11 +9,10 @@ from typing import Any
 import pytest
 
 from conftest import make_bank, make_feedback, make_question, make_transcript
+from viva import scoring
 from viva.cli import main
+from viva.storage.rescore import rescore
 from viva.storage.store import AttemptStore
-
-scoring = pytest.importorskip("viva.scoring", reason="the scoring engine is not in the tree")
-from viva.storage.rescore import rescore  # noqa: E402
 
 ANSWER = (
     "A canary release sends a small share of traffic to the new model first, we compare its "

@@ -208,10 +208,8 @@ def _history(args: argparse.Namespace) -> int:
 
 
 def _rescore(args: argparse.Namespace) -> int:
-    try:
-        from viva.storage.rescore import rescore
-    except ImportError as exc:
-        raise CliError(f"the scorer is not available in this installation ({exc})") from exc
+    from viva.storage.rescore import rescore
+
     transcriber = None
     if args.retranscribe or args.model:
         from viva.speech.errors import SpeechError
@@ -263,12 +261,7 @@ def _new_per_day(value: int | None) -> int:
         if value < 0:
             raise CliError("--new must be 0 or more")
         return value
-    try:
-        from viva.settings import Settings
-
-        return int(getattr(Settings.load(), "new_per_day", NEW_PER_DAY))
-    except ImportError:
-        return NEW_PER_DAY
+    return NEW_PER_DAY
 
 
 def _due(args: argparse.Namespace) -> int:

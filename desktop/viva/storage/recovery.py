@@ -55,11 +55,8 @@ class PendingRecording:
 
 def repair_headers(directory: Path) -> None:
     """Ask the speech engine to fix WAV headers left unfinished by a crash, if it can."""
-    try:
-        from viva.speech.recorder import repair_unfinished  # type: ignore[attr-defined]
-    except (ImportError, AttributeError) as exc:
-        log.info("cannot repair unfinished recordings (speech engine lacks it: %s)", exc)
-        return
+    from viva.speech.recorder import repair_unfinished
+
     try:
         repaired = repair_unfinished(directory)
     except (OSError, RuntimeError, ValueError, struct.error) as exc:
@@ -78,11 +75,8 @@ def guess_question_id(path: Path, known_ids: Iterable[str]) -> str | None:
 
 
 def _being_recorded(path: Path) -> bool:
-    try:
-        from viva.speech.recorder import is_being_recorded
-    except ImportError as exc:  # a speech engine without the lock: assume not
-        log.info("cannot check whether %s is being recorded: %s", path, exc)
-        return False
+    from viva.speech.recorder import is_being_recorded
+
     return is_being_recorded(path)
 
 
