@@ -2,8 +2,9 @@
 
 Sets, each reported on its own:
 
-- ``plain``: questions that are not in the bank, key points written as plain sentences (no
-  ``concepts``), labels covered / partial / missed / incorrect. Nothing was fitted on them.
+- ``plain``, ``plain2``, ...: questions that are not in the bank, key points written as plain
+  sentences (no ``concepts``), labels covered / partial / missed / incorrect, each file written
+  by a different writer who never saw the judge's data. Nothing was fitted on them.
 - ``heldout``: answers to bank questions of the ``test`` split (``training/judge/split.json``),
   which neither the judge nor the decision layer saw. Items on other questions are dropped.
 - ``tuning``: answers to the ``calibration`` questions: the decision layer was fitted on them,
@@ -86,7 +87,7 @@ def load_set(name: str) -> tuple[list[Item], list[str]]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     items: list[Item] = []
     dropped: list[str] = []
-    if name == "plain":
+    if name.startswith("plain"):
         for raw in data.get("questions") or []:
             q = plain_question(raw)
             for a in raw.get("answers") or []:
