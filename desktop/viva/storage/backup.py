@@ -151,7 +151,7 @@ def export_zip(out: str | os.PathLike[str], *, store: AttemptStore | None = None
                 active.connection.backup(dest)
             finally:
                 dest.close()
-            ids = [a.id for a in active.list_attempts(oldest_first=True)]
+            ids = [a.id for a in active.list_attempts(oldest_first=True, follow_ups=True)]
             attempts = [active.get_attempt(i) for i in ids]
             recordings = _files_under(active.recordings_dir)
             banks = _files_under(paths.user_bank_dir())
@@ -455,7 +455,8 @@ def _merge(
         writes[name] = target
     existing = store.attempt_ids_by_uid()
     plan: list[tuple[Attempt, int | None]] = []
-    for summary_row in incoming.list_attempts(oldest_first=True):
+    # Parents before their follow-ups: a follow-up starts after the answer it probes.
+    for summary_row in incoming.list_attempts(oldest_first=True, follow_ups=True):
         attempt = incoming.get_attempt(summary_row.id)
         current_id = existing.get(attempt.uid)
         if current_id is not None:
@@ -491,6 +492,7 @@ def _merge(
             path.unlink(missing_ok=True)
         raise
     sessions = {s.uid: s.id for s in store.list_sessions()}
+    incoming_uids = {i: uid for uid, i in incoming.attempt_ids_by_uid().items()}
     for attempt, current_id in plan:
         session_id = None
         if attempt.session_id is not None:
@@ -499,9 +501,21 @@ def _merge(
                 sessions[session.uid] = store.import_session(session)
             session_id = sessions[session.uid]
         audio = _incoming_audio(zf, names, attempt, incoming, store, limits)
-        store.import_attempt(
-            attempt, audio_path=audio, session_id=session_id, replace_id=current_id
+        parent_id = None
+        if attempt.parent_id is not None:
+            parent_uid = incoming_uids.get(attempt.parent_id)
+            parent_id = existing.get(parent_uid) if parent_uid else None
+            if parent_id is None:
+                log.warning("import: the parent of follow-up %s is missing; skipped", attempt.uid)
+                continue
+        new_id = store.import_attempt(
+            attempt,
+            audio_path=audio,
+            session_id=session_id,
+            replace_id=current_id,
+            parent_id=parent_id,
         )
+        existing[attempt.uid] = new_id
         if current_id is None:
             summary.attempts_added += 1
         else:

@@ -12,6 +12,9 @@ History:
 * v3: ``score_history`` (results replaced by a re-score are kept), ``attempts.scored_at``, and
   ``cards``: the spaced-repetition state per question, rebuilt from the attempts.
 * v4: covering indexes, so listing history and computing progress read no JSON.
+* v5: follow-ups: ``attempts.parent_id`` (the attempt whose answer the follow-up probed;
+  deleting it deletes its follow-ups) and ``attempts.follow_up_point`` (the probed key point,
+  1-based); the covering indexes carry them.
 
 Never edit a released migration: add a new one.
 """
@@ -137,11 +140,32 @@ V4: tuple[Step, ...] = (
     """,
 )
 
+V5: tuple[Step, ...] = (
+    "ALTER TABLE attempts ADD COLUMN parent_id INTEGER REFERENCES attempts(id) ON DELETE CASCADE",
+    "ALTER TABLE attempts ADD COLUMN follow_up_point INTEGER",
+    # Partial: listing answers (parent_id IS NULL) keeps using the covering index below.
+    "CREATE INDEX attempts_parent ON attempts(parent_id) WHERE parent_id IS NOT NULL",
+    "DROP INDEX attempts_listing",
+    """
+    CREATE INDEX attempts_listing ON attempts(
+        started_at, id, uid, question_id, topic, question_text, duration_s, coverage, verdict,
+        model_name, scorer_version, session_id, audio_path, parent_id, follow_up_point
+    )
+    """,
+    "DROP INDEX attempts_topic_progress",
+    """
+    CREATE INDEX attempts_topic_progress ON attempts(
+        topic COLLATE NOCASE, started_at, id, question_id, coverage, duration_s, parent_id
+    )
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "attempts", V1),
     Migration(2, "sessions", V2),
     Migration(3, "score history and spaced-repetition cards", V3),
     Migration(4, "covering indexes for listing and progress", V4),
+    Migration(5, "follow-up attempts linked to their parent attempt", V5),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -125,9 +125,11 @@ def compute_progress(
     where, args = ("WHERE topic = ? COLLATE NOCASE", (topic,)) if topic else ("", ())
     series: dict[str, list[ProgressPoint]] = {}
     parse = datetime.fromisoformat
+    # Answers only: a follow-up is scored on one key point, not the question's coverage.
+    answers = f"{where} AND parent_id IS NULL" if where else "WHERE parent_id IS NULL"
     for attempt_id, qid, topic_name, started, coverage, duration in conn.execute(
         "SELECT id, question_id, topic, started_at, coverage, duration_s FROM attempts "
-        f"{where} ORDER BY started_at, id",
+        f"{answers} ORDER BY started_at, id",
         args,
     ):
         series.setdefault(topic_name, []).append(

@@ -200,6 +200,23 @@ def _attempt_view(attempt: Attempt) -> dict[str, Any]:
             "long_pauses": len(timing.get("long_pauses") or []),
         },
         "tips": [str(t) for t in fb.get("tips") or []],
+        "follow_ups": [],
+    }
+
+
+def _follow_up_view(attempt: Attempt) -> dict[str, Any]:
+    """A follow-up under its answer: the question asked, the probed point and how it went."""
+    points = attempt.feedback.get("key_points") or [{}]
+    kp = points[0]
+    return {
+        "id": attempt.id,
+        "question": attempt.question_text,
+        "point": attempt.follow_up_point,
+        "text": kp.get("text", ""),
+        "status": kp.get("status", "missed"),
+        "coverage": attempt.coverage,
+        "evidence": kp.get("evidence"),
+        "transcript": attempt.transcript.text.strip(),
     }
 
 
@@ -248,6 +265,7 @@ def render_report(
         raise ReportError(f"Unknown report format {fmt!r}; use html or md.")
     title, ids = _select(store, session_id, question_id, since)
     attempts = [store.get_attempt(i) for i in ids]
+    follow_ups = store.follow_ups_of(ids)
     groups: dict[str, dict[str, Any]] = {}
     for attempt in attempts:
         group = groups.setdefault(
@@ -260,7 +278,11 @@ def render_report(
                 "points": [],
             },
         )
-        group["attempts"].append(_attempt_view(attempt))
+        view = _attempt_view(attempt)
+        view["follow_ups"] = [
+            _follow_up_view(store.get_attempt(f.id)) for f in follow_ups.get(attempt.id, [])
+        ]
+        group["attempts"].append(view)
         group["points"].append((attempt.started_at, attempt.coverage))
     show_chart_from = 1 if question_id is not None else 2
     for group in groups.values():

@@ -62,6 +62,9 @@ def queue_attempt(
     started_at: datetime | None = None,
     uid: str | None = None,
     root: Path | None = None,
+    parent_id: int | None = None,
+    follow_up_point: int | None = None,
+    asked: str | None = None,
 ) -> Path:
     """Write an attempt to the queue; returns the file. Raises OSError if that fails too."""
     from viva.storage.store import iso, now_utc
@@ -78,6 +81,8 @@ def queue_attempt(
         "session_id": session_id,
         "started_at": iso(started_at or now_utc()),
     }
+    if parent_id is not None:
+        record.update(parent_id=parent_id, follow_up_point=follow_up_point, asked=asked)
     folder = queue_dir(root)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{uid}.json"
@@ -132,6 +137,11 @@ def flush_queue(store: AttemptStore) -> list[int]:
             log.warning("the recording %s of queued attempt %s is gone", audio, uid)
             audio = None
         session_id = record.get("session_id")
+        link = {
+            "parent_id": record.get("parent_id"),
+            "follow_up_point": record.get("follow_up_point"),
+            "asked": record.get("asked"),
+        }
         try:
             try:
                 attempt_id = store.add_attempt(
@@ -143,6 +153,7 @@ def flush_queue(store: AttemptStore) -> list[int]:
                     session_id=session_id,
                     started_at=started,
                     uid=uid,
+                    **link,
                 )
             except SessionNotFound:
                 attempt_id = store.add_attempt(
@@ -153,6 +164,7 @@ def flush_queue(store: AttemptStore) -> list[int]:
                     model_name=record.get("model_name"),
                     started_at=started,
                     uid=uid,
+                    **link,
                 )
         except StoreBusy as exc:
             log.warning("queued attempts stay queued: %s", exc.user_message)
@@ -175,8 +187,14 @@ def save_or_queue(
     model_name: str | None = None,
     session_id: int | None = None,
     store: AttemptStore | None = None,
+    parent_id: int | None = None,
+    follow_up_point: int | None = None,
+    asked: str | None = None,
 ) -> SaveResult:
     """Store a scored attempt now, or queue it when the history cannot take it.
+
+    A follow-up gives ``parent_id``, ``follow_up_point`` and ``asked`` (see
+    :meth:`AttemptStore.add_attempt`).
 
     Raises :class:`~viva.storage.store.StoreError` only when neither worked (e.g. the disk is
     full): its message then says both."""
@@ -196,6 +214,9 @@ def save_or_queue(
                     session_id=session_id,
                     started_at=started,
                     uid=uid,
+                    parent_id=parent_id,
+                    follow_up_point=follow_up_point,
+                    asked=asked,
                 )
             )
     except StoreError as exc:
@@ -211,6 +232,9 @@ def save_or_queue(
             started_at=started,
             uid=uid,
             root=store.root if store is not None else None,
+            parent_id=parent_id,
+            follow_up_point=follow_up_point,
+            asked=asked,
         )
     except OSError as exc:
         raise StoreError(

@@ -15,6 +15,14 @@ dates are reproducible: a first Good answer comes back in about 2 days, Easy in 
 intervals grow with every further good answer; Again brings a question back after 10 minutes (the
 same practice day) and sends a learnt question back to relearning.
 
+Follow-ups: a follow-up is not a review of its own (it is asked a minute after its question,
+about one key point). It raises the grade of its question's answer by what it recovered, at half
+weight: the answer's coverage counts as ``coverage + 0.5 * gain / n``, where ``gain`` is how much
+the follow-up's score on the probed point exceeds that point's score in the answer (0 to 1) and
+``n`` is the number of key points; capped at 1. A point recalled only when prompted is weaker
+recall than a point made unprompted, so it earns half of what saying it the first time would
+have. The stored ``last_coverage`` stays the answer's own coverage.
+
 The card of a question is always rebuilt by replaying all of its attempts in order (cheap: a few
 microseconds per review), so imports, deletions and re-scores keep it consistent. The cards live
 in the ``cards`` table, updated in the same transaction as the attempt.
@@ -56,6 +64,9 @@ SCHEDULER = Scheduler(
     enable_fuzzing=False,
 )
 
+#: Weight of a point recovered in a follow-up, relative to making it in the answer itself.
+FOLLOW_UP_WEIGHT = 0.5
+
 RATING_HELP = (
     "Ratings: Again if coverage < 0.4; Hard if coverage < 0.7 or the answer was too short/long; "
     "Good if coverage >= 0.7; Easy if coverage >= 0.9 and on target."
@@ -72,6 +83,63 @@ def rating_for(coverage: float | None, verdict: str | None) -> Rating:
     if coverage >= EASY_FROM and verdict == ON_TARGET:
         return Rating.Easy
     return Rating.Good
+
+
+def graded_coverage(
+    coverage: float | None,
+    point_scores: Sequence[float],
+    recovered: Iterable[tuple[int, float]],
+) -> float | None:
+    """The coverage an answer is graded by after its follow-ups (see the module docstring).
+
+    ``point_scores``: the answer's score per key point; ``recovered``: (point, 1-based, the
+    follow-up's score on it) for each follow-up of the answer.
+    """
+    if coverage is None or not point_scores:
+        return coverage
+    best: dict[int, float] = {}
+    for point, score in recovered:
+        if 1 <= point <= len(point_scores):
+            best[point] = max(best.get(point, 0.0), float(score))
+    gain = sum(max(0.0, s - float(point_scores[p - 1])) for p, s in best.items())
+    if gain <= 0:
+        return coverage
+    return min(1.0, coverage + FOLLOW_UP_WEIGHT * gain / len(point_scores))
+
+
+def _has_follow_ups(conn: sqlite3.Connection) -> bool:
+    # rebuild_cards also runs inside the v3 migration, before the follow-up columns exist.
+    return any(r[1] == "parent_id" for r in conn.execute("PRAGMA table_info(attempts)"))
+
+
+def _follow_up_gains(
+    conn: sqlite3.Connection, question_ids: Sequence[str] | None
+) -> dict[int, tuple[list[float], list[tuple[int, float]]]]:
+    """For each answer with follow-ups: its point scores and the follow-ups' (point, score)."""
+    sql = (
+        "SELECT f.parent_id, f.follow_up_point, f.coverage, p.feedback_json FROM attempts f "
+        "JOIN attempts p ON p.id = f.parent_id WHERE f.parent_id IS NOT NULL"
+    )
+    args: list[str] = []
+    if question_ids is not None:
+        sql += f" AND f.question_id IN ({','.join('?' * len(question_ids))})"
+        args = list(question_ids)
+    found: dict[int, tuple[list[float], list[tuple[int, float]]]] = {}
+    for parent_id, point, coverage, feedback_json in conn.execute(sql, args):
+        if point is None or coverage is None:
+            continue
+        if parent_id not in found:
+            try:
+                points = json.loads(feedback_json).get("key_points") or []
+                scores = [float(kp.get("score") or 0.0) for kp in points]
+            except (ValueError, TypeError, AttributeError) as exc:
+                log.warning(
+                    "attempt %s: unreadable feedback (%s); follow-ups ignored", parent_id, exc
+                )
+                continue
+            found[parent_id] = (scores, [])
+        found[parent_id][1].append((int(point), float(coverage)))
+    return found
 
 
 def utc(dt: datetime) -> datetime:
@@ -115,13 +183,17 @@ class CardState:
 def rebuild_cards(conn: sqlite3.Connection, question_ids: Sequence[str] | None = None) -> None:
     """Recompute the ``cards`` rows of ``question_ids`` (all when None) from the attempts.
 
-    Runs inside the caller's transaction.
+    Runs inside the caller's transaction. Follow-ups are not reviews: they raise their
+    answer's grade (:func:`graded_coverage`).
     """
+    follow_ups = _has_follow_ups(conn)
+    answers_only = "parent_id IS NULL" if follow_ups else "1"
+    ids: list[str] | None = None
     if question_ids is None:
         conn.execute("DELETE FROM cards")
         rows = conn.execute(
-            "SELECT question_id, topic, started_at, coverage, verdict FROM attempts "
-            "ORDER BY question_id, started_at, id"
+            "SELECT id, question_id, topic, started_at, coverage, verdict FROM attempts "
+            f"WHERE {answers_only} ORDER BY question_id, started_at, id"
         ).fetchall()
     else:
         ids = list(dict.fromkeys(question_ids))
@@ -130,18 +202,23 @@ def rebuild_cards(conn: sqlite3.Connection, question_ids: Sequence[str] | None =
         marks = ",".join("?" * len(ids))
         conn.execute(f"DELETE FROM cards WHERE question_id IN ({marks})", ids)
         rows = conn.execute(
-            "SELECT question_id, topic, started_at, coverage, verdict FROM attempts "
-            f"WHERE question_id IN ({marks}) ORDER BY question_id, started_at, id",
+            "SELECT id, question_id, topic, started_at, coverage, verdict FROM attempts "
+            f"WHERE question_id IN ({marks}) AND {answers_only} "
+            "ORDER BY question_id, started_at, id",
             ids,
         ).fetchall()
-    grouped: dict[str, list[tuple[str, str, float | None, str | None]]] = {}
-    for qid, topic, started, coverage, verdict in rows:
-        grouped.setdefault(qid, []).append((topic, started, coverage, verdict))
+    gains = _follow_up_gains(conn, ids) if follow_ups else {}
+    grouped: dict[str, list[tuple[str, str, float | None, str | None, int]]] = {}
+    for attempt_id, qid, topic, started, coverage, verdict in rows:
+        grouped.setdefault(qid, []).append((topic, started, coverage, verdict, attempt_id))
     for qid, attempts in grouped.items():
         card = Card(card_id=_card_id(qid))
         rating = Rating.Again
-        for _topic, started, coverage, verdict in attempts:
-            rating = rating_for(coverage, verdict)
+        for _topic, started, coverage, verdict, attempt_id in attempts:
+            graded = coverage
+            if attempt_id in gains:
+                graded = graded_coverage(coverage, *gains[attempt_id])
+            rating = rating_for(graded, verdict)
             card, _ = SCHEDULER.review_card(card, rating, utc(datetime.fromisoformat(started)))
         topic, first, last_cov = attempts[-1][0], attempts[0][1], attempts[-1][2]
         conn.execute(

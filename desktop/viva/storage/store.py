@@ -129,6 +129,14 @@ class AttemptSummary:
     scorer_version: str | None
     session_id: int | None
     audio_path: Path | None
+    #: A follow-up's parent attempt (the answer whose missed point it probed), else None.
+    parent_id: int | None = field(default=None, kw_only=True)
+    #: The key point (1-based) a follow-up was scored against, else None.
+    follow_up_point: int | None = field(default=None, kw_only=True)
+
+    @property
+    def is_follow_up(self) -> bool:
+        return self.parent_id is not None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -205,6 +213,8 @@ class Attempt(AttemptSummary):
             feedback=self.feedback,
             scored_at=self.scored_at.isoformat() if self.scored_at else None,
             history=[h.to_dict() for h in self.history],
+            parent_id=self.parent_id,
+            follow_up_point=self.follow_up_point,
         )
         return out
 
@@ -276,8 +286,9 @@ def _current_scorer_version() -> str | None:
 
 _SUMMARY_COLUMNS = (
     "id, uid, question_id, question_text, topic, started_at, duration_s, coverage, verdict, "
-    "model_name, scorer_version, session_id, audio_path"
+    "model_name, scorer_version, session_id, audio_path, parent_id, follow_up_point"
 )
+_N_SUMMARY = len(_SUMMARY_COLUMNS.split(","))
 
 
 class AttemptStore:
@@ -492,17 +503,29 @@ class AttemptStore:
         started_at: datetime | None = None,
         scorer_version: str | None = None,
         uid: str | None = None,
+        parent_id: int | None = None,
+        follow_up_point: int | None = None,
+        asked: str | None = None,
     ) -> int:
         """Store one scored attempt atomically and update its question's card; returns its id.
 
         ``feedback`` is a ``viva.scoring.Feedback`` (anything with ``to_dict()``) or its dict.
         With ``audio_path`` and ``copy_audio`` the file is copied into :attr:`recordings_dir`
         (unless already there); without ``copy_audio`` the path is referenced as it is.
+
+        A follow-up gives ``parent_id`` (the attempt of the same question whose missed point it
+        probed), ``follow_up_point`` (that key point, 1-based) and ``asked`` (the follow-up
+        question as asked; stored as the attempt's question text). ``question`` is then the
+        question narrowed to that key point, as the follow-up was scored.
         """
         snapshot = _question_snapshot(question)
         question_id = str(snapshot.get("id") or "")
         if not question_id:
             raise StoreError("The question has no id; it cannot be stored.")
+        if (parent_id is None) != (follow_up_point is None):
+            raise StoreError("A follow-up needs both its parent attempt and its key point.")
+        if parent_id is not None:
+            self._check_parent(parent_id, question_id)
         tr = (
             transcript
             if isinstance(transcript, Transcript)
@@ -541,13 +564,14 @@ class AttemptStore:
                 cur = conn.execute(
                     "INSERT INTO attempts (uid, question_id, topic, question_text, question_json, "
                     "started_at, audio_path, duration_s, transcript_json, feedback_json, "
-                    "coverage, verdict, model_name, scorer_version, session_id, scored_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "coverage, verdict, model_name, scorer_version, session_id, scored_at, "
+                    "parent_id, follow_up_point) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         uid,
                         question_id,
                         str(snapshot.get("topic") or ""),
-                        str(snapshot.get("question") or ""),
+                        asked or str(snapshot.get("question") or ""),
                         json.dumps(snapshot, ensure_ascii=False),
                         iso(started),
                         stored_audio,
@@ -560,6 +584,8 @@ class AttemptStore:
                         version,
                         session_id,
                         iso(now_utc()),
+                        parent_id,
+                        follow_up_point,
                     ),
                 )
                 rebuild_cards(conn, [question_id])
@@ -580,6 +606,20 @@ class AttemptStore:
             "stored attempt %s for %s (coverage %s)", attempt_id, question_id, fb.get("coverage")
         )
         return attempt_id
+
+    def _check_parent(self, parent_id: int, question_id: str) -> None:
+        row = self._conn.execute(
+            "SELECT question_id, parent_id FROM attempts WHERE id = ?", (parent_id,)
+        ).fetchone()
+        if row is None:
+            raise AttemptNotFound(
+                f"There is no attempt {parent_id} to attach this follow-up to; see `viva history`."
+            )
+        if row[0] != question_id or row[1] is not None:
+            raise StoreError(
+                f"Attempt {parent_id} is not an answer to {question_id} (or is a follow-up "
+                "itself), so the follow-up cannot be attached to it."
+            )
 
     def replace_score(
         self,
@@ -646,17 +686,34 @@ class AttemptStore:
         audio_path: Path | None,
         session_id: int | None,
         replace_id: int | None = None,
+        parent_id: int | None = None,
     ) -> int:
         """Insert an attempt from another store (same uid, times and score history), replacing
-        attempt ``replace_id`` if given; one transaction."""
+        attempt ``replace_id`` if given; one transaction.
+
+        ``parent_id`` is the id in this store of a follow-up's parent (the caller maps it by
+        uid). Follow-ups of a replaced attempt stay attached to its replacement.
+        """
         with self._transaction() as conn:
+            kept: list[int] = []
             if replace_id is not None:
+                # Detach the replaced attempt's follow-ups first: deleting it would delete them.
+                kept = [
+                    int(r[0])
+                    for r in conn.execute(
+                        "SELECT id FROM attempts WHERE parent_id = ?", (replace_id,)
+                    )
+                ]
+                conn.execute(
+                    "UPDATE attempts SET parent_id = NULL WHERE parent_id = ?", (replace_id,)
+                )
                 conn.execute("DELETE FROM attempts WHERE id = ?", (replace_id,))
             cur = conn.execute(
                 "INSERT INTO attempts (uid, question_id, topic, question_text, question_json, "
                 "started_at, audio_path, duration_s, transcript_json, feedback_json, "
-                "coverage, verdict, model_name, scorer_version, session_id, scored_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "coverage, verdict, model_name, scorer_version, session_id, scored_at, "
+                "parent_id, follow_up_point) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     attempt.uid,
                     attempt.question_id,
@@ -674,9 +731,16 @@ class AttemptStore:
                     attempt.scorer_version,
                     session_id,
                     iso(attempt.scored_at) if attempt.scored_at else None,
+                    parent_id,
+                    attempt.follow_up_point if parent_id is not None else None,
                 ),
             )
             new_id = int(cur.lastrowid or 0)
+            if kept:
+                marks = ",".join("?" * len(kept))
+                conn.execute(
+                    f"UPDATE attempts SET parent_id = ? WHERE id IN ({marks})", (new_id, *kept)
+                )
             for old in attempt.history:
                 conn.execute(
                     "INSERT INTO score_history (attempt_id, replaced_at, scored_at, "
@@ -733,25 +797,42 @@ class AttemptStore:
                 raise SessionNotFound(f"There is no practice session {session_id}.")
 
     def delete_attempt(self, attempt_id: int) -> None:
-        """Delete an attempt, its earlier scores and its audio (if the store holds the file)."""
+        """Delete an attempt, its earlier scores and its audio (if the store holds the file).
+
+        Its follow-ups go with it (rows, scores and audio): a follow-up means nothing without
+        the answer it probed.
+        """
         with self._transaction() as conn:
             row = conn.execute(
                 "SELECT question_id, audio_path FROM attempts WHERE id = ?", (attempt_id,)
             ).fetchone()
             if row is None:
                 raise AttemptNotFound(f"There is no attempt {attempt_id}; see `viva history`.")
-            conn.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))
+            stored = [row[1]] + [
+                r[0]
+                for r in conn.execute(
+                    "SELECT audio_path FROM attempts WHERE parent_id = ?", (attempt_id,)
+                )
+            ]
+            conn.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))  # cascades
             rebuild_cards(conn, [row[0]])
-        audio = self.resolve_audio(row[1])
-        if row[1] and self._audio_owner(row[1]) is not None:
+        for path in stored:
+            self._delete_recording(path)
+        log.info("deleted attempt %s", attempt_id)
+
+    def _delete_recording(self, stored: str | None) -> None:
+        """Remove a deleted attempt's recording if the store holds it and nobody else uses it."""
+        if not stored:
+            return
+        audio = self.resolve_audio(stored)
+        if self._audio_owner(stored) is not None:
             log.warning("the recording %s is shared with another attempt; kept", audio)
-            audio = None
+            return
         if audio is not None and audio.resolve().is_relative_to(self.recordings_dir.resolve()):
             try:
                 audio.unlink(missing_ok=True)
             except OSError as exc:
                 log.warning("could not delete the recording %s: %s", audio, exc)
-        log.info("deleted attempt %s", attempt_id)
 
     def delete_all(self) -> int:
         """Delete every attempt, session and recording, and the backups beside the database.
@@ -789,6 +870,8 @@ class AttemptStore:
             scorer_version=row[10],
             session_id=row[11],
             audio_path=self.resolve_audio(row[12]),
+            parent_id=row[13],
+            follow_up_point=row[14],
         )
 
     def list_attempts(
@@ -801,10 +884,16 @@ class AttemptStore:
         until: datetime | None = None,
         session_id: int | None = None,
         oldest_first: bool = False,
+        follow_ups: bool = False,
     ) -> list[AttemptSummary]:
-        """Attempts, newest first (``oldest_first`` reverses), filtered as asked."""
+        """Attempts, newest first (``oldest_first`` reverses), filtered as asked.
+
+        Follow-ups are left out unless ``follow_ups`` (see :meth:`follow_ups_of`).
+        """
         where: list[str] = []
         args: list[Any] = []
+        if not follow_ups:
+            where.append("parent_id IS NULL")
         if question_id is not None:
             where.append("question_id = ?")
             args.append(question_id)
@@ -831,7 +920,30 @@ class AttemptStore:
         return [self._summary(row) for row in self._conn.execute(sql, args)]
 
     def count_attempts(self) -> int:
-        return int(self._conn.execute("SELECT count(*) FROM attempts").fetchone()[0])
+        """The number of answers to questions (follow-ups not counted)."""
+        return int(
+            self._conn.execute("SELECT count(*) FROM attempts WHERE parent_id IS NULL").fetchone()[
+                0
+            ]
+        )
+
+    def follow_ups_of(self, parent_ids: Sequence[int]) -> dict[int, list[AttemptSummary]]:
+        """The follow-ups of each of ``parent_ids`` (oldest first); parents without any are
+        left out."""
+        ids = list(dict.fromkeys(int(i) for i in parent_ids))
+        found: dict[int, list[AttemptSummary]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn.execute(
+                f"SELECT {_SUMMARY_COLUMNS} FROM attempts WHERE parent_id IN ({marks}) "
+                "ORDER BY started_at, id",
+                chunk,
+            )
+            for row in rows:
+                summary = self._summary(row)
+                found.setdefault(int(summary.parent_id or 0), []).append(summary)
+        return found
 
     def get_attempt(self, attempt_id: int) -> Attempt:
         """One attempt in full; raises :class:`AttemptNotFound`."""
@@ -844,12 +956,13 @@ class AttemptStore:
             raise AttemptNotFound(f"There is no attempt {attempt_id}; see `viva history`.")
         summary = self._summary(row)
         fields = {name: getattr(summary, name) for name in AttemptSummary.__dataclass_fields__}
+        n = _N_SUMMARY
         return Attempt(
             **fields,
-            question=json.loads(row[13]),
-            transcript=Transcript.from_dict(json.loads(row[14])),
-            feedback=json.loads(row[15]),
-            scored_at=_parse(row[16]),
+            question=json.loads(row[n]),
+            transcript=Transcript.from_dict(json.loads(row[n + 1])),
+            feedback=json.loads(row[n + 2]),
+            scored_at=_parse(row[n + 3]),
             history=tuple(self.score_history(attempt_id)),
         )
 
