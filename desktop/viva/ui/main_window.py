@@ -81,8 +81,23 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(self.table)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        self.about_button = buttons.addButton(
+            "&About Viva and licences", QDialogButtonBox.ButtonRole.HelpRole
+        )
+        self.about_button.setToolTip("Version, licence and every third-party licence")
+        self.about_button.clicked.connect(self.show_about)
         layout.addWidget(buttons)
+        self.about_dialog: QDialog | None = None
         self.resize(460, 420)
+
+    @Slot()
+    def show_about(self) -> None:
+        from viva.ui.about import AboutDialog
+
+        if self.about_dialog is None:
+            self.about_dialog = AboutDialog(self)
+        self.about_dialog.show()
+        self.about_dialog.raise_()
 
 
 def window_settings() -> QSettings:
@@ -155,6 +170,7 @@ class MainWindow(QMainWindow):
         self.practice = PracticeView(self.services, self.jobs)
         self._install("practice", self.practice)
         self.practice.error_occurred.connect(self.show_error)
+        self.practice.question_changed.connect(self._on_practice_question_changed)
         self.practice.compare_requested.connect(self.compare_attempts)
         self.sidebar.setCurrentRow(0)
 
@@ -183,6 +199,7 @@ class MainWindow(QMainWindow):
 
             view = MockView(self.services, self.jobs)
             view.review_requested.connect(self.review_attempt)
+            view.phase_changed.connect(self._on_mock_phase_changed)
             return view
 
         def review() -> QWidget:
@@ -296,6 +313,36 @@ class MainWindow(QMainWindow):
         self.load_model()
         self.check_devices()
         self.check_store()
+        self.warm_up_voice()
+
+    def warm_up_voice(self) -> None:
+        """Start the natural voice's process now, so the first question is read at once."""
+        speaker = self.services.speaker()
+        warm_up = getattr(speaker, "warm_up", None)
+        if callable(warm_up):
+            self.jobs.start("voice-warm-up", lambda _p, _t: warm_up())
+
+    def prepare_speech(self, texts: list[str]) -> None:
+        """Synthesise questions about to be asked, in the background (cached WAVs)."""
+        prefetch = getattr(self.services.speaker(), "prefetch", None)
+        if callable(prefetch) and texts:
+            prefetch(texts)
+
+    @Slot(str)
+    def _on_practice_question_changed(self, question_id: str) -> None:
+        bank = self.services.cached_bank
+        question = bank.get(question_id) if bank is not None else None
+        if question is not None:
+            self.prepare_speech([question.question])
+
+    @Slot(str)
+    def _on_mock_phase_changed(self, _phase: str) -> None:
+        view = self._views.get("mock")
+        plan = getattr(view, "plan", None)
+        if plan is None:
+            return
+        index = max(0, int(getattr(view, "index", 0)))
+        self.prepare_speech([q.question for q in plan.questions[index : index + 2]])
 
     def reload_bank(self) -> None:
         services = self.services
