@@ -12,6 +12,7 @@ from tests.ui.conftest import QT_LOG_IGNORE, NoDevices
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
 
 VOICES = [
+    ("natural", "Joe, natural (US English)", "en-us"),
     ("gmw/af", "Afrikaans", "af"),
     ("gmw/en-us", "English (America)", "en-us"),
     ("gmw/en", "English (Great Britain)", "en-gb"),
@@ -26,7 +27,12 @@ def test_voice_list_is_english_unless_asked(qtbot: Any, make_window: Any) -> Non
     view = window.view("settings")
     view._on_devices(([], [], VOICES))
     names = [view.voice_box.itemText(i) for i in range(view.voice_box.count())]
-    assert names == ["System default", "English (America)", "English (Great Britain)"]
+    assert names == [
+        "Default (natural voice)",
+        "Joe, natural (US English)",
+        "English (America)",
+        "English (Great Britain)",
+    ]
     view.all_voices_check.setChecked(True)
     assert view.voice_box.count() == 1 + len(VOICES)
     assert is_english_voice("gmw/en-gb-x-rp", "English (Received Pronunciation)")

@@ -45,6 +45,11 @@ def _buddy_label(text: str, buddy: QWidget) -> QLabel:
     return label
 
 
+#: The voice box's first entry (settings.voice None): the natural voice, the system voice if
+#: it cannot run. The voices themselves follow, natural first (viva.speech.speaker.voices()).
+VOICE_DEFAULT = "Default (natural voice)"
+
+
 def is_english_voice(voice_id: str, name: str, language: str = "") -> bool:
     """Whether a voice speaks English (``en``, ``en-us``, ``gmw/en-gb-x-rp``, "English ...")."""
     code = (language or voice_id.rsplit("/", 1)[-1]).lower()
@@ -198,7 +203,7 @@ class SettingsView(QWidget):
             (self.voice_box, settings.voice),
         ):
             box.clear()
-            box.addItem("System default", None)
+            box.addItem(VOICE_DEFAULT if box is self.voice_box else "System default", None)
             if value:
                 box.addItem(value, value)
                 box.setCurrentIndex(1)
@@ -234,7 +239,7 @@ class SettingsView(QWidget):
             (self.voice_box, [(v[0], v[1]) for v in voices], settings.voice),
         ):
             box.clear()
-            box.addItem("System default", None)
+            box.addItem(VOICE_DEFAULT if box is self.voice_box else "System default", None)
             for data, label in names:
                 box.addItem(label, data)
             index = box.findData(value) if value else 0
@@ -294,7 +299,7 @@ class SettingsView(QWidget):
         current = self.voice_box.currentData()
         voices = [v for v in self.all_voices if on or is_english_voice(*v) or v[0] == current]
         self.voice_box.clear()
-        self.voice_box.addItem("System default", None)
+        self.voice_box.addItem(VOICE_DEFAULT, None)
         for voice in voices:
             self.voice_box.addItem(voice[1], voice[0])
         index = self.voice_box.findData(current or settings.voice)
