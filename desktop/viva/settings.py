@@ -49,6 +49,9 @@ class Settings(BaseModel):
     thinking_seconds: int = Field(default=10, ge=0, le=300)
     answer_limit_seconds: int = Field(default=120, ge=15, le=900)
     mock_questions: int = Field(default=5, ge=1, le=30)
+    follow_ups: bool = Field(
+        default=True, description="mock interviews ask a follow-up on missed points"
+    )
 
     _notice: str | None = PrivateAttr(default=None)
 

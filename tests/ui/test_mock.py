@@ -26,7 +26,10 @@ def _answer_current(qtbot: Any, mock: Any) -> None:
 def test_mock_interview_of_three_questions_reaches_summary(
     qtbot: Any, make_window: Any, jfk_wav: Any
 ) -> None:
-    window = make_window(sd_module=_replay(jfk_wav))
+    from viva.settings import Settings
+
+    # Three answers, no follow-ups (tests/ui/test_mock_follow_up.py covers those).
+    window = make_window(Settings(mic_checked=True, follow_ups=False), sd_module=_replay(jfk_wav))
     mock = window.show_view("mock")
     mock.count_spin.setValue(3)
     mock.think_spin.setValue(0)
@@ -39,6 +42,7 @@ def test_mock_interview_of_three_questions_reaches_summary(
     assert len({r.question.id for r in results}) == 3
     assert all(r.attempt_id is not None and r.audio_path.exists() for r in results)
     assert all(r.transcript.text.strip() for r in results)
+    assert all(r.follow_up is None for r in results)
     assert mock.table.rowCount() == 3
     assert "3 of 3 questions answered" in mock.overall_label.text()
     assert mock.weak_label.text()

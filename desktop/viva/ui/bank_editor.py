@@ -366,6 +366,16 @@ class BankEditorView(QWidget):
         self.kp_wrong.setAccessibleName("Wrong statements: one per line")
         self.kp_wrong.setMaximumHeight(60)
         kp_form.addRow("&Wrong:", self.kp_wrong)
+        self.kp_probe = QLineEdit()
+        self.kp_probe.setAccessibleName("Follow-up question (optional)")
+        self.kp_probe.setPlaceholderText(
+            "Optional: what an interviewer asks when an answer misses this point"
+        )
+        self.kp_probe.setToolTip(
+            "Asked after an answer that missed or got this point wrong. Left empty, Viva "
+            "builds a question from the point's text."
+        )
+        kp_form.addRow("F&ollow-up question:", self.kp_probe)
         kp_layout.addLayout(kp_form, 2)
         f_layout.addWidget(kp_box)
 
@@ -387,7 +397,13 @@ class BankEditorView(QWidget):
             "tags": (self.tags_edit,),
             "target_seconds": (self.min_spin, self.max_spin),
             "reference_answer": (self.answer_edit,),
-            "key_points": (self.kp_text, self.kp_concepts, self.kp_synonyms, self.kp_wrong),
+            "key_points": (
+                self.kp_text,
+                self.kp_concepts,
+                self.kp_synonyms,
+                self.kp_wrong,
+                self.kp_probe,
+            ),
         }
         for field, widgets in self.field_widgets.items():
             for widget in widgets:
@@ -403,6 +419,7 @@ class BankEditorView(QWidget):
         self.min_spin.valueChanged.connect(self._on_form_changed)
         self.max_spin.valueChanged.connect(self._on_form_changed)
         self.kp_text.textChanged.connect(self._on_key_point_changed)
+        self.kp_probe.textChanged.connect(self._on_key_point_changed)
         for plain in (self.kp_concepts, self.kp_synonyms, self.kp_wrong):
             plain.textChanged.connect(self._on_key_point_changed)
 
@@ -550,7 +567,14 @@ class BankEditorView(QWidget):
         )
         self.kp_synonyms.setPlainText("\n".join(kp.get("synonyms", [])))
         self.kp_wrong.setPlainText("\n".join(kp.get("wrong", [])))
-        for widget in (self.kp_text, self.kp_concepts, self.kp_synonyms, self.kp_wrong):
+        self.kp_probe.setText(kp.get("probe") or "")
+        for widget in (
+            self.kp_text,
+            self.kp_concepts,
+            self.kp_synonyms,
+            self.kp_wrong,
+            self.kp_probe,
+        ):
             widget.setEnabled(bool(self.key_points))
         self._loading = loading
 
@@ -592,6 +616,8 @@ class BankEditorView(QWidget):
             kp["synonyms"] = synonyms
         if wrong := _lines(self.kp_wrong.toPlainText()):
             kp["wrong"] = wrong
+        if probe := " ".join(self.kp_probe.text().split()):
+            kp["probe"] = probe
         self.key_points[row] = kp
         item = self.kp_list.item(row)
         if item is not None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import random
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from statistics import fmean
 from typing import Any
 
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from viva.bank import Bank, Question
 from viva.ui import dialogs, render
-from viva.ui.session import SavedAttempt, Services
+from viva.ui.session import SavedAttempt, SavedFollowUp, Services, narrow_to_point
 from viva.ui.shortcuts import Shortcut, bind
 from viva.ui.widgets import AnswerRecorder, LevelMeter, TimeBar, heading, plain_label
 from viva.ui.workers import JobRunner, RecordingResult
@@ -44,6 +45,8 @@ class MockPlan:
     questions: tuple[Question, ...]
     thinking_s: int
     limit_s: int
+    #: Ask one follow-up after an answer that missed (or got wrong, or half made) a key point.
+    follow_ups: bool = True
 
 
 def pick_questions(
@@ -60,6 +63,21 @@ def pick_questions(
             chosen += random.sample(rest, min(len(rest), count - len(chosen)))
         return chosen
     return random.sample(pool, min(count, len(pool)))
+
+
+def follow_up_cells(follow_up: SavedFollowUp) -> list[str]:
+    """The summary row of a follow-up, under its question's row."""
+    result = follow_up.result
+    status = render.STATUS_LABEL.get(result.status, result.status)
+    said = f': "{result.evidence}"' if result.evidence else ""
+    return [
+        f"    ↳ Follow-up on point {follow_up.point}: {follow_up.asked}\n"
+        f"    {result.text} [{status}]{said}",
+        f"{follow_up.feedback.coverage:.0%}",
+        render.format_seconds(follow_up.feedback.timing.duration_s),
+        "",
+        status,
+    ]
 
 
 class MockView(QWidget):
@@ -83,6 +101,11 @@ class MockView(QWidget):
         self._aborted = False
         self._countdown = 0
         self._tts_warned = False
+        #: The answer whose follow-up is being asked (None while on a question itself).
+        self._follow_up_parent: SavedAttempt | None = None
+        self._stop_pressed_at: float | None = None
+        #: Seconds from Stop on an answer to its follow-up being read aloud (last one).
+        self.follow_up_delay_s: float | None = None
         self.recorder = AnswerRecorder(services, self)
         self.recorder.level_changed.connect(self._on_recorder_level_changed)
         self.recorder.elapsed_changed.connect(self._on_recorder_elapsed_changed)
@@ -271,7 +294,12 @@ class MockView(QWidget):
         if not questions:
             self.error_occurred.emit("No questions match these choices. Pick another topic.")
             return
-        self.plan = MockPlan(tuple(questions), self.think_spin.value(), self.limit_spin.value())
+        self.plan = MockPlan(
+            tuple(questions),
+            self.think_spin.value(),
+            self.limit_spin.value(),
+            follow_ups=self.services.settings.follow_ups,
+        )
         self.session_id = session_id
         self.results = {}
         self.index = -1
@@ -290,8 +318,17 @@ class MockView(QWidget):
         self.phase_label.setText(text)
         self.phase_changed.emit(phase)
 
+    @property
+    def asking_follow_up(self) -> bool:
+        """True from the follow-up's "checking your answer" step until it is answered."""
+        return self._follow_up_parent is not None or self.phase == "follow-up"
+
+    def _label(self, text: str) -> str:
+        return f"Follow-up: {text[:1].lower()}{text[1:]}" if self._follow_up_parent else text
+
     def _next_question(self) -> None:
         assert self.plan is not None
+        self._follow_up_parent = None
         self.index += 1
         if self._aborted or self.index >= len(self.plan.questions):
             self._finish()
@@ -325,7 +362,7 @@ class MockView(QWidget):
         if self._countdown <= 0:
             self._start_answer()
             return
-        self._set_phase("thinking", f"Think about your answer: {self._countdown} s")
+        self._set_phase("thinking", self._label(f"Think about your answer: {self._countdown} s"))
         self.think_timer.start()
 
     @Slot()
@@ -335,22 +372,29 @@ class MockView(QWidget):
             self.think_timer.stop()
             self._start_answer()
         else:
-            self.phase_label.setText(f"Think about your answer: {self._countdown} s")
+            self.phase_label.setText(self._label(f"Think about your answer: {self._countdown} s"))
 
     def _start_answer(self) -> None:
         assert self.plan is not None
         self.think_timer.stop()
         question = self.plan.questions[self.index]
+        parent = self._follow_up_parent
+        if parent is not None and parent.feedback.follow_up is not None:
+            # The live judge reads the answer against the probed point only.
+            question = narrow_to_point(question, parent.feedback.follow_up.point)
         self._set_phase(
-            "answering", f"Answer now (limit {render.format_seconds(self.plan.limit_s)})"
+            "answering",
+            self._label(f"Answer now (limit {render.format_seconds(self.plan.limit_s)})"),
         )
         self.advance_button.setText(Shortcut.RECORD.label("Done, next question"))
         self.recorder.start(question, limit_s=self.plan.limit_s)
 
     @Slot()
     def advance(self) -> None:
-        """Space: skip reading/thinking, or end the current answer."""
-        if self.phase == "reading":
+        """Space: skip reading/thinking, end the current answer, or skip a follow-up."""
+        if self.phase == "follow-up":
+            self._next_question()
+        elif self.phase == "reading":
             self._stop_speaker()
             self._after_reading(self.index)
             if self.phase == "thinking":
@@ -358,7 +402,8 @@ class MockView(QWidget):
         elif self.phase == "thinking":
             self._start_answer()
         elif self.phase == "answering":
-            self._set_phase("saving", "Saving your answer…")
+            self._stop_pressed_at = time.perf_counter()
+            self._set_phase("saving", self._label("Saving your answer…"))
             self.recorder.stop()
 
     @Slot(float)
@@ -369,7 +414,8 @@ class MockView(QWidget):
     def _on_recorder_elapsed_changed(self, seconds: float) -> None:
         self.time_bar.set_elapsed(seconds)
         if self.phase == "answering" and self.recorder.stop_pressed_at is not None:
-            self._set_phase("saving", "Time is up: saving your answer…")
+            self._stop_pressed_at = self.recorder.stop_pressed_at
+            self._set_phase("saving", self._label("Time is up: saving your answer…"))
 
     @Slot(object)
     def _on_recorder_recorded(self, result: RecordingResult) -> None:
@@ -379,6 +425,10 @@ class MockView(QWidget):
         transcript = result.transcript
         services = self.services
         session_id = self.session_id
+        parent = self._follow_up_parent
+        if parent is not None:
+            self._score_follow_up(index, parent, result)
+            return
 
         def score(_p: Any, _t: Any) -> SavedAttempt:
             tr = transcript
@@ -393,17 +443,91 @@ class MockView(QWidget):
             "mock-score",
             score,
             on_success=lambda saved, i=index: self._on_scored(i, saved),
-            on_error=self._on_score_failed,
+            on_error=lambda message, i=index: self._on_score_failed(message, i),
         )
         self._advance_when_stopped = True  # the recording thread ends right after this
+
+    def _score_follow_up(self, index: int, parent: SavedAttempt, result: RecordingResult) -> None:
+        """Score the follow-up's answer against its point on a worker; move on meanwhile."""
+        services = self.services
+        session_id = self.session_id
+        follow_up = parent.feedback.follow_up
+        assert follow_up is not None
+
+        def score(_p: Any, _t: Any) -> SavedFollowUp:
+            tr = result.transcript
+            if tr is None:
+                narrowed = narrow_to_point(parent.question, follow_up.point)
+                tr = services.transcribe_file(narrowed, result.path)
+            return services.finish_follow_up(
+                parent, tr, audio_path=result.path, session_id=session_id
+            )
+
+        self._pending_scores += 1
+        self.jobs.start(
+            "mock-follow-up-score",
+            score,
+            on_success=lambda saved, i=index: self._on_follow_up_scored(i, saved),
+            on_error=lambda message, i=index: self._on_score_failed(message, i),
+        )
+        self._advance_when_stopped = True
 
     @Slot()
     def _on_recorder_stopped(self) -> None:
         if self._advance_when_stopped:
             self._advance_when_stopped = False
-            self._next_question()
+            if self._wants_follow_up():
+                self._wait_for_follow_up()
+            else:
+                self._next_question()
         elif self.phase == "finishing":
             self._finish()
+
+    def _wants_follow_up(self) -> bool:
+        """After a question's own answer (not a follow-up), with follow-ups on."""
+        return (
+            self.plan is not None
+            and self.plan.follow_ups
+            and not self._aborted
+            and self._follow_up_parent is None
+        )
+
+    def _wait_for_follow_up(self) -> None:
+        """The follow-up needs the answer's score (it names the point): wait for it here."""
+        if self.index in self.results:
+            self._ask_follow_up(self.index)
+            return
+        self.level.set_level(0.0)
+        self._set_phase("follow-up", "Follow-up: checking your answer…")
+        self.advance_button.setText(Shortcut.RECORD.label("Skip the follow-up"))
+
+    def _ask_follow_up(self, index: int) -> None:
+        assert self.plan is not None
+        saved = self.results.get(index)
+        follow_up = saved.feedback.follow_up if saved is not None else None
+        if saved is None or follow_up is None or self._aborted:
+            self._next_question()  # every point covered (or the score failed): no follow-up
+            return
+        self._follow_up_parent = saved
+        if self._stop_pressed_at is not None:
+            self.follow_up_delay_s = time.perf_counter() - self._stop_pressed_at
+            log.info("follow-up asked %.2f s after Stop", self.follow_up_delay_s)
+        self.progress_label.setText(
+            f"Question {index + 1} of {len(self.plan.questions)}: follow-up on key point "
+            f"{follow_up.point}"
+        )
+        self.question_label.setText(follow_up.question)
+        self.level.set_level(0.0)
+        self.advance_button.setText(Shortcut.RECORD.label("Skip to answering"))
+        self._set_phase("reading", "Follow-up: listen to the question…")
+        services = self.services
+        text = follow_up.question
+        self.jobs.start(
+            "mock-tts",
+            lambda _p, _t: services.speaker().say(text),
+            on_success=lambda _r, i=index: self._after_reading(i),
+            on_error=lambda m, i=index: self._on_tts_failed(m, i),
+        )
 
     @Slot(str)
     def _on_recorder_failed(self, message: str) -> None:
@@ -416,13 +540,23 @@ class MockView(QWidget):
         self.results[index] = saved
         if self.phase == "finishing":
             self._finish()
+        elif self.phase == "follow-up" and index == self.index:
+            self._ask_follow_up(index)
 
-    @Slot(str)
-    def _on_score_failed(self, message: str) -> None:
+    def _on_follow_up_scored(self, index: int, saved: SavedFollowUp) -> None:
+        self._pending_scores -= 1
+        if index in self.results:
+            self.results[index] = replace(self.results[index], follow_up=saved)
+        if self.phase == "finishing":
+            self._finish()
+
+    def _on_score_failed(self, message: str, index: int) -> None:
         self._pending_scores -= 1
         self.error_occurred.emit(message)
         if self.phase == "finishing":
             self._finish()
+        elif self.phase == "follow-up" and index == self.index:
+            self._next_question()
 
     @Slot()
     def abort(self) -> None:
@@ -440,7 +574,7 @@ class MockView(QWidget):
         self.think_timer.stop()
         self._stop_speaker()
         if self.phase == "answering":
-            self._set_phase("saving", "Saving your answer…")
+            self._set_phase("saving", self._label("Saving your answer…"))
             self.recorder.stop()  # the recorded answer is saved, then _next_question finishes
         elif self.phase != "saving":
             self._finish()
@@ -470,8 +604,8 @@ class MockView(QWidget):
         self.phase = "summary"
         assert self.plan is not None
         ordered = [self.results[i] for i in sorted(self.results)]
-        self.table.setRowCount(len(ordered))
-        for row, saved in enumerate(ordered):
+        rows: list[tuple[list[str], int | None]] = []
+        for saved in ordered:
             timing = saved.feedback.timing
             low, high = saved.question.target_seconds
             cells = [
@@ -481,9 +615,14 @@ class MockView(QWidget):
                 f"{render.format_seconds(low)}–{render.format_seconds(high)}",
                 timing.verdict or "–",
             ]
+            rows.append((cells, saved.attempt_id))
+            if saved.follow_up is not None:
+                rows.append((follow_up_cells(saved.follow_up), saved.follow_up.attempt_id))
+        self.table.setRowCount(len(rows))
+        for row, (cells, attempt_id) in enumerate(rows):
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, saved.attempt_id)
+                item.setData(Qt.ItemDataRole.UserRole, attempt_id)
                 self.table.setItem(row, col, item)
         self.table.resizeRowsToContents()
         if ordered:
@@ -502,14 +641,25 @@ class MockView(QWidget):
                 f"Total speaking time {render.format_seconds(sum(durations))}; "
                 f"{on_target} of {len(ordered)} answers within the target time"
             )
+        follow_ups = [s.follow_up for s in ordered if s.follow_up is not None]
+        if follow_ups:
+            made = sum(1 for f in follow_ups if f.result.status == "covered")
+            lines.append(
+                f"{len(follow_ups)} follow-up question{'s' if len(follow_ups) != 1 else ''}: "
+                f"{made} point{'s' if made != 1 else ''} made when asked"
+            )
         self.overall_label.setText("\n".join(lines))
         weak: list[tuple[float, str, str]] = []
         for saved in ordered:
-            for point in saved.feedback.key_points:
+            for n, point in enumerate(saved.feedback.key_points, 1):
                 if point.status != "covered":
                     # Stated wrongly first, then missed, then partial.
                     order = {"incorrect": -1.0}.get(point.status, point.score)
                     label = render.STATUS_LABEL.get(point.status, point.status)
+                    fu = saved.follow_up
+                    if fu is not None and fu.point == n:
+                        later = render.STATUS_LABEL.get(fu.result.status, fu.result.status)
+                        label += f"; {later} in the follow-up"
                     weak.append((order, f"{point.text} [{label}]", saved.question.question))
         weak.sort(key=lambda item: item[0])
         self.weak_label.setText(
@@ -540,7 +690,7 @@ class MockView(QWidget):
         self.services.stop_speaking()
 
     def interrupt_reason(self) -> str | None:
-        if self.phase in ("reading", "thinking", "answering", "saving", "finishing"):
+        if self.phase in ("reading", "thinking", "answering", "saving", "follow-up", "finishing"):
             total = len(self.plan.questions) if self.plan else 0
             return f"A mock interview is in progress (question {self.index + 1} of {total})."
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -28,7 +29,13 @@ from viva.bank.models import DIFFICULTIES
 from viva.speech.transcript import Transcript
 from viva.ui import render
 from viva.ui.flow import FlowLayout
-from viva.ui.session import SavedAttempt, Services, filter_questions
+from viva.ui.session import (
+    SavedAttempt,
+    SavedFollowUp,
+    Services,
+    filter_questions,
+    narrow_to_point,
+)
 from viva.ui.shortcuts import Shortcut, bind
 from viva.ui.widgets import (
     AnswerRecorder,
@@ -47,6 +54,7 @@ class PracticeView(QWidget):
     """The default view. Signals let the window and the tests follow what happens."""
 
     feedback_shown = Signal(object)  # SavedAttempt
+    follow_up_shown = Signal(object)  # SavedFollowUp
     error_occurred = Signal(str)
     recording_changed = Signal(bool)
     question_changed = Signal(str)
@@ -63,6 +71,8 @@ class PracticeView(QWidget):
         self.last_timings: dict[str, float] = {}
         self._busy = False
         self.shown_attempt: SavedAttempt | None = None
+        #: The answer whose follow-up is being asked and answered (None otherwise).
+        self.follow_up_parent: SavedAttempt | None = None
         self.recorder = AnswerRecorder(services, self)
         self.recorder.level_changed.connect(self._on_recorder_level_changed)
         self.recorder.partial_changed.connect(self._on_recorder_partial_changed)
@@ -143,12 +153,19 @@ class PracticeView(QWidget):
         self.next_button = QPushButton(Shortcut.NEXT_QUESTION.label("Next"))
         self.next_button.setToolTip("Go to the next question")
         self.next_button.clicked.connect(self.next_question)
+        self.follow_up_button = QPushButton(Shortcut.FOLLOW_UP.label("Follow-up"))
+        self.follow_up_button.setToolTip(
+            f"Hear a follow-up question on a point your answer missed, then answer it "
+            f"({Shortcut.FOLLOW_UP.keys})"
+        )
+        self.follow_up_button.clicked.connect(self.ask_follow_up)
         for button in (
             self.play_button,
             self.record_button,
             self.type_button,
             self.retry_button,
             self.next_button,
+            self.follow_up_button,
         ):
             buttons.addWidget(button)
         right_layout.addLayout(buttons)
@@ -192,6 +209,15 @@ class PracticeView(QWidget):
         self.feedback.hide()
         right_layout.addWidget(self.feedback)
 
+        self.follow_up_box = QGroupBox("Follow-up")
+        follow_up_layout = QVBoxLayout(self.follow_up_box)
+        self.follow_up_question = plain_label(name="Follow-up question")
+        follow_up_layout.addWidget(self.follow_up_question)
+        self.follow_up_result = plain_label(name="Follow-up result")
+        follow_up_layout.addWidget(self.follow_up_result)
+        self.follow_up_box.hide()
+        right_layout.addWidget(self.follow_up_box)
+
         self.attempts_box = QGroupBox("Your attempts at this question")
         attempts_layout = QVBoxLayout(self.attempts_box)
         self.attempt_list = QListWidget()
@@ -222,6 +248,7 @@ class PracticeView(QWidget):
         bind(Shortcut.REPEAT_QUESTION, self, self.play_question, ctx)
         bind(Shortcut.NEXT_QUESTION, self, self.next_question, ctx)
         bind(Shortcut.RETRY, self, self.retry, ctx)
+        bind(Shortcut.FOLLOW_UP, self, self.ask_follow_up, ctx)
         bind(Shortcut.TYPE_ANSWER, self, self.type_button.toggle, ctx)
         bind(Shortcut.SCORE_TYPED, self, self.score_typed, ctx)
         bind(Shortcut.SEARCH, self, self.search.setFocus, ctx)
@@ -315,6 +342,9 @@ class PracticeView(QWidget):
 
     def _show_question(self, question: Question) -> None:
         self.question = question
+        self.follow_up_parent = None
+        self.shown_attempt = None
+        self.follow_up_box.hide()
         self.title.setText(question.question)
         low, high = question.target_seconds
         self.meta.setText(
@@ -364,14 +394,21 @@ class PracticeView(QWidget):
         if self.question is None or self._busy or self.type_button.isChecked():
             return
         self._stop_speaking()
-        self.feedback.hide()
+        question = self.question
+        parent = self.follow_up_parent
+        if parent is not None and parent.feedback.follow_up is not None:
+            # The live judge reads the answer against the probed point only.
+            question = narrow_to_point(parent.question, parent.feedback.follow_up.point)
+        else:
+            self.feedback.hide()
+            self.follow_up_box.hide()
         self.hint.hide()
         self.record_box.show()
         self.live_label.setText("Listening… (press Space to stop)")
         self.level.set_level(0.0)
         self.time_bar.set_elapsed(0.0)
         self.status.setText("")
-        self.recorder.start(self.question)
+        self.recorder.start(question)
         self.recording_changed.emit(True)
         self._update_buttons()
 
@@ -397,9 +434,59 @@ class PracticeView(QWidget):
         self._finish(Transcript.from_text(text), audio_path=None)
 
     @Slot()
+    def ask_follow_up(self) -> None:
+        """F: read the follow-up on the shown answer's missed point aloud, then record (or, when
+        typing, wait for the typed answer); it is scored against that point only."""
+        saved = self.shown_attempt
+        if not self._can_follow_up() or saved is None:
+            return
+        follow_up = saved.feedback.follow_up
+        self.follow_up_parent = saved
+        self.follow_up_box.setTitle(f"Follow-up on key point {follow_up.point}")
+        self.follow_up_question.setText(follow_up.question)
+        self.follow_up_result.setText("")
+        self.follow_up_box.show()
+        self._update_buttons()
+        if self.type_button.isChecked():
+            self.typed.clear()
+            self.typed.setFocus()
+            self.status.setText("Type your answer to the follow-up, then press Ctrl+Return.")
+            return
+        text = follow_up.question
+        services = self.services
+        self.status.setText("Follow-up: listen to the question…")
+        self.jobs.start(
+            "tts",
+            lambda _p, _t: services.speaker().say(text),
+            on_success=lambda _r, s=saved: self._after_follow_up_read(s),
+            on_error=lambda m, s=saved: (self._report(m), self._after_follow_up_read(s)),
+        )
+
+    def _after_follow_up_read(self, saved: SavedAttempt) -> None:
+        if self.follow_up_parent is not saved or self.recorder.recording or self._busy:
+            return
+        self.start_recording()
+        self.status.setText("Follow-up: answer now, then press Space.")
+
+    def _can_follow_up(self) -> bool:
+        saved = self.shown_attempt
+        return (
+            saved is not None
+            and self.question is not None
+            and saved.question.id == self.question.id
+            and saved.feedback.follow_up is not None
+            and saved.follow_up is None
+            and self.follow_up_parent is None
+            and not self._busy
+            and not self.recorder.recording
+        )
+
+    @Slot()
     def retry(self) -> None:
         if self.question is None or self.recorder.recording or self._busy:
             return
+        self.follow_up_parent = None
+        self.follow_up_box.hide()
         self.feedback.hide()
         self.record_box.hide()
         self.typed.clear()
@@ -508,11 +595,57 @@ class PracticeView(QWidget):
             self._update_buttons()
             return
         services = self.services
+        parent = self.follow_up_parent
+        if parent is not None:
+
+            def score_follow_up(progress: Any, token: Any) -> SavedFollowUp:
+                return services.finish_follow_up(parent, transcript, audio_path=audio_path)
+
+            self.jobs.start(
+                "score-follow-up",
+                score_follow_up,
+                on_success=lambda fu, p=parent: self._on_follow_up_scored(p, fu),
+                on_error=self._on_finish_failed,
+            )
+            return
 
         def score(progress: Any, token: Any) -> SavedAttempt:
             return services.finish_answer(question, transcript, audio_path=audio_path)
 
         self.jobs.start("score", score, on_success=self._on_scored, on_error=self._on_finish_failed)
+
+    def _on_follow_up_scored(self, parent: SavedAttempt, answered: SavedFollowUp) -> None:
+        self._busy = False
+        self.follow_up_parent = None
+        self.record_box.hide()
+        self.status.setText("")
+        updated = replace(parent, follow_up=answered)
+        items = self.attempts.get(parent.question.id, [])
+        for i, item in enumerate(items):
+            if item is parent:
+                items[i] = updated
+        if self.shown_attempt is parent:
+            self.shown_attempt = updated
+            self._show_follow_up(updated)
+        self._update_buttons()
+        self.follow_up_shown.emit(answered)
+
+    def _show_follow_up(self, saved: SavedAttempt) -> None:
+        answered = saved.follow_up
+        if answered is None:
+            self.follow_up_box.hide()
+            return
+        result = answered.result
+        status = render.STATUS_LABEL.get(result.status, result.status)
+        lines = [f"{result.text} — {status}"]
+        if result.evidence:
+            lines.append(f"You said: “{result.evidence}”")
+        elif not answered.transcript.text.strip():
+            lines.append("Nothing was heard.")
+        self.follow_up_box.setTitle(f"Follow-up on key point {answered.point}")
+        self.follow_up_question.setText(answered.asked)
+        self.follow_up_result.setText("\n".join(lines))
+        self.follow_up_box.show()
 
     @Slot(object)
     def _on_scored(self, saved: SavedAttempt) -> None:
@@ -534,6 +667,9 @@ class PracticeView(QWidget):
     @Slot(str)
     def _on_finish_failed(self, message: str) -> None:
         self._busy = False
+        if self.follow_up_parent is not None:
+            self.follow_up_parent = None
+            self.follow_up_box.hide()
         self.status.setText("")
         self.record_box.hide()
         self._report(message)
@@ -567,6 +703,9 @@ class PracticeView(QWidget):
         self.feedback.show_feedback(
             saved.question, saved.transcript, saved.feedback, previous=saved.previous_feedback
         )
+        if self.follow_up_parent is None:
+            self._show_follow_up(saved)
+        self._update_buttons()
 
     @Slot()
     def _on_feedback_compare_requested(self) -> None:
@@ -596,6 +735,7 @@ class PracticeView(QWidget):
         self.retry_button.setEnabled(has_q and not recording and not self._busy)
         self.next_button.setEnabled(has_q and not recording and not self._busy)
         self.score_typed_button.setEnabled(has_q and not self._busy)
+        self.follow_up_button.setEnabled(self._can_follow_up())
 
     @property
     def busy(self) -> bool:

@@ -92,7 +92,13 @@ class AttemptPane(QGroupBox):
         self.attempt = attempt
         question = _question_of(attempt)
         when = attempt.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        self.header.setText(f"{attempt.question_text}\n{when} · attempt #{attempt.id}")
+        asked = attempt.question_text
+        if getattr(attempt, "parent_id", None) is not None:
+            asked = (
+                f"Follow-up on key point {attempt.follow_up_point} of attempt "
+                f"#{attempt.parent_id}: {asked}"
+            )
+        self.header.setText(f"{asked}\n{when} · attempt #{attempt.id}")
         self.feedback.show_feedback(
             question, attempt.transcript, attempt.feedback_object(), previous=previous
         )
@@ -258,9 +264,12 @@ class ReviewView(QWidget):
         def load(_p: Any, _t: Any) -> tuple[list[Any], list[Path]]:
             store = services.open_store()
             try:
-                summaries = store.list_attempts(limit=2000)
+                answers = store.list_attempts(limit=2000)
+                follow_ups = store.follow_ups_of([a.id for a in answers])
             finally:
                 store.close()
+            # Each answer's follow-ups are listed right under it.
+            summaries = [s for a in answers for s in (a, *follow_ups.get(a.id, []))]
             try:
                 from viva.storage.recovery import pending_recordings
 
@@ -284,9 +293,12 @@ class ReviewView(QWidget):
         self.table.setRowCount(len(self.summaries))
         select_row = 0
         for row, summary in enumerate(self.summaries):
+            asked = summary.question_text
+            if summary.parent_id is not None:
+                asked = f"    ↳ Follow-up: {asked}"
             cells = [
                 summary.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-                summary.question_text,
+                asked,
                 f"{summary.coverage:.0%}" if summary.coverage is not None else "–",
                 render.format_seconds(summary.duration_s),
             ]
@@ -328,11 +340,15 @@ class ReviewView(QWidget):
             store = services.open_store()
             try:
                 attempt = store.get_attempt(attempt_id)
-                others = store.list_attempts(question_id=attempt.question_id)
-                earlier = [
-                    o for o in others if (o.started_at, o.id) < (attempt.started_at, attempt.id)
-                ]
-                previous = store.get_attempt(earlier[0].id).feedback_object() if earlier else None
+                others: list[Any] = []
+                previous = None
+                if attempt.parent_id is None:  # a follow-up is not compared with answers
+                    others = store.list_attempts(question_id=attempt.question_id)
+                    earlier = [
+                        o for o in others if (o.started_at, o.id) < (attempt.started_at, attempt.id)
+                    ]
+                    if earlier:
+                        previous = store.get_attempt(earlier[0].id).feedback_object()
             finally:
                 store.close()
             return attempt, others, previous

@@ -72,6 +72,35 @@ class SavedAttempt:
     #: The last earlier attempt at this question (id and feedback), for the change line.
     previous_id: int | None = None
     previous_feedback: Any = None
+    #: The follow-up asked after this answer, once it was answered and scored.
+    follow_up: SavedFollowUp | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SavedFollowUp:
+    """A follow-up answer after scoring against the one key point it probed."""
+
+    point: int  # 1-based
+    asked: str
+    question: Question  # narrowed to the probed point
+    transcript: Transcript
+    feedback: Any  # viva.scoring.Feedback with one key point
+    attempt_id: int | None
+    audio_path: Path | None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def result(self) -> Any:
+        """The probed point's ``KeyPointResult`` (status, evidence)."""
+        return self.feedback.key_points[0]
+
+
+def narrow_to_point(question: Question, point: int) -> Question:
+    """``question`` with key point ``point`` (1-based) only: how a follow-up answer is scored,
+    as ``viva score --point N`` does."""
+    if not 1 <= point <= len(question.key_points):
+        raise ValueError(f"{question.id} has no key point {point}")
+    return question.model_copy(update={"key_points": [question.key_points[point - 1]]})
 
 
 _WORD_RE = re.compile(r"[\w'-]+")
@@ -336,6 +365,62 @@ class Services:
             timings={"score_s": scored - started, "save_s": saved - scored},
             previous_id=previous_id,
             previous_feedback=previous_feedback,
+        )
+
+    def finish_follow_up(
+        self,
+        parent: SavedAttempt,
+        transcript: Transcript,
+        *,
+        audio_path: Path | None = None,
+        session_id: int | None = None,
+        save: bool = True,
+    ) -> SavedFollowUp:
+        """Score a follow-up answer against the point its parent's feedback probed; store it
+        linked to the parent attempt. Runs on a worker."""
+        follow_up = parent.feedback.follow_up
+        if follow_up is None:
+            raise ValueError("this answer has no follow-up question")
+        question = narrow_to_point(parent.question, follow_up.point)
+        started = time.perf_counter()
+        feedback = self.score(question, transcript)
+        scored = time.perf_counter()
+        attempt_id: int | None = None
+        if save and parent.attempt_id is None:
+            # Unlinked, it would count as an answer to the whole question; the parent waits in
+            # the save queue (or was not saved), so the follow-up is only shown.
+            log.warning("follow-up of an unsaved answer to %s not stored", question.id)
+        elif save:
+            from viva.storage.savequeue import save_or_queue
+
+            store = self.open_store()
+            try:
+                result = save_or_queue(
+                    question,
+                    transcript,
+                    feedback,
+                    audio_path=audio_path,
+                    model_name=self._model_name() if audio_path else None,
+                    session_id=session_id,
+                    store=store,
+                    parent_id=parent.attempt_id,
+                    follow_up_point=follow_up.point,
+                    asked=follow_up.question,
+                )
+                attempt_id = result.attempt_id
+                if result.queued is not None:
+                    log.warning("follow-up queued for later (%s): %s", result.reason, result.queued)
+            finally:
+                _close(store)
+        return SavedFollowUp(
+            point=follow_up.point,
+            asked=follow_up.question,
+            question=question,
+            transcript=transcript,
+            feedback=feedback,
+            attempt_id=attempt_id,
+            audio_path=audio_path,
+            timings={"score_s": scored - started, "save_s": time.perf_counter() - scored},
         )
 
     def transcribe_file(

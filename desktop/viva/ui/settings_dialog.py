@@ -172,6 +172,12 @@ class SettingsView(QWidget):
         self.mock_spin.setRange(1, 30)
         self.mock_spin.setAccessibleName("Questions per mock interview")
         l_form.addRow("Mock &questions:", self.mock_spin)
+        self.follow_up_check = QCheckBox("&Ask a follow-up on missed points")
+        self.follow_up_check.setToolTip(
+            "In mock interviews, after an answer that missed or got a key point wrong, the "
+            "interviewer asks one follow-up question about it"
+        )
+        l_form.addRow(self.follow_up_check)
         layout.addWidget(look)
 
         buttons = QHBoxLayout()
@@ -197,6 +203,7 @@ class SettingsView(QWidget):
         self.think_spin.setValue(settings.thinking_seconds)
         self.limit_spin.setValue(settings.answer_limit_seconds)
         self.mock_spin.setValue(settings.mock_questions)
+        self.follow_up_check.setChecked(settings.follow_ups)
         for box, value in (
             (self.input_box, settings.input_device),
             (self.output_box, settings.output_device),
@@ -356,6 +363,7 @@ class SettingsView(QWidget):
             "thinking_seconds": self.think_spin.value(),
             "answer_limit_seconds": self.limit_spin.value(),
             "mock_questions": self.mock_spin.value(),
+            "follow_ups": self.follow_up_check.isChecked(),
             "text_only": self.text_only_check.isChecked(),
         }
 

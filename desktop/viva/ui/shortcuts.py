@@ -23,6 +23,7 @@ class Shortcut(Enum):
     REPEAT_QUESTION = ("R", "Repeat the question")
     NEXT_QUESTION = ("N", "Next question")
     RETRY = ("Ctrl+R", "Retry the question (keeps earlier attempts)")
+    FOLLOW_UP = ("F", "Answer a follow-up question on a point the answer missed")
     TYPE_ANSWER = ("Ctrl+T", "Type or paste an answer instead of speaking")
     SCORE_TYPED = ("Ctrl+Return", "Score the typed answer")
     SEARCH = ("Ctrl+F", "Search questions")
