@@ -200,3 +200,18 @@ def test_stop_during_synthesis_cancels_playback(
     assert result  # say() returned normally, without playing
     assert s.last_engine == NATURAL
     assert not s.started.is_set()
+
+
+@pytest.mark.slow
+def test_a_killed_voice_process_is_restarted(fresh_worker: None) -> None:
+    s = Speaker()
+    s.synthesize("What is a model registry?")
+    worker = speaker_mod._natural_worker()
+    first = worker._proc
+    assert first is not None
+    first.kill()
+    first.wait(10)
+    s.synthesize("What is a feature store?")
+    assert s.last_engine == NATURAL
+    assert worker._proc is not None
+    assert worker._proc.pid != first.pid

@@ -452,6 +452,10 @@ def _natural_model_id() -> str:
     return os.environ.get("VIVA_PIPER_MODEL") or "en_US-joe-medium@1.0.0"
 
 
+class _WorkerGone(SpeechError):
+    """The natural voice's process ended or its pipe broke."""
+
+
 class _NaturalWorker:
     """The warm ``viva.speech._piper_worker`` process; one request at a time, over pipes."""
 
@@ -486,7 +490,7 @@ class _NaturalWorker:
         if line is None:
             code = self._proc.wait(5) if self._proc is not None else None
             self._proc = None
-            raise SpeechError(detail=f"the natural voice's process ended (exit {code})")
+            raise _WorkerGone(detail=f"the natural voice's process ended (exit {code})")
         try:
             return dict(json.loads(line))
         except ValueError as exc:
@@ -533,37 +537,46 @@ class _NaturalWorker:
         )
 
     def synthesize(self, text: str, target: Path, length_scale: float, timeout_s: float) -> None:
+        """Synthesise into ``target`` (complete or absent); a process that died (killed, out
+        of memory) is restarted once before the natural voice counts as broken."""
         with self._lock:
-            if _valid_wav(target):  # made meanwhile (prefetch) while we waited for the lock
-                return
-            self._start(timeout_s)
-            fd, tmp_name = tempfile.mkstemp(suffix=".wav.tmp", dir=target.parent)
-            os.close(fd)
-            tmp = Path(tmp_name)
             try:
-                self._next_id += 1
-                request = {
-                    "id": self._next_id,
-                    "text": text,
-                    "out": str(tmp),
-                    "length_scale": length_scale,
-                }
-                assert self._proc is not None
-                assert self._proc.stdin is not None
-                try:
-                    self._proc.stdin.write(json.dumps(request) + "\n")
-                    self._proc.stdin.flush()
-                except OSError as exc:
-                    self._kill()
-                    raise SpeechError(detail=f"the natural voice's process is gone: {exc}") from exc
-                reply = self._read(timeout_s)
-                if not reply.get("ok") or reply.get("id") != self._next_id:
-                    raise SpeechError(detail=f"the natural voice failed: {reply.get('error')}")
-                if not _valid_wav(tmp):
-                    raise SpeechError(detail="the natural voice wrote no audio")
-                os.replace(tmp, target)
-            finally:
-                tmp.unlink(missing_ok=True)
+                self._synthesize(text, target, length_scale, timeout_s)
+            except _WorkerGone as exc:
+                log.warning("natural voice process lost (%s); restarting it", exc.detail)
+                self._synthesize(text, target, length_scale, timeout_s)
+
+    def _synthesize(self, text: str, target: Path, length_scale: float, timeout_s: float) -> None:
+        if _valid_wav(target):  # made meanwhile (prefetch) while we waited for the lock
+            return
+        self._start(timeout_s)
+        fd, tmp_name = tempfile.mkstemp(suffix=".wav.tmp", dir=target.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            self._next_id += 1
+            request = {
+                "id": self._next_id,
+                "text": text,
+                "out": str(tmp),
+                "length_scale": length_scale,
+            }
+            assert self._proc is not None
+            assert self._proc.stdin is not None
+            try:
+                self._proc.stdin.write(json.dumps(request) + "\n")
+                self._proc.stdin.flush()
+            except OSError as exc:
+                self._kill()
+                raise _WorkerGone(detail=f"the natural voice's process is gone: {exc}") from exc
+            reply = self._read(timeout_s)
+            if not reply.get("ok") or reply.get("id") != self._next_id:
+                raise SpeechError(detail=f"the natural voice failed: {reply.get('error')}")
+            if not _valid_wav(tmp):
+                raise SpeechError(detail="the natural voice wrote no audio")
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
 
     def _kill(self) -> None:
         proc, self._proc = self._proc, None
