@@ -1,11 +1,12 @@
 """Mock interview follow-ups: an answer that misses a point is followed by one question on it.
 
-End to end: the two spoken answers are espeak-ng speech (WAVs made here) replayed as the
-microphone one per recording, as the other mock tests replay JFK (the PulseAudio virtual
-microphone lost audio for 2 s on this loaded 2-core machine and the recorder rightly reported
-a disconnected microphone); the app's own speaker reads the questions aloud, the real tiny
-Whisper model transcribes and the judge scores. Whisper's exact words differ across CPUs, so
-only statuses, keywords and bounds are asserted.
+End to end, twice: espeak-ng speaks both answers into the PulseAudio virtual microphone while
+the app records and transcribes live (the app as shipped); and the same answers as espeak-ng
+WAVs replayed as the microphone, scored from the recorded file (at load ~12 on this 2-core
+machine the virtual microphone lost audio for 2 s and the live path gave up waiting, so this
+variant keeps the follow-up flow tested when the machine is that busy). The app's own speaker
+reads the questions aloud, the real tiny Whisper model transcribes and the judge scores.
+Whisper's exact words differ across CPUs, so only statuses, keywords and bounds are asserted.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import logging
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -103,9 +105,10 @@ def _one_question_on(mock: Any, topic: str) -> None:
     mock.topic_box.setCurrentIndex(mock.topic_box.findData(topic))
 
 
-def _answer(qtbot: Any, mock: Any, mic: AnswersReplay) -> float:
-    """Let the current WAV play into the recording, then press Space; returns when (clock)."""
-    qtbot.waitUntil(lambda: mic.current.finished_playing.is_set(), timeout=60_000)
+def _answer(qtbot: Any, mock: Any, play: Callable[[str], None], text: str) -> float:
+    """``play`` the answer into the recording, then press Space; returns when (clock)."""
+    qtbot.waitUntil(lambda: mock.recorder.elapsed() > 0.3, timeout=10_000)
+    play(text)
     spoken_until = mock.recorder.elapsed()
     qtbot.waitUntil(lambda: mock.recorder.elapsed() > spoken_until + 0.8, timeout=10_000)
     qtbot.keyClick(mock.advance_button, Qt.Key.Key_Space)
@@ -120,19 +123,43 @@ def _close_without_asking(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.e2e
-def test_a_missed_point_is_followed_up_aloud_answered_and_summarised(
+def test_a_missed_point_is_followed_up_through_the_virtual_microphone(
+    qtbot: Any, make_window: Any, speak_into_mic: Any
+) -> None:
+    def play(text: str) -> None:
+        speech = speak_into_mic(text, speed=150)
+        qtbot.waitUntil(lambda: speech.poll() is not None, timeout=60_000)
+        assert speech.returncode == 0
+
+    said: list[str] = []
+    window = make_window(speaker_factory=_speaker_factory(said))
+    _interview_with_follow_up(qtbot, window, said, play)
+
+
+@pytest.mark.e2e
+def test_a_missed_point_is_followed_up_with_replayed_answers(
     qtbot: Any, make_window: Any, tmp_path: Path
 ) -> None:
-    said: list[str] = []
     mic = AnswersReplay(
         [
             _espeak_wav(tmp_path / "main.wav", MAIN_ANSWER),
             _espeak_wav(tmp_path / "follow-up.wav", FOLLOW_UP_ANSWER),
         ]
     )
-    # Scored from the recorded file (live=False): on this loaded machine the live path gave
-    # up waiting for its tail ("the computer is very busy"), which is not what this tests.
+
+    def play(_text: str) -> None:
+        qtbot.waitUntil(lambda: mic.current.finished_playing.is_set(), timeout=60_000)
+
+    said: list[str] = []
     window = make_window(sd_module=mic, speaker_factory=_speaker_factory(said), live=False)
+    _interview_with_follow_up(qtbot, window, said, play)
+    assert mic.streams == 2
+
+
+def _interview_with_follow_up(
+    qtbot: Any, window: Any, said: list[str], play: Callable[[str], None]
+) -> None:
+    """One question answered with MAIN_ANSWER, its follow-up with FOLLOW_UP_ANSWER."""
     qtbot.waitUntil(lambda: window.model_where is not None, timeout=300_000)
     mock = window.show_view("mock")
     _one_question_on(mock, "deployment")
@@ -142,7 +169,7 @@ def test_a_missed_point_is_followed_up_aloud_answered_and_summarised(
 
     qtbot.waitUntil(lambda: mock.phase == "answering", timeout=300_000)
     assert not mock.asking_follow_up
-    stopped = _answer(qtbot, mock, mic)
+    stopped = _answer(qtbot, mock, play, MAIN_ANSWER)
 
     # The interviewer reads the follow-up aloud once the answer's score names the point.
     try:
@@ -173,8 +200,7 @@ def test_a_missed_point_is_followed_up_aloud_answered_and_summarised(
         raise AssertionError(_state(window, mock, phases, said)) from exc
     assert mock.phase_label.text().startswith("Follow-up")
     with qtbot.waitSignal(mock.summary_shown, timeout=300_000) as summary:
-        _answer(qtbot, mock, mic)
-    assert mic.streams == 2
+        _answer(qtbot, mock, play, FOLLOW_UP_ANSWER)
     assert any(p == "follow-up" or t.startswith("Follow-up") for p, t in phases)
 
     [result] = summary.args[0]
