@@ -265,8 +265,7 @@ def markdown(r: dict[str, Any]) -> str:
         "Synthesis time: median over questions of the median of the runs, each into an empty "
         "cache. The natural voice's process is warm (as in the app); espeak-ng starts a pyttsx3 "
         "process per question (as in the app). Natural voice start-up (process start, imports, "
-        f"model load): {r['natural_voice_start_s']} s, of which loading the voice in the worker "
-        f"{r['natural_voice_load_in_worker_s']} s.",
+        f"model load, to its ready line): {r['natural_voice_start_s']} s.",
         "",
         f"First audio (from `say()` to the first block on the output device, natural voice, "
         f"{fa['questions']} questions): prepared ahead (cache hit, as after `prefetch`) median "
