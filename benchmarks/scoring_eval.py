@@ -18,7 +18,8 @@ partial), coverage MAE, mean coverage of keyword-dropping and off-topic answers,
 statements credited (points labelled incorrect, or missed in a ``wrong``-style answer, that get
 covered), correct points called incorrect, and the time per answer.
 
-    python benchmarks/scoring_eval.py [--sets plain,heldout,tuning] [--spoken 24] [--write]
+    python benchmarks/scoring_eval.py [--sets plain,plain2,plain3,heldout,tuning] [--spoken 24]
+                                       [--write]
 """
 
 from __future__ import annotations
@@ -267,8 +268,9 @@ def markdown(result: dict[str, Any]) -> str:
         "`benchmarks/scoring_eval.py --write`. Strict F1: covered is positive. MAE: coverage "
         "(covered 1, partial 0.5) against the labels. Wrong credited: share of wrongly stated "
         "points that were credited as covered. Called incorrect: correct or partly correct "
-        "points the scorer called incorrect. `plain` and `heldout` are on questions nothing was "
-        "fitted on; `tuning` is the decision layer's calibration set.",
+        "points the scorer called incorrect. `plain`, `plain2`, `plain3` (three writers) and "
+        "`heldout` are on questions nothing was fitted on; `tuning` is the decision layer's "
+        "calibration set.",
         "",
     ]
     for name, per_method in result["sets"].items():
@@ -300,7 +302,7 @@ def markdown(result: dict[str, Any]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", default="plain,heldout,tuning")
+    parser.add_argument("--sets", default="plain,plain2,plain3,heldout,tuning")
     parser.add_argument("--methods", default="judge,rules-1.3")
     parser.add_argument("--spoken", type=int, default=0, metavar="N")
     parser.add_argument("--write", action="store_true")

@@ -31,7 +31,7 @@ def test_paraphrase_without_the_keywords_is_credited(bank_question) -> None:  # 
 
 
 @pytest.mark.xfail(
-    reason="known gap of scorer 2.0: after the bare list is cut out, the judge still reads "
+    reason="known gap of scorer 2.1: after the bare list is cut out, the judge still reads "
     "'You need to track all of these metrics' as partly making each 'Track ... metrics' point",
     strict=True,
 )
@@ -72,7 +72,10 @@ def test_denied_point_is_not_credited(bank_question) -> None:  # type: ignore[no
 def test_asr_slips_are_credited(bank_question) -> None:  # type: ignore[no-untyped-def]
     q = bank_question("automated-retraining")
     text = (
-        "The pipeline runs in cube flow pipelines, the training and evaluation steps. "
+        # All three steps of point 1 (the judge is strict: "training and evaluation" alone
+        # leaves validation out and is partial).
+        "The pipeline runs in cube flow pipelines, the data validation, training and "
+        "evaluation steps. "
         "Everything is tracked in ML flow with the data version and code commit so it is "
         "reproducible."
     )
@@ -128,8 +131,9 @@ def test_key_point_text_alone_is_scored() -> None:
 
 
 @pytest.mark.xfail(
-    reason="known gap of scorer 2.0: the judge gives partial credit to short, vague on-topic "
-    "sentences that share no idea with the point (its 'partial' training lines are vague)",
+    reason="known gap of scorer 2.1: the judge gives partial credit to short, vague on-topic "
+    "sentences that share no idea with the point (still so after the second round of training "
+    "lines, which added vague on-topic negatives and specific partials)",
     strict=True,
 )
 def test_unrelated_sentence_on_the_same_topic_earns_nothing() -> None:

@@ -150,7 +150,13 @@ def test_missing_point_tip_reads_well_for_an_imperative_point() -> None:
         ),
         ask="How do you detect drift?",
     )
-    fb = score_answer(q, Transcript.from_text("I enjoy hiking with my dog on weekends."))
+    # On topic (an unrelated answer gets the "does not address the question" tip instead).
+    fb = score_answer(
+        q,
+        Transcript.from_text(
+            "Drift is when the model gets worse over time, so we retrain it every month."
+        ),
+    )
     assert fb.tips[0] == (
         "Missing point: Detect drift by comparing production data to the training data. "
         "Add one sentence on it."

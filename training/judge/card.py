@@ -71,7 +71,7 @@ def main(folder: Path) -> None:
         "| set | answers | strict F1 | coverage MAE | wrong credited | correct called incorrect |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
-    for name in ("plain", "heldout"):
+    for name in ("plain", "plain2", "plain3", "heldout"):
         rep = (results["sets"].get(name) or {}).get("judge")
         if rep:
             lines.append(_row(name, rep["overall"]))
