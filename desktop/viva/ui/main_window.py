@@ -498,8 +498,12 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def review_attempt(self, attempt_id: int) -> None:
-        view = self.show_view("review")
-        view.open_attempt(attempt_id)
+        """Open Review on ``attempt_id`` (its row selected), not on the latest attempt."""
+        view = self.view("review")
+        view.select_on_load(attempt_id)
+        self.show_view("review")  # activating Review reloads its list with that row selected
+        if view.wants_selection:  # Review was already showing: nothing reloaded it
+            view.refresh()
 
     # --- closing -----------------------------------------------------------------------------
 

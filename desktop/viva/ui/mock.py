@@ -37,6 +37,12 @@ log = logging.getLogger(__name__)
 
 MODES = (("random", "Random questions"), ("topic", "One topic"), ("due", "Due for review"))
 
+#: Space (or the advance button) is ignored this long after a phase change: a press meant for
+#: the countdown that ends just before must not end the answer that has just started.
+ADVANCE_GUARD_S = 1.0
+#: An answer shorter than this is kept only if the user says so (else recorded again).
+MIN_ANSWER_S = 2.0
+
 
 @dataclass(frozen=True, slots=True)
 class MockPlan:
@@ -104,6 +110,13 @@ class MockView(QWidget):
         #: The answer whose follow-up is being asked (None while on a question itself).
         self._follow_up_parent: SavedAttempt | None = None
         self._stop_pressed_at: float | None = None
+        #: When the phase last changed (monotonic clock), for the advance guard.
+        self._phase_changed_at = 0.0
+        #: When the current answer's recording was started (perf_counter).
+        self._answer_started_at: float | None = None
+        #: A recording under MIN_ANSWER_S, held until the recorder has stopped and the user
+        #: has said whether to keep it.
+        self._short_result: RecordingResult | None = None
         #: Seconds from Stop on an answer to its follow-up being read aloud (last one).
         self.follow_up_delay_s: float | None = None
         self.recorder = AnswerRecorder(services, self)
@@ -315,6 +328,7 @@ class MockView(QWidget):
 
     def _set_phase(self, phase: str, text: str) -> None:
         self.phase = phase
+        self._phase_changed_at = time.monotonic()
         self.phase_label.setText(text)
         self.phase_changed.emit(phase)
 
@@ -387,11 +401,19 @@ class MockView(QWidget):
             self._label(f"Answer now (limit {render.format_seconds(self.plan.limit_s)})"),
         )
         self.advance_button.setText(Shortcut.RECORD.label("Done, next question"))
+        self._answer_started_at = time.perf_counter()
         self.recorder.start(question, limit_s=self.plan.limit_s)
 
     @Slot()
     def advance(self) -> None:
-        """Space: skip reading/thinking, end the current answer, or skip a follow-up."""
+        """Space: skip reading/thinking, end the current answer, or skip a follow-up.
+
+        Ignored for ADVANCE_GUARD_S after a phase change: one press at the end of the thinking
+        countdown would otherwise end the answer that has just started."""
+        since = time.monotonic() - self._phase_changed_at
+        if since < ADVANCE_GUARD_S:
+            log.info("advance ignored %.2f s after the phase changed to %s", since, self.phase)
+            return
         if self.phase == "follow-up":
             self._next_question()
         elif self.phase == "reading":
@@ -419,6 +441,18 @@ class MockView(QWidget):
 
     @Slot(object)
     def _on_recorder_recorded(self, result: RecordingResult) -> None:
+        # The time the user saw pass (a loaded machine can start the stream late).
+        answered_s = result.duration_s
+        if self._stop_pressed_at is not None and self._answer_started_at is not None:
+            answered_s = max(answered_s, self._stop_pressed_at - self._answer_started_at)
+        if answered_s < MIN_ANSWER_S and not self._aborted:
+            # Asked once the recorder has stopped (it may then record this answer again).
+            self._short_result = result
+            return
+        self._score_recording(result)
+
+    def _score_recording(self, result: RecordingResult) -> None:
+        """Score the answer just recorded on a worker, against the question being asked."""
         assert self.plan is not None
         index = self.index
         question = self.plan.questions[index]
@@ -472,8 +506,34 @@ class MockView(QWidget):
         )
         self._advance_when_stopped = True
 
+    def _keep_short_answer(self, result: RecordingResult) -> bool:
+        """Ask whether an answer under MIN_ANSWER_S is kept; if not, its recording is deleted."""
+        length = render.format_seconds(result.duration_s)
+        if dialogs.ask(
+            self,
+            "Keep this short answer?",
+            f"This answer is only {length} long. Keep it and move on, or answer this "
+            "question again?",
+            yes="Keep it",
+            no="Answer again",
+        ):
+            return True
+        try:
+            result.path.unlink(missing_ok=True)
+        except OSError:
+            log.warning("could not delete the discarded recording %s", result.path, exc_info=True)
+        log.info("short answer (%.2f s) discarded; recording the answer again", result.duration_s)
+        return False
+
     @Slot()
     def _on_recorder_stopped(self) -> None:
+        short, self._short_result = self._short_result, None
+        if short is not None:
+            if self._aborted or self._keep_short_answer(short):
+                self._score_recording(short)  # then move on below, as for any answer
+            elif self.phase == "saving" and not self._aborted:
+                self._start_answer()  # the same question (or follow-up) again
+                return
         if self._advance_when_stopped:
             self._advance_when_stopped = False
             if self._wants_follow_up():

@@ -174,6 +174,8 @@ class ReviewView(QWidget):
         self.pending: list[Path] = []
         self._previous_id: int | None = None
         self._pending_compare: tuple[int, int] | None = None
+        #: An attempt the next list load selects (Review opened on it from elsewhere).
+        self._select_on_load: int | None = None
         self._build()
         bind(Shortcut.PLAY_PAUSE, self, self.pane_a.toggle_play)
         bind(Shortcut.OPEN_AUDIO, self, self.review_file_dialog)
@@ -257,8 +259,18 @@ class ReviewView(QWidget):
     def set_bank(self, _bank: Bank) -> None:
         """The bank changed; attempts keep their own question snapshot, nothing to do."""
 
+    def select_on_load(self, attempt_id: int) -> None:
+        """The next list load selects (and opens) ``attempt_id`` instead of the latest."""
+        self._select_on_load = attempt_id
+
+    @property
+    def wants_selection(self) -> bool:
+        return self._select_on_load is not None
+
     @Slot()
     def refresh(self, select_id: int | None = None) -> None:
+        if select_id is None:
+            select_id, self._select_on_load = self._select_on_load, None
         services = self.services
 
         def load(_p: Any, _t: Any) -> tuple[list[Any], list[Path]]:
