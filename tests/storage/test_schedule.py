@@ -118,6 +118,17 @@ def test_due_lists_reviews_first_then_new_at_a_steady_pace(store: AttemptStore) 
     assert {d.question_id for d in monitoring} == {"drift", "alerts"}
 
 
+def test_an_answer_failed_just_before_midnight_is_due_tonight(store: AttemptStore) -> None:
+    """Failed at 23:55 local: due again 00:05, which is tomorrow, yet it belongs in the list
+    the user sees at 23:56 (this made a CI run at 23:58 fail)."""
+    bank = make_bank(make_question("canary-release"))
+    late = datetime(2026, 3, 3, 23, 55).astimezone().astimezone(timezone.utc)
+    _attempt(store, late, 0.1)
+    due = due_questions(store, bank, now=late + timedelta(minutes=1), new_per_day=0)
+    assert [(d.question_id, d.kind) for d in due] == [("canary-release", "review")]
+    assert due[0].due > late + timedelta(minutes=5)  # really after local midnight
+
+
 def test_not_yet_due_questions_are_not_listed(store: AttemptStore) -> None:
     bank = make_bank(make_question("canary-release"))
     _attempt(store, T0, 0.95)

@@ -302,12 +302,15 @@ def due_questions(
 ) -> list[DueQuestion]:
     """What to practise: due reviews (most overdue first), then up to ``new_per_day`` new ones.
 
-    A review counts as due when its card is due before the end of the local day (or before
-    ``now`` with ``include_later_today=False``). New questions already introduced today count
-    against ``new_per_day``. Questions no longer in ``bank`` are left out.
+    A review counts as due when its card is due before the end of the local day, or within one
+    learning step of ``now`` (an answer failed at 23:55 is due again at 00:05 and still belongs
+    in tonight's list); with ``include_later_today=False``, before ``now``. New questions
+    already introduced today count against ``new_per_day``. Questions no longer in ``bank``
+    are left out.
     """
     now = utc(now) if now else datetime.now(timezone.utc)
-    limit = end_of_local_day(now) if include_later_today else now
+    day_end = end_of_local_day(now)
+    limit = max(day_end, now + LEARNING_STEP) if include_later_today else now
     wanted_topic = topic.strip().lower() if topic else None
     cards = store.cards()
 
@@ -331,7 +334,9 @@ def due_questions(
             )
         )
     day_start = start_of_local_day(now)
-    introduced_today = sum(1 for c in cards.values() if day_start <= c.first_seen < limit)
+    introduced_today = sum(
+        1 for c in cards.values() if day_start <= c.first_seen < min(limit, day_end)
+    )
     slots = max(0, new_per_day - introduced_today)
     fresh = [q for q in bank if q.id not in cards and in_topic(q)]
     fresh.sort(key=lambda q: DIFFICULTY_ORDER.get(q.difficulty, 1))
