@@ -176,6 +176,7 @@ class ReviewView(QWidget):
         self._pending_compare: tuple[int, int] | None = None
         #: An attempt the next list load selects (Review opened on it from elsewhere).
         self._select_on_load: int | None = None
+        self._wanted_a: int | None = None
         self._build()
         bind(Shortcut.PLAY_PAUSE, self, self.pane_a.toggle_play)
         bind(Shortcut.OPEN_AUDIO, self, self.review_file_dialog)
@@ -347,6 +348,8 @@ class ReviewView(QWidget):
         """Show attempt ``attempt_id`` (in pane ``a`` or ``b``); ``compare_with`` also opens that
         attempt beside it."""
         services = self.services
+        if pane == "a":
+            self._wanted_a = attempt_id  # a slower, older load must not replace this one
 
         def load(_p: Any, _t: Any) -> tuple[Any, list[Any], Feedback | None]:
             store = services.open_store()
@@ -388,6 +391,8 @@ class ReviewView(QWidget):
             self.pane_b.show_attempt(attempt, previous)
             self.pane_b.show()
             return
+        if attempt.id != self._wanted_a:
+            return  # another attempt was asked for while this one was loading
         self.pane_a.show_attempt(attempt, previous)
         self.pane_b.player.stop()
         self.pane_b.hide()
