@@ -337,22 +337,9 @@ class Services:
                 if earlier:
                     previous_id = earlier[0].id
                     previous_feedback = store.get_attempt(previous_id).feedback_object()
-                # A busy or failing history never drops the scored answer: it waits on disk
-                # and is saved the next time the store opens.
-                from viva.storage.savequeue import save_or_queue
-
-                result = save_or_queue(
-                    question,
-                    transcript,
-                    feedback,
-                    audio_path=audio_path,
-                    model_name=self._model_name() if audio_path else None,
-                    session_id=session_id,
-                    store=store,
+                attempt_id = self._save(
+                    store, question, transcript, feedback, audio_path, session_id
                 )
-                attempt_id = result.attempt_id
-                if result.queued is not None:
-                    log.warning("attempt queued for later (%s): %s", result.reason, result.queued)
             finally:
                 _close(store)
         saved = time.perf_counter()
@@ -391,25 +378,14 @@ class Services:
             # the save queue (or was not saved), so the follow-up is only shown.
             log.warning("follow-up of an unsaved answer to %s not stored", question.id)
         elif save:
-            from viva.storage.savequeue import save_or_queue
-
             store = self.open_store()
             try:
-                result = save_or_queue(
-                    question,
-                    transcript,
-                    feedback,
-                    audio_path=audio_path,
-                    model_name=self._model_name() if audio_path else None,
-                    session_id=session_id,
-                    store=store,
+                attempt_id = self._save(
+                    store, question, transcript, feedback, audio_path, session_id,
                     parent_id=parent.attempt_id,
                     follow_up_point=follow_up.point,
                     asked=follow_up.question,
                 )
-                attempt_id = result.attempt_id
-                if result.queued is not None:
-                    log.warning("follow-up queued for later (%s): %s", result.reason, result.queued)
             finally:
                 _close(store)
         return SavedFollowUp(
@@ -432,6 +408,37 @@ class Services:
         return self.transcriber().transcribe(
             path, hotwords=hotwords_for(question), progress=progress
         )
+
+    def _save(
+        self,
+        store: Any,
+        question: Question,
+        transcript: Transcript,
+        feedback: Any,
+        audio_path: Path | None,
+        session_id: int | None,
+        **link: Any,
+    ) -> int | None:
+        """Store a scored answer (``link``: a follow-up's parent, point and question asked).
+
+        A busy or failing history never drops it: it waits on disk and is saved the next time
+        the store opens; the attempt id is None then.
+        """
+        from viva.storage.savequeue import save_or_queue
+
+        result = save_or_queue(
+            question,
+            transcript,
+            feedback,
+            audio_path=audio_path,
+            model_name=self._model_name() if audio_path else None,
+            session_id=session_id,
+            store=store,
+            **link,
+        )
+        if result.queued is not None:
+            log.warning("%s queued for later (%s): %s", question.id, result.reason, result.queued)
+        return result.attempt_id
 
     def _model_name(self) -> str | None:
         if self._transcriber is None:
