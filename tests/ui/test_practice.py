@@ -91,6 +91,14 @@ def test_spoken_answer_space_twice_gives_feedback(
     qtbot.keyClick(practice.question_list, Qt.Key.Key_Space)
     assert practice.recorder.recording
     qtbot.waitUntil(lambda: practice.recorder.elapsed() > 0.3, timeout=5_000)
+    # From the first second the recording says which question it answers (name and sidecar),
+    # so a crash now would still leave a recording that knows its question.
+    from viva.storage.paths import recordings_dir
+
+    sidecars = list(recordings_dir().glob("*.wav.partial"))
+    assert len(sidecars) == 1
+    assert "canary-vs-blue-green" in sidecars[0].name
+    assert "canary-vs-blue-green" in sidecars[0].read_text(encoding="utf-8")
     speech = speak_into_mic(SPOKEN_ANSWER, speed=150)
     qtbot.waitUntil(lambda: speech.poll() is not None, timeout=60_000)
     assert speech.returncode == 0

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from viva.bank import Bank, Question
 from viva.scoring.feedback import Feedback
+from viva.storage.recovery import PendingRecording, pending_recordings
 from viva.ui import dialogs, render
 from viva.ui.player import AudioPlayer
 from viva.ui.session import SavedAttempt, Services
@@ -171,7 +172,7 @@ class ReviewView(QWidget):
         self.services = services
         self.jobs = jobs
         self.summaries: list[Any] = []
-        self.pending: list[Path] = []
+        self.pending: list[PendingRecording] = []
         self._previous_id: int | None = None
         self._pending_compare: tuple[int, int] | None = None
         #: An attempt the next list load selects (Review opened on it from elsewhere).
@@ -283,13 +284,9 @@ class ReviewView(QWidget):
                 store.close()
             # Each answer's follow-ups are listed right under it.
             summaries = [s for a in answers for s in (a, *follow_ups.get(a.id, []))]
-            try:
-                from viva.storage.recovery import pending_recordings
-
-                pending = [Path(getattr(p, "path", p)) for p in pending_recordings()]
-            except ImportError:
-                pending = []
-            return summaries, pending
+            bank = self.services.cached_bank
+            known = [q.id for q in bank] if bank is not None else []
+            return summaries, pending_recordings(known_ids=known)
 
         self.jobs.start(
             "review-list",
@@ -325,8 +322,13 @@ class ReviewView(QWidget):
         self.table.blockSignals(False)
         self.empty_label.setVisible(not self.summaries)
         self.pending_combo.clear()
-        for path in self.pending:
-            self.pending_combo.addItem(path.name, str(path))
+        bank = self.services.cached_bank
+        for rec in self.pending:
+            label = rec.path.name
+            question = bank.get(rec.question_id) if bank is not None and rec.question_id else None
+            if question is not None:
+                label = f"{rec.path.name} - {question.question}"
+            self.pending_combo.addItem(label, rec)
         self.pending_box.setVisible(bool(self.pending))
         self.attempts_loaded.emit(len(self.summaries))
         if self.summaries:
@@ -433,15 +435,16 @@ class ReviewView(QWidget):
 
     # --- reviewing a file --------------------------------------------------------------------
 
-    def _pick_question(self) -> Question | None:
+    def _pick_question(self, default_id: str | None = None) -> Question | None:
         bank = self.services.cached_bank
         if bank is None or not len(bank):
             self.error_occurred.emit("The question bank is not loaded yet; try again shortly.")
             return None
         questions = list(bank)
         labels = [f"{q.question}  [{q.id}]" for q in questions]
+        current = next((i for i, q in enumerate(questions) if q.id == default_id), 0)
         label, ok = QInputDialog.getItem(
-            self, "Which question does it answer?", "Question:", labels, 0, False
+            self, "Which question does it answer?", "Question:", labels, current, False
         )
         if not ok:
             return None
@@ -458,12 +461,13 @@ class ReviewView(QWidget):
 
     @Slot()
     def score_pending_dialog(self) -> None:
-        path = self.pending_combo.currentData()
-        if not path:
+        rec = self.pending_combo.currentData()
+        if not isinstance(rec, PendingRecording):
             return
-        question = self._pick_question()
+        # A recording made by Viva carries the question it answered (sidecar or name).
+        question = self._pick_question(default_id=rec.question_id)
         if question is not None:
-            self.review_file(Path(path), question)
+            self.review_file(rec.path, question)
 
     def review_file(self, path: Path, question: Question) -> None:
         """Transcribe and score an audio file for ``question``; the attempt is stored."""

@@ -231,7 +231,12 @@ class Services:
             self.score(question, Transcript.from_text(question.key_points[0].text))
         return time.perf_counter() - started
 
-    def make_recorder(self, on_chunk: Callable[[np.ndarray], None]) -> RecorderLike:
+    def make_recorder(
+        self, on_chunk: Callable[[np.ndarray], None], question_id: str | None = None
+    ) -> RecorderLike:
+        """A recorder for one answer. ``question_id`` goes into the file's name and its
+        sidecar from the first second, so a recording recovered after a crash knows which
+        question it answered."""
         if self._recorder_factory is not None:
             return self._recorder_factory(self.settings, on_chunk)
         from viva.speech.recorder import Recorder
@@ -241,6 +246,7 @@ class Services:
             sd_module=self.sd_module,
             on_chunk=on_chunk,
             max_seconds=max(600, self.settings.answer_limit_seconds + 60),
+            question_id=question_id,
         )
 
     def make_live(
@@ -381,7 +387,12 @@ class Services:
             store = self.open_store()
             try:
                 attempt_id = self._save(
-                    store, question, transcript, feedback, audio_path, session_id,
+                    store,
+                    question,
+                    transcript,
+                    feedback,
+                    audio_path,
+                    session_id,
                     parent_id=parent.attempt_id,
                     follow_up_point=follow_up.point,
                     asked=follow_up.question,

@@ -453,7 +453,10 @@ class AnswerRecorder(QObject):
         def make_live(on_partial: Any, on_commit: Any) -> Any:
             return self.services.make_live(question, on_partial, on_commit)
 
-        worker = RecordingWorker(self.services.make_recorder, make_live if live else None)
+        def make_recorder(on_chunk: Any) -> Any:
+            return self.services.make_recorder(on_chunk, question.id if question else None)
+
+        worker = RecordingWorker(make_recorder, make_live if live else None)
         worker.level_changed.connect(self.level_changed)
         worker.partial_changed.connect(self.partial_changed)
         worker.recorded.connect(self._on_worker_recorded)
