@@ -160,3 +160,11 @@ def test_json_contract() -> None:
     value = {"covered": 1.0, "partial": 0.5}
     expected = sum(value.get(k["status"], 0.0) for k in data["key_points"]) / 3
     assert data["coverage"] == pytest.approx(expected, abs=0.001)
+
+
+def test_an_answer_beyond_the_limit_is_refused_before_judging() -> None:
+    from viva.limits import MAX_ANSWER_WORDS, AnswerTooLong
+
+    with pytest.raises(AnswerTooLong) as refused:
+        score_answer(_own_question(), Transcript.from_text("canary " * (MAX_ANSWER_WORDS + 1)))
+    assert "too long to score" in refused.value.user_message

@@ -54,6 +54,14 @@ def test_no_microphone_offers_typing_and_scores_a_typed_answer(
     with qtbot.waitSignal(practice.error_occurred, timeout=5_000) as error:
         practice.score_typed()
     assert "empty" in error.args[0]
+    # A paste far beyond any spoken answer is refused with a message, before any scoring.
+    from viva.limits import MAX_ANSWER_WORDS
+
+    practice.typed.setPlainText("model " * (MAX_ANSWER_WORDS + 1))
+    with qtbot.waitSignal(practice.error_occurred, timeout=5_000) as error:
+        practice.score_typed()
+    assert "too long to score" in error.args[0]
+    assert not practice._busy
 
 
 def test_typed_answers_are_kept_for_comparison(qtbot: Any, make_window: Any) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from viva.bank.models import KeyPoint, Question
+from viva.limits import check_answer_text
 from viva.scoring.coverage import PointResult
 from viva.scoring.decision import judge_answer, params
 from viva.scoring.text import build_answer
@@ -143,8 +144,11 @@ def score_answer(
 ) -> Feedback:
     """Score ``transcript`` against ``question``: key-point coverage, timing, tips.
 
-    ``fillers`` replaces the default filler words ("um", "uh", "you know", ...).
+    ``fillers`` replaces the default filler words ("um", "uh", "you know", ...). Raises
+    :class:`viva.limits.AnswerTooLong` (with a ``user_message``) beyond
+    ``viva.limits.MAX_ANSWER_WORDS``: scoring time grows with the answer.
     """
+    check_answer_text(transcript.text)
     answer = build_answer(transcript)
     judged, relevance = judge_answer(question, answer)
     timing = measure_timing(transcript, question.target_seconds, fillers)

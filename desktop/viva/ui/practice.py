@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from viva.bank import Bank, Question
 from viva.bank.models import DIFFICULTIES
+from viva.limits import AnswerTooLong, check_answer_text
 from viva.speech.transcript import Transcript
 from viva.ui import render
 from viva.ui.flow import FlowLayout
@@ -428,6 +429,11 @@ class PracticeView(QWidget):
         text = self.typed.toPlainText().strip()
         if not text:
             self._report("The answer is empty. Type or paste your answer first, then score it.")
+            return
+        try:
+            check_answer_text(text)
+        except AnswerTooLong as exc:
+            self._report(exc.user_message)
             return
         self._busy = True
         self.recorder.stop_pressed_at = time.perf_counter()
