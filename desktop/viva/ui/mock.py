@@ -598,6 +598,8 @@ class MockView(QWidget):
     def _on_scored(self, index: int, saved: SavedAttempt) -> None:
         self._pending_scores -= 1
         self.results[index] = saved
+        if saved.save_note:
+            self.error_occurred.emit(saved.save_note)
         if self.phase == "finishing":
             self._finish()
         elif self.phase == "follow-up" and index == self.index:

@@ -669,6 +669,8 @@ class PracticeView(QWidget):
             self._refresh_attempts(select_last=True)
         self._update_buttons()
         self.feedback_shown.emit(saved)
+        if saved.save_note:
+            self._report(saved.save_note)
 
     @Slot(str)
     def _on_finish_failed(self, message: str) -> None:

@@ -501,6 +501,8 @@ class ReviewView(QWidget):
     def _on_file_reviewed(self, saved: SavedAttempt) -> None:
         self._reset_open_button()
         self.file_reviewed.emit(saved)
+        if saved.save_note:
+            self.error_occurred.emit(saved.save_note)
         self.refresh(select_id=saved.attempt_id)
 
     def _reset_open_button(self) -> None:

@@ -74,6 +74,8 @@ class SavedAttempt:
     previous_feedback: Any = None
     #: The follow-up asked after this answer, once it was answered and scored.
     follow_up: SavedFollowUp | None = None
+    #: Set when the history could not take the answer now: what happened and that it is kept.
+    save_note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,6 +336,7 @@ class Services:
         feedback = self.score(question, transcript)
         scored = time.perf_counter()
         attempt_id = None
+        note: str | None = None
         previous_id: int | None = None
         previous_feedback: Any = None
         if save:
@@ -343,7 +346,7 @@ class Services:
                 if earlier:
                     previous_id = earlier[0].id
                     previous_feedback = store.get_attempt(previous_id).feedback_object()
-                attempt_id = self._save(
+                attempt_id, note = self._save(
                     store, question, transcript, feedback, audio_path, session_id
                 )
             finally:
@@ -358,6 +361,7 @@ class Services:
             timings={"score_s": scored - started, "save_s": saved - scored},
             previous_id=previous_id,
             previous_feedback=previous_feedback,
+            save_note=note,
         )
 
     def finish_follow_up(
@@ -386,7 +390,7 @@ class Services:
         elif save:
             store = self.open_store()
             try:
-                attempt_id = self._save(
+                attempt_id, _ = self._save(
                     store,
                     question,
                     transcript,
@@ -429,10 +433,11 @@ class Services:
         audio_path: Path | None,
         session_id: int | None,
         **link: Any,
-    ) -> int | None:
+    ) -> tuple[int | None, str | None]:
         """Store a scored answer (``link``: a follow-up's parent, point and question asked).
 
-        A busy or failing history never drops it: it waits on disk and is saved the next time
+        Returns the attempt id and, when it could not be stored now, a note for the user. A
+        busy or failing history never drops it: it waits on disk and is saved the next time
         the store opens; the attempt id is None then.
         """
         from viva.storage.savequeue import save_or_queue
@@ -447,9 +452,14 @@ class Services:
             store=store,
             **link,
         )
-        if result.queued is not None:
-            log.warning("%s queued for later (%s): %s", question.id, result.reason, result.queued)
-        return result.attempt_id
+        if result.queued is None:
+            return result.attempt_id, None
+        log.warning("%s queued for later (%s): %s", question.id, result.reason, result.queued)
+        return None, (
+            f"Your answer was scored but could not be added to your history yet "
+            f"({result.reason}). It is kept on disk and is added the next time Viva opens "
+            "the history; nothing is lost."
+        )
 
     def _model_name(self) -> str | None:
         if self._transcriber is None:
