@@ -26,13 +26,14 @@ import json
 import logging
 import os
 import queue
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -334,6 +335,56 @@ class Speaker:
             self.play(path)
         return path
 
+    def read_aloud(
+        self, text: str, on_sentence: Callable[[int], None] | None = None
+    ) -> int:
+        """Speak ``text`` sentence by sentence (the spans of :func:`sentence_spans`), calling
+        ``on_sentence(i)`` just before sentence ``i`` plays; blocks until the end or ``stop()``.
+
+        The next sentence is synthesised while the current one plays, so there is no gap
+        between them. Returns how many sentences started playing.
+        """
+        spans = sentence_spans(text)
+        if not spans:
+            raise SpeechError("There is no text to speak.")
+        generation = self._generation
+        played = 0
+        pending: dict[int, Path | SpeechError] = {}
+        ready = threading.Condition()
+
+        def synthesise_all() -> None:
+            for i, (a, b) in enumerate(spans):
+                if generation != self._generation:
+                    return
+                try:
+                    result: Path | SpeechError = self.synthesize(text[a:b])
+                except SpeechError as exc:
+                    result = exc
+                with ready:
+                    pending[i] = result
+                    ready.notify_all()
+                if isinstance(result, SpeechError):
+                    return
+
+        worker = threading.Thread(target=synthesise_all, name="tts-read-aloud", daemon=True)
+        worker.start()
+        for i in range(len(spans)):
+            with ready:
+                while i not in pending and generation == self._generation:
+                    ready.wait(0.1)
+            if generation != self._generation:
+                break
+            result = pending.pop(i)
+            if isinstance(result, SpeechError):
+                raise result
+            if on_sentence is not None:
+                on_sentence(i)
+            played += 1
+            self.play(result)
+            if generation != self._generation:
+                break
+        return played
+
     def play(self, path: Path) -> None:
         """Play a WAV file on the output device; blocks until done or stopped."""
         sd = self._sd()
@@ -398,6 +449,28 @@ class Speaker:
     @property
     def is_speaking(self) -> bool:
         return not self._done.is_set()
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]*[A-Z0-9])")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of ``text`` (a sentence ends at . ! or ? followed by
+    space and a capital or a digit), leading and trailing space excluded."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in [*_SENTENCE_END.finditer(text), None]:
+        end = match.start() if match is not None else len(text)
+        if match is not None:
+            end = match.end() - len(match.group(0)) + len(match.group(0).rstrip())
+        piece = text[start:end]
+        a = start + len(piece) - len(piece.lstrip())
+        b = start + len(piece.rstrip())
+        if b > a:
+            spans.append((a, b))
+        if match is not None:
+            start = match.end()
+    return spans
 
 
 def _espeak_voices() -> list[Voice]:

@@ -207,6 +207,8 @@ class PracticeView(QWidget):
 
         self.feedback = FeedbackPanel(jobs=self.jobs)
         self.feedback.compare_requested.connect(self._on_feedback_compare_requested)
+        self.feedback.set_voice(self.services)
+        self.feedback.error_occurred.connect(self._report)
         self.feedback.hide()
         right_layout.addWidget(self.feedback)
 
@@ -250,6 +252,7 @@ class PracticeView(QWidget):
         bind(Shortcut.NEXT_QUESTION, self, self.next_question, ctx)
         bind(Shortcut.RETRY, self, self.retry, ctx)
         bind(Shortcut.FOLLOW_UP, self, self.ask_follow_up, ctx)
+        bind(Shortcut.LISTEN, self, self.listen_to_reference, ctx)
         bind(Shortcut.TYPE_ANSWER, self, self.type_button.toggle, ctx)
         bind(Shortcut.SCORE_TYPED, self, self.score_typed, ctx)
         bind(Shortcut.SEARCH, self, self.search.setFocus, ctx)
@@ -383,6 +386,12 @@ class PracticeView(QWidget):
             on_success=lambda _r: self.status.setText(""),
             on_error=self._report,
         )
+
+    @Slot()
+    def listen_to_reference(self) -> None:
+        """Read the model answer aloud (once feedback is shown); again to stop."""
+        if self.feedback.isVisible() and not self.recorder.recording:
+            self.feedback.toggle_listening()
 
     @Slot()
     def toggle_recording(self) -> None:

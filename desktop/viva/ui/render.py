@@ -283,8 +283,12 @@ def reference_html(
     reference_evidence: Sequence[str | None] | None = None,
     *,
     colours: Colours = LIGHT,
+    reading: tuple[int, int] | None = None,
 ) -> str:
     """The reference answer with the words that make each missed, partial or wrong point marked.
+
+    ``reading`` is the character span of the sentence being read aloud: it is underlined and
+    bold (on top of any mark), so the eye can follow the voice.
 
     ``reference_evidence[i]`` is the stretch of the reference answer that makes key point
     ``i``, as the scorer found it when scoring the reference answer itself
@@ -303,21 +307,25 @@ def reference_html(
     for a, b, mark in sorted(marks, key=lambda m: order[m[2]], reverse=True):
         for i in range(a, b):
             kind_at[i] = mark
+    a_read, b_read = reading if reading is not None else (-1, -1)
+
+    def style_at(k: int) -> tuple[str | None, bool]:
+        return kind_at[k], a_read <= k < b_read
+
     out: list[str] = []
     i = 0
     while i < len(reference):
-        kind = kind_at[i]
+        kind, read = style_at(i)
         j = i
-        while j < len(reference) and kind_at[j] == kind:
+        while j < len(reference) and style_at(j) == (kind, read):
             j += 1
         text = html.escape(reference[i:j])
+        styles = []
         if kind:
-            out.append(
-                f'<span style="background-color:{colours.mark(kind)}; color:{colours.text};">'
-                f"{text}</span>"
-            )
-        else:
-            out.append(text)
+            styles.append(f"background-color:{colours.mark(kind)}; color:{colours.text};")
+        if read:
+            styles.append("font-weight:bold; text-decoration:underline;")
+        out.append(f'<span style="{" ".join(styles)}">{text}</span>' if styles else text)
         i = j
     return f"<p style='line-height:140%; color:{colours.text}'>" + "".join(out) + "</p>"
 

@@ -73,6 +73,7 @@ class AttemptPane(QGroupBox):
         layout.addWidget(self.no_audio)
         self.feedback = FeedbackPanel(links=True, jobs=jobs)
         self.feedback.compare_requested.connect(self.compare_requested)
+        self.feedback.set_voice(services)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.feedback)
@@ -241,6 +242,7 @@ class ReviewView(QWidget):
         self.pane_a.compare_requested.connect(self._on_pane_a_compare_requested)
         for pane in (self.pane_a, self.pane_b):
             pane.player.failed.connect(self.error_occurred)
+            pane.feedback.error_occurred.connect(self.error_occurred)
             panes.addWidget(pane)
         r_layout.addWidget(panes, 1)
         self.empty_label = plain_label(

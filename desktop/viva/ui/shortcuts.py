@@ -24,6 +24,7 @@ class Shortcut(Enum):
     NEXT_QUESTION = ("N", "Next question")
     RETRY = ("Ctrl+R", "Retry the question (keeps earlier attempts)")
     FOLLOW_UP = ("F", "Answer a follow-up question on a point the answer missed")
+    LISTEN = ("L", "Listen to the model answer (again to stop)")
     TYPE_ANSWER = ("Ctrl+T", "Type or paste an answer instead of speaking")
     SCORE_TYPED = ("Ctrl+Return", "Score the typed answer")
     SEARCH = ("Ctrl+F", "Search questions")

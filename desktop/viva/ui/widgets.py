@@ -13,10 +13,12 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QProgressBar,
+    QPushButton,
     QSizePolicy,
     QTextBrowser,
     QToolButton,
@@ -29,6 +31,7 @@ from viva.scoring.feedback import Feedback
 from viva.speech.transcript import Transcript
 from viva.ui import render, session
 from viva.ui.scorecard import ScoreCard, theme_colours
+from viva.ui.shortcuts import Shortcut
 from viva.ui.workers import RecordingResult, RecordingThread, RecordingWorker
 
 log = logging.getLogger(__name__)
@@ -247,6 +250,10 @@ class FeedbackPanel(QFrame):
     and the reference answer. ``compare_requested`` comes from the card's Compare link."""
 
     compare_requested = Signal()
+    #: The sentence of the reference answer being read aloud (its index), -1 when done.
+    reading_changed = Signal(int)
+    #: A problem with reading the reference aloud, for the window's banner.
+    error_occurred = Signal(str)
 
     def __init__(
         self, parent: QWidget | None = None, *, links: bool = False, jobs: Any = None
@@ -292,9 +299,19 @@ class FeedbackPanel(QFrame):
         details.addWidget(heading("Tips", 3))
         self.tips = plain_label(name="Tips")
         details.addWidget(self.tips)
-        details.addWidget(
-            heading("Reference answer (missed points in red, partial in amber, wrong in violet)", 3)
+        reference_row = QHBoxLayout()
+        legend = "Reference answer (missed points in red, partial in amber, wrong in violet)"
+        reference_row.addWidget(heading(legend, 3), 1)
+        self.listen_button = QPushButton(Shortcut.LISTEN.label("Listen"))
+        self.listen_button.setToolTip(
+            "Hear the model answer in the interviewer's voice; the sentence being read is "
+            "underlined"
         )
+        self.listen_button.setAccessibleName("Listen to the model answer")
+        self.listen_button.clicked.connect(self.toggle_listening)
+        self.listen_button.hide()  # until a voice is set
+        reference_row.addWidget(self.listen_button)
+        details.addLayout(reference_row)
         self.reference = ThemedBrowser(self._render_reference)
         self.reference.setAccessibleName("Reference answer")
         self.reference.setMinimumHeight(70)
@@ -304,8 +321,72 @@ class FeedbackPanel(QFrame):
         self.question: Question | None = None
         self.reference_evidence: tuple[str | None, ...] = ()
         self._spans: list[set[int]] = []
+        self._voice: Any = None  # Services: speaker() and stop_speaking()
+        #: Character span of the reference sentence being read aloud, if any.
+        self.reading: tuple[int, int] | None = None
+        self._reading_spans: list[tuple[int, int]] = []
+        self.listening = False
+
+    def set_voice(self, services: Any) -> None:
+        """Offer "Listen" (the reference answer read aloud by ``services.speaker()``)."""
+        self._voice = services
+        self.listen_button.setVisible(services is not None and self.jobs is not None)
+
+    @Slot()
+    def toggle_listening(self) -> None:
+        """Read the reference answer aloud, highlighting each sentence; again to stop."""
+        if self.listening:
+            self.stop_listening()
+            return
+        if self.question is None or self._voice is None or self.jobs is None:
+            return
+        from viva.speech.speaker import sentence_spans
+
+        text = self.question.reference_answer
+        self._reading_spans = sentence_spans(text)
+        if not self._reading_spans:
+            return
+        services = self._voice
+        self.listening = True
+        self.listen_button.setText("Stop listening (L)")
+        question = self.question
+
+        def read(progress: Callable[[float], None], _token: Any) -> int:
+            # Progress carries the index of the sentence that starts playing.
+            return int(services.speaker().read_aloud(text, lambda i: progress(float(i))))
+
+        self.jobs.start(
+            "read-aloud",
+            read,
+            on_success=lambda _n: self._on_listening_done(),
+            on_error=lambda message: self._on_listening_failed(message),
+            on_progress=lambda i, q=question: self._on_sentence(q, int(i)),
+        )
+
+    def stop_listening(self) -> None:
+        if self.listening and self._voice is not None:
+            self._voice.stop_speaking()
+
+    def _on_sentence(self, question: Question, index: int) -> None:
+        if self.question is not question or not 0 <= index < len(self._reading_spans):
+            return
+        self.reading = self._reading_spans[index]
+        self._render_reference()
+        self.reading_changed.emit(index)
+
+    def _on_listening_done(self) -> None:
+        self.listening = False
+        self.listen_button.setText(Shortcut.LISTEN.label("Listen"))
+        self.reading = None
+        self._render_reference()
+        self.reading_changed.emit(-1)
+
+    def _on_listening_failed(self, message: str) -> None:
+        self._on_listening_done()
+        self.error_occurred.emit(message)
 
     def clear(self) -> None:
+        self.stop_listening()
         self.feedback = None
         self.question = None
         self.coverage_label.setText("")
@@ -327,6 +408,8 @@ class FeedbackPanel(QFrame):
         """Show ``feedback``; ``previous`` is the last attempt's at this question (for the card's
         change line), ``reference_evidence`` where the reference makes each point (computed and
         cached by :func:`viva.ui.session.reference_evidence` when not given)."""
+        if self.question is not question:
+            self.stop_listening()
         self.feedback = feedback
         self.question = question
         self.card.show_summary(render.summarize(feedback, previous))
@@ -389,6 +472,7 @@ class FeedbackPanel(QFrame):
                 self.feedback.key_points,
                 self.reference_evidence,
                 colours=theme_colours(self.reference),
+                reading=self.reading,
             )
         )
 
