@@ -225,3 +225,53 @@ def test_an_import_releases_the_write_lock_between_attempts(
     assert len(between) == 5
     assert target.count_attempts() == 10
     target.close()
+
+
+def test_follow_up_of_a_queued_answer_is_stored_linked_to_it(store: AttemptStore) -> None:
+    """The answer waits in the queue; its follow-up names it by uid, waits behind it, and the
+    next open stores both, the follow-up linked to the answer (never as a loose answer)."""
+    with _lock_held(store.path):
+        store.lock_wait_s = 0.2
+        answer = save_or_queue(make_question(), make_transcript(), make_feedback(), store=store)
+        assert answer.attempt_id is None
+        assert answer.uid is not None
+        follow_up = save_or_queue(
+            make_question(),
+            make_transcript(),
+            make_feedback(),
+            store=store,
+            parent_uid=answer.uid,
+            follow_up_point=1,
+            asked="How would you roll back?",
+        )
+        assert follow_up.attempt_id is None
+        assert follow_up.queued is not None
+    assert len(queued_files()) == 2
+    with AttemptStore.open() as again:
+        answers = again.list_attempts()
+        assert len(answers) == 1  # the follow-up is not listed as an answer of its own
+        linked = again.follow_ups_of([answers[0].id])[answers[0].id]
+        assert len(linked) == 1
+        assert again.get_attempt(linked[0].id).uid == follow_up.uid
+    assert queued_files() == []
+
+
+def test_follow_up_after_its_queued_answer_was_saved_links_at_once(store: AttemptStore) -> None:
+    with _lock_held(store.path):
+        store.lock_wait_s = 0.2
+        answer = save_or_queue(make_question(), make_transcript(), make_feedback(), store=store)
+    assert answer.uid is not None
+    store.lock_wait_s = 5.0
+    follow_up = save_or_queue(
+        make_question(),
+        make_transcript(),
+        make_feedback(),
+        store=store,
+        parent_uid=answer.uid,
+        follow_up_point=2,
+        asked="What would you watch?",
+    )
+    assert follow_up.attempt_id is not None
+    parent_id = store.attempt_ids_by_uid()[answer.uid]
+    assert [a.id for a in store.follow_ups_of([parent_id])[parent_id]] == [follow_up.attempt_id]
+    assert queued_files() == []

@@ -38,6 +38,8 @@ class SaveResult:
     attempt_id: int | None
     queued: Path | None = None
     reason: str | None = None
+    #: The attempt's uid: a follow-up of a queued answer names its parent by it.
+    uid: str | None = None
 
 
 def queue_dir(root: Path | None = None) -> Path:
@@ -65,8 +67,12 @@ def queue_attempt(
     parent_id: int | None = None,
     follow_up_point: int | None = None,
     asked: str | None = None,
+    parent_uid: str | None = None,
 ) -> Path:
-    """Write an attempt to the queue; returns the file. Raises OSError if that fails too."""
+    """Write an attempt to the queue; returns the file. Raises OSError if that fails too.
+
+    A follow-up whose answer is itself still queued names it by ``parent_uid``: the flush
+    stores the answer first and links the follow-up to it."""
     from viva.storage.store import iso, now_utc
 
     uid = uid or uuid.uuid4().hex
@@ -81,8 +87,10 @@ def queue_attempt(
         "session_id": session_id,
         "started_at": iso(started_at or now_utc()),
     }
-    if parent_id is not None:
-        record.update(parent_id=parent_id, follow_up_point=follow_up_point, asked=asked)
+    if parent_id is not None or parent_uid is not None:
+        record.update(
+            parent_id=parent_id, parent_uid=parent_uid, follow_up_point=follow_up_point, asked=asked
+        )
     folder = queue_dir(root)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{uid}.json"
@@ -118,6 +126,8 @@ def flush_queue(store: AttemptStore) -> list[int]:
     if not files:
         return saved
     known = store.attempt_ids_by_uid()
+    # Answers before follow-ups: a follow-up may name a queued answer as its parent.
+    files.sort(key=lambda f: _names_parent(f))
     for path in files:
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
@@ -137,8 +147,14 @@ def flush_queue(store: AttemptStore) -> list[int]:
             log.warning("the recording %s of queued attempt %s is gone", audio, uid)
             audio = None
         session_id = record.get("session_id")
+        parent_id = record.get("parent_id")
+        if parent_id is None and record.get("parent_uid"):
+            parent_id = known.get(str(record["parent_uid"]))
+            if parent_id is None:
+                log.warning("queued follow-up %s waits for its answer to be saved first", uid)
+                continue
         link = {
-            "parent_id": record.get("parent_id"),
+            "parent_id": parent_id,
             "follow_up_point": record.get("follow_up_point"),
             "asked": record.get("asked"),
         }
@@ -173,9 +189,17 @@ def flush_queue(store: AttemptStore) -> list[int]:
             log.error("the queued attempt %s could not be stored (%s); it is kept", path, exc)
             continue
         path.unlink(missing_ok=True)
+        known[uid] = attempt_id
         saved.append(attempt_id)
         log.info("saved queued attempt %s as attempt %s", uid, attempt_id)
     return saved
+
+
+def _names_parent(path: Path) -> bool:
+    try:
+        return bool(json.loads(path.read_text(encoding="utf-8")).get("parent_uid"))
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def save_or_queue(
@@ -190,11 +214,13 @@ def save_or_queue(
     parent_id: int | None = None,
     follow_up_point: int | None = None,
     asked: str | None = None,
+    parent_uid: str | None = None,
 ) -> SaveResult:
     """Store a scored attempt now, or queue it when the history cannot take it.
 
     A follow-up gives ``parent_id``, ``follow_up_point`` and ``asked`` (see
-    :meth:`AttemptStore.add_attempt`).
+    :meth:`AttemptStore.add_attempt`); if its answer was queued, ``parent_uid`` instead (the
+    answer's :attr:`SaveResult.uid`): it is stored once the answer is, linked to it.
 
     Raises :class:`~viva.storage.store.StoreError` only when neither worked (e.g. the disk is
     full): its message then says both."""
@@ -204,6 +230,12 @@ def save_or_queue(
     uid = uuid.uuid4().hex
     try:
         with nullcontext(store) if store is not None else AttemptStore.open() as target:
+            if parent_id is None and parent_uid is not None:
+                # The answer may have been saved since (any open flushes the queue).
+                target._flush_queue()  # noqa: SLF001 - the store's own flush
+                parent_id = target.attempt_ids_by_uid().get(parent_uid)
+                if parent_id is None:
+                    raise _ParentStillQueued
             return SaveResult(
                 target.add_attempt(
                     question,
@@ -217,8 +249,11 @@ def save_or_queue(
                     parent_id=parent_id,
                     follow_up_point=follow_up_point,
                     asked=asked,
-                )
+                ),
+                uid=uid,
             )
+    except _ParentStillQueued:
+        failure = StoreError("Its answer is still waiting to be added to your history.")
     except StoreError as exc:
         failure = exc
     try:
@@ -235,10 +270,15 @@ def save_or_queue(
             parent_id=parent_id,
             follow_up_point=follow_up_point,
             asked=asked,
+            parent_uid=parent_uid if parent_id is None else None,
         )
     except OSError as exc:
         raise StoreError(
             f"{failure.user_message} The attempt could not be kept for later either "
             f"({exc.strerror or exc})."
         ) from exc
-    return SaveResult(None, queued, failure.user_message)
+    return SaveResult(None, queued, failure.user_message, uid=uid)
+
+
+class _ParentStillQueued(Exception):
+    """A follow-up's answer is not in the history yet: queue the follow-up behind it."""

@@ -56,6 +56,8 @@ class LiveLike(Protocol):
 class SpeakerLike(Protocol):
     def say(self, text: str) -> Any: ...
 
+    def read_aloud(self, text: str, on_sentence: Callable[[int], None] | None = None) -> int: ...
+
     def stop(self) -> Any: ...
 
 
@@ -76,6 +78,8 @@ class SavedAttempt:
     follow_up: SavedFollowUp | None = None
     #: Set when the history could not take the answer now: what happened and that it is kept.
     save_note: str | None = None
+    #: The uid the answer waits under in the save queue (its follow-up links to it).
+    queued_uid: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,6 +341,7 @@ class Services:
         scored = time.perf_counter()
         attempt_id = None
         note: str | None = None
+        queued_uid: str | None = None
         previous_id: int | None = None
         previous_feedback: Any = None
         if save:
@@ -346,7 +351,7 @@ class Services:
                 if earlier:
                     previous_id = earlier[0].id
                     previous_feedback = store.get_attempt(previous_id).feedback_object()
-                attempt_id, note = self._save(
+                attempt_id, note, queued_uid = self._save(
                     store, question, transcript, feedback, audio_path, session_id
                 )
             finally:
@@ -362,6 +367,7 @@ class Services:
             previous_id=previous_id,
             previous_feedback=previous_feedback,
             save_note=note,
+            queued_uid=queued_uid,
         )
 
     def finish_follow_up(
@@ -383,14 +389,16 @@ class Services:
         feedback = self.score(question, transcript)
         scored = time.perf_counter()
         attempt_id: int | None = None
-        if save and parent.attempt_id is None:
-            # Unlinked, it would count as an answer to the whole question; the parent waits in
-            # the save queue (or was not saved), so the follow-up is only shown.
+        if save and parent.attempt_id is None and parent.queued_uid is None:
+            # Unlinked, it would count as an answer to the whole question; the answer was not
+            # saved (typed in a mock with saving off), so the follow-up is only shown.
             log.warning("follow-up of an unsaved answer to %s not stored", question.id)
         elif save:
+            # An answer still waiting in the save queue is named by its uid: the follow-up is
+            # stored right after it (now, if the history has taken it since, or later).
             store = self.open_store()
             try:
-                attempt_id, _ = self._save(
+                attempt_id, _, _ = self._save(
                     store,
                     question,
                     transcript,
@@ -398,6 +406,7 @@ class Services:
                     audio_path,
                     session_id,
                     parent_id=parent.attempt_id,
+                    parent_uid=parent.queued_uid if parent.attempt_id is None else None,
                     follow_up_point=follow_up.point,
                     asked=follow_up.question,
                 )
@@ -433,12 +442,12 @@ class Services:
         audio_path: Path | None,
         session_id: int | None,
         **link: Any,
-    ) -> tuple[int | None, str | None]:
+    ) -> tuple[int | None, str | None, str | None]:
         """Store a scored answer (``link``: a follow-up's parent, point and question asked).
 
-        Returns the attempt id and, when it could not be stored now, a note for the user. A
-        busy or failing history never drops it: it waits on disk and is saved the next time
-        the store opens; the attempt id is None then.
+        Returns the attempt id, or, when it could not be stored now, a note for the user and
+        the uid it is queued under. A busy or failing history never drops it: it waits on
+        disk and is saved the next time the store opens; the attempt id is None then.
         """
         from viva.storage.savequeue import save_or_queue
 
@@ -453,13 +462,14 @@ class Services:
             **link,
         )
         if result.queued is None:
-            return result.attempt_id, None
+            return result.attempt_id, None, None
         log.warning("%s queued for later (%s): %s", question.id, result.reason, result.queued)
-        return None, (
+        note = (
             f"Your answer was scored but could not be added to your history yet "
             f"({result.reason}). It is kept on disk and is added the next time Viva opens "
             "the history; nothing is lost."
         )
+        return None, note, result.uid
 
     def _model_name(self) -> str | None:
         if self._transcriber is None:
