@@ -22,12 +22,14 @@ def test_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
         main(["score", "--question", "canary-vs-blue-green", "--transcript", str(f), "--json"]) == 0
     )
     data = json.loads(capsys.readouterr().out)
-    # The keys of scorer 1.x stay, in order; the judge adds relevance (0-1) and the follow-up
-    # at the end, and a confidence (0-1) per key point.
+    # The keys of scorer 1.x stay, in order; the judge adds relevance (0-1), the follow-up and
+    # the STAR structure (null: not a story question) at the end, and a confidence (0-1) per
+    # key point.
     assert list(data) == [
         "question_id", "transcript", "coverage", "key_points", "timing", "tips", "relevance",
-        "follow_up",
+        "follow_up", "structure",
     ]
+    assert data["structure"] is None
     assert 0.5 <= data["relevance"] <= 1.0
     assert [kp["status"] for kp in data["key_points"]][:2] == ["covered", "covered"]
     assert set(data["key_points"][0]) == {

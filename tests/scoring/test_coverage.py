@@ -150,7 +150,7 @@ def test_feedback_round_trips_through_dict(bank_question) -> None:  # type: igno
     data = fb.to_dict()
     assert set(data) == {
         "question_id", "transcript", "coverage", "key_points", "timing", "tips", "relevance",
-        "follow_up",
+        "follow_up", "structure",
     }
     assert [kp["text"] for kp in data["key_points"]] == q.key_point_texts
     assert Feedback.from_dict(data) == fb

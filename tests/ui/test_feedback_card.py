@@ -151,3 +151,33 @@ def test_every_bank_point_is_found_in_its_own_reference(test_bank: Any) -> None:
                 assert render.evidence_chars(question.reference_answer, said) is not None
                 located += 1
     assert located >= 0.8 * total
+
+
+def test_story_answers_get_four_star_chips(qtbot: Any) -> None:
+    from dataclasses import replace
+
+    from viva.scoring.star import StarPart, Structure
+    from viva.ui.scorecard import ScoreCard
+
+    said = StarPart(True, "so last year our pipeline kept failing", 1.5, 0.9)
+    missing = StarPart(False, None, None, 0.1)
+    story = Structure(said, said, said, missing, result_has_number=False)
+    fb = replace(_feedback(0.5, ["covered", "missed"], 0), structure=story)
+    tiles = {t.label: t for t in render.summarize(fb).tiles}
+    assert [tiles[n].verdict for n in ("Situation", "Task", "Action", "Result")] == [
+        "good",
+        "good",
+        "good",
+        "poor",
+    ]
+    assert "last year" in tiles["Situation"].tooltip
+    assert "outcome" in tiles["Result"].tooltip
+    card = ScoreCard()
+    qtbot.addWidget(card)
+    card.show_summary(render.summarize(fb))
+    texts = card.chip_texts()
+    assert "Situation: \u2714" in texts
+    assert "Result: missing" in texts
+    # Answers to other questions have no STAR chips.
+    plain = render.summarize(_feedback(1.0, ["covered"], 0))
+    assert "Situation" not in {t.label for t in plain.tiles}

@@ -48,6 +48,26 @@ class KeyPoint(_Strict):
         return value
 
 
+STAR_PARTS: tuple[str, ...] = ("situation", "task", "action", "result")
+#: How a behavioural question asks for a story (a user's own questions have no STAR hints).
+STORY_RE = re.compile(
+    r"\b(tell me about a|describe an? (\w+ )?(time|situation|project|challenge|experience)|"
+    r"give (me )?an example|walk me through|a time (when|you)|"
+    r"(share|discuss) an? (\w+ )?(example|experience|story))",
+    re.IGNORECASE,
+)
+
+
+class StarHints(_Strict):
+    """What a good Situation, Task, Action and Result look like for one behavioural question:
+    shown to the candidate, and read by the structure check next to its generic descriptions."""
+
+    situation: NonEmpty
+    task: NonEmpty
+    action: NonEmpty
+    result: NonEmpty
+
+
 class Question(_Strict):
     """One interview question with its reference answer and key points."""
 
@@ -61,6 +81,8 @@ class Question(_Strict):
     target_seconds: tuple[int, int]
     source: list[NonEmpty] = Field(default_factory=list)
     variants: list[NonEmpty] = Field(default_factory=list)
+    #: STAR hints (behavioural questions): an answer is then also checked for its structure.
+    star: StarHints | None = None
 
     @field_validator("id")
     @classmethod
@@ -98,6 +120,15 @@ class Question(_Strict):
         if any(v.strip().lower() == self.question.strip().lower() for v in self.variants):
             raise ValueError("a variant repeats the question itself; remove it")
         return self
+
+    @property
+    def wants_story(self) -> bool:
+        """Answered with a story, so its STAR structure is checked: the question has STAR
+        hints, or it is behavioural and asks for an example ("Tell me about a time...")."""
+        if self.star is not None:
+            return True
+        behavioural = self.topic.strip().lower() in ("behavioural", "behavioral")
+        return behavioural and STORY_RE.search(self.question) is not None
 
     @property
     def key_point_texts(self) -> list[str]:

@@ -160,6 +160,16 @@ def _report(feedback: Any) -> str:
     lines.append(f"Fillers: {t.filler_count} ({t.fillers_per_100:.1f} per 100 words)")
     if t.long_pauses:
         lines.append(f"Long pauses: {len(t.long_pauses)}")
+    structure = getattr(feedback, "structure", None)
+    if structure is not None:
+        from viva.scoring.star import LABELS
+
+        parts = "  ".join(
+            f"{_MARK['covered' if part.present else 'missed']} {LABELS[name]}"
+            for name, part in structure.parts().items()
+        )
+        number = "with a number" if structure.result_has_number else "no number in the result"
+        lines.append(f"Story (STAR): {parts}  ({number})")
     lines.append("")
     lines.append("Tips:")
     lines.extend(f"- {tip}" for tip in feedback.tips)

@@ -11,6 +11,7 @@ from viva.bank.models import KeyPoint, Question
 from viva.limits import check_answer_text
 from viva.scoring.coverage import PointResult
 from viva.scoring.decision import judge_answer, params
+from viva.scoring.star import Structure, analyse_structure
 from viva.scoring.text import build_answer
 from viva.scoring.timing import Timing, measure_timing
 from viva.scoring.tips import make_tips
@@ -106,6 +107,8 @@ class Feedback:
     relevance: float = 1.0
     #: What the interviewer asks next (None when every point is covered).
     follow_up: FollowUp | None = None
+    #: STAR parts of a story answer (questions that want a story; None otherwise).
+    structure: Structure | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -117,6 +120,7 @@ class Feedback:
             "tips": list(self.tips),
             "relevance": self.relevance,
             "follow_up": self.follow_up.to_dict() if self.follow_up else None,
+            "structure": self.structure.to_dict() if self.structure else None,
         }
 
     @classmethod
@@ -132,6 +136,7 @@ class Feedback:
             follow_up=FollowUp(int(f["point"]), str(f["question"]))
             if (f := data.get("follow_up"))
             else None,
+            structure=Structure.from_dict(st) if (st := data.get("structure")) else None,
         )
 
 
@@ -187,6 +192,11 @@ def score_answer(
     coverage = round(sum(r.score for r in results) / len(results), 3) if results else 0.0
     off_topic = bool(results) and relevance < params().relevance_threshold
     tips = make_tips(points, evidence, contradictions, timing, off_topic=off_topic)
+    structure = None
+    if question.wants_story and not off_topic and answer.tokens:
+        structure = analyse_structure(question, answer)
+        if structure.tip:
+            tips.append(structure.tip)
     log.debug("scored %s: coverage %.2f, relevance %.2f", question.id, coverage, relevance)
     return Feedback(
         question_id=question.id,
@@ -197,4 +207,5 @@ def score_answer(
         tips=tuple(tips),
         relevance=round(relevance, 3),
         follow_up=choose_follow_up(question, [r.status for r in results]),
+        structure=structure,
     )

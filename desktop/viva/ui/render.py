@@ -13,6 +13,8 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from viva.scoring.star import LABELS as STAR_LABELS
+from viva.scoring.star import TIPS as STAR_TIPS
 from viva.scoring.timing import Timing
 from viva.speech.transcript import Transcript
 
@@ -471,6 +473,16 @@ def summarize(feedback: Any, previous: Any = None) -> CardSummary:
             f"{rate:.1f} per 100 words (at most 2 reads well)",
         )
     )
+    structure = getattr(feedback, "structure", None)
+    if structure is not None:
+        for name, part in structure.parts().items():
+            if part.present:
+                tip = f"You said: \u201c{_short(part.evidence or '')}\u201d"
+                if name == "result" and not structure.result_has_number:
+                    tip += "\nPut a number on it if you can."
+                tiles.append(Tile(STAR_LABELS[name], "\u2714", "good", tip))
+            else:
+                tiles.append(Tile(STAR_LABELS[name], "missing", "poor", STAR_TIPS[name]))
     well: list[str] = []
     if counts["covered"]:
         well.append(f"made {counts['covered']} of {len(points)} key points")
