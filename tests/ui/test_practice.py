@@ -139,3 +139,40 @@ def test_window_geometry_is_restored(qtbot: Any, make_window: Any) -> None:
     again = make_window(sd_module=NoDevices())
     assert again.size().width() == 701
     assert again.size().height() == 555
+
+
+def test_story_questions_offer_star_hints(qtbot: Any, make_window: Any, test_bank: Any) -> None:
+    from viva.bank import Bank, Question
+
+    story = Question.model_validate(
+        {
+            "id": "pipeline-failure-story",
+            "question": "Tell me about a time a pipeline you owned kept failing.",
+            "topic": "behavioural",
+            "difficulty": "intermediate",
+            "reference_answer": "Last year our nightly pipeline failed; I fixed it.",
+            "key_points": ["A pipeline failed and the speaker fixed it."],
+            "target_seconds": [60, 150],
+            "star": {
+                "situation": "Which pipeline failed, when, and who depended on it.",
+                "task": "What you personally had to get working again, and by when.",
+                "action": "The steps you took yourself to find and fix the cause.",
+                "result": "How reliable it was afterwards, with a number, and what you learned.",
+            },
+        }
+    )
+    bank = Bank(questions={**{q.id: q for q in test_bank}, story.id: story})
+    window = make_window(sd_module=NoDevices(), bank_loader=lambda: bank)
+    practice = window.practice
+    practice.select_question("canary-vs-blue-green")
+    assert not practice.star_button.isVisible()
+    practice.select_question("pipeline-failure-story")
+    assert practice.star_button.isVisible()
+    assert not practice.star_hints.isVisible()  # collapsed until asked for
+    qtbot.mouseClick(practice.star_button, Qt.MouseButton.LeftButton)
+    assert practice.star_hints.isVisible()
+    text = practice.star_hints.text()
+    assert "Situation: Which pipeline failed" in text
+    assert "Result: How reliable it was afterwards" in text
+    practice.select_question("canary-vs-blue-green")
+    assert not practice.star_hints.isVisible()

@@ -20,13 +20,16 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from viva.bank import Bank, Question
-from viva.bank.models import DIFFICULTIES
+from viva.bank.models import DIFFICULTIES, STAR_PARTS
 from viva.limits import AnswerTooLong, check_answer_text
+from viva.scoring.star import LABELS as STAR_LABELS
+from viva.scoring.star import TIPS as STAR_TIPS
 from viva.speech.transcript import Transcript
 from viva.ui import render
 from viva.ui.flow import FlowLayout
@@ -136,6 +139,20 @@ class PracticeView(QWidget):
         right_layout.addWidget(self.title)
         self.meta = plain_label(name="Question details")
         right_layout.addWidget(self.meta)
+        # Story questions: what a good Situation, Task, Action and Result say (collapsed).
+        self.star_button = QToolButton()
+        self.star_button.setText("Tell it as a story: STAR hints")
+        self.star_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.star_button.setArrowType(Qt.ArrowType.RightArrow)
+        self.star_button.setCheckable(True)
+        self.star_button.setAutoRaise(True)
+        self.star_button.setAccessibleName("Show or hide the STAR hints")
+        self.star_button.toggled.connect(self._on_star_button_toggled)
+        right_layout.addWidget(self.star_button)
+        self.star_hints = plain_label(name="STAR hints")
+        right_layout.addWidget(self.star_hints)
+        self.star_button.hide()
+        self.star_hints.hide()
 
         buttons = FlowLayout()
         self.play_button = QPushButton(Shortcut.PLAY_QUESTION.label("&Play question"))
@@ -356,6 +373,7 @@ class PracticeView(QWidget):
             f"{render.format_seconds(low)}–{render.format_seconds(high)} · "
             f"{len(question.key_points)} key points"
         )
+        self._show_star_hints(question)
         self.time_bar.set_target(question.target_seconds)
         self.feedback.clear()
         self.feedback.hide()
@@ -366,6 +384,26 @@ class PracticeView(QWidget):
         self._refresh_attempts()
         self._update_buttons()
         self.question_changed.emit(question.id)
+
+    def _show_star_hints(self, question: Question) -> None:
+        story = question.wants_story
+        self.star_button.setVisible(story)
+        if not story:
+            self.star_hints.hide()
+            return
+        if question.star is not None:
+            hints = {name: getattr(question.star, name) for name in STAR_PARTS}
+        else:
+            hints = dict(STAR_TIPS)
+        self.star_hints.setText(
+            "\n".join(f"{STAR_LABELS[name]}: {hints[name]}" for name in STAR_PARTS)
+        )
+        self.star_hints.setVisible(self.star_button.isChecked())
+
+    @Slot(bool)
+    def _on_star_button_toggled(self, shown: bool) -> None:
+        self.star_button.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        self.star_hints.setVisible(shown and self.star_button.isVisible())
 
     # --- actions -----------------------------------------------------------------------------
 
