@@ -154,3 +154,30 @@ def test_feedback_round_trips_through_dict(bank_question) -> None:  # type: igno
     }
     assert [kp["text"] for kp in data["key_points"]] == q.key_point_texts
     assert Feedback.from_dict(data) == fb
+
+
+def test_hotwords_of_a_users_own_question_hold_its_jargon() -> None:
+    """A question without concept groups still primes Whisper with its names and acronyms."""
+    from viva.bank import Question
+    from viva.scoring.coverage import hotwords
+
+    q = Question.model_validate(
+        {
+            "id": "own",
+            "question": "How would you autoscale a model on Kubernetes with the HPA?",
+            "topic": "mine",
+            "difficulty": "basic",
+            "reference_answer": "Scale on load.",
+            "key_points": [
+                "Use the HPA on GPU utilisation or p99 latency.",
+                "Keep a warm minimum so Knative or KServe pods do not cold start.",
+            ],
+            "target_seconds": [30, 60],
+        }
+    )
+    words = hotwords(q).split(", ")
+    for term in ("HPA", "Kubernetes", "GPU", "p99", "KServe", "Knative"):
+        assert term in words
+    # Sentence openings are not jargon.
+    assert "Use" not in words
+    assert "Keep" not in words

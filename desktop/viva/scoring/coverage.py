@@ -1029,12 +1029,21 @@ def score_coverage(
     return results, rel
 
 
+_JARGON = re.compile(r"\b(?:[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*|[A-Za-z]+\d[A-Za-z0-9]*)\b")
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}\b")
+
+
 def hotwords(question: Question, limit: int = 40) -> str:
-    """The question's jargon as a Whisper hotword prompt: tags, then short concept wordings."""
+    """The question's jargon as a Whisper hotword prompt (the one builder, for the CLI and the
+    app): tags, then short concept wordings, then names and acronyms written in the question
+    and its key points (all a user's own question has)."""
     terms: list[str] = list(question.tags)
     for kp in question.key_points:
         for group in kp.concepts:
             terms.extend(w for w in group if len(w.split()) <= 3)
+    for text in (question.question, *(kp.text for kp in question.key_points)):
+        terms.extend(m.group(0) for m in _JARGON.finditer(text))
+        terms.extend(m.group(0) for m in _NAME.finditer(text))
     seen: set[str] = set()
     out: list[str] = []
     for term in terms:

@@ -153,20 +153,6 @@ def reference_evidence(question: Question) -> tuple[str | None, ...]:
     return found
 
 
-def hotwords_for(question: Question) -> str:
-    """Jargon Whisper should expect: the question's tags and the key points' first wordings."""
-    words: list[str] = [*question.tags]
-    for point in question.key_points:
-        for group in point.concepts:
-            if group:
-                words.append(group[0])
-    seen: list[str] = []
-    for word in words:
-        if word not in seen:
-            seen.append(word)
-    return ", ".join(seen)[:400]
-
-
 class Services:
     """Lazily built core objects, shared by the views. Thread-safe where workers share them."""
 
@@ -429,8 +415,10 @@ class Services:
         path: Path,
         progress: Callable[[float], None] | None = None,
     ) -> Transcript:
+        from viva.scoring.coverage import hotwords as jargon  # the CLI's builder too
+
         return self.transcriber().transcribe(
-            path, hotwords=hotwords_for(question), progress=progress
+            path, hotwords=jargon(question), progress=progress
         )
 
     def _save(
