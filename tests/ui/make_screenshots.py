@@ -76,6 +76,16 @@ def seed_history(bank: Any) -> None:
                 )
 
 
+STORY_ANSWER = (
+    "Last spring our fraud model started flagging three times more payments than usual, and "
+    "the payments team was losing sales every hour. I was on call, so it was my job to stop "
+    "the damage first and then find the cause. I switched traffic back to the previous model "
+    "version, then I compared the input distributions and found a currency field that an "
+    "upstream change had started sending in cents. I fixed the conversion and added a schema "
+    "check at ingestion."
+)
+
+
 def main(out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     from viva.storage import paths
@@ -84,9 +94,9 @@ def main(out: Path) -> int:
     paths.set_base_dir(tmp.name)
     from viva.bank import open_bank
     from viva.settings import Settings
+    from viva.speech.replay import ReplaySoundDevice
     from viva.ui.app import apply_theme, create_application
     from viva.ui.main_window import MainWindow
-    from viva.ui.replay import ReplaySoundDevice
     from viva.ui.session import Services
     from viva.ui.smoke import SMOKE_WAV, _SilentSpeaker
 
@@ -166,7 +176,20 @@ def main(out: Path) -> int:
     settle(app)
     window.grab().save(str(out / "mock-summary.png"))
 
-    # 4. Progress over two weeks.
+    # 4. A story question: STAR hints open, a typed story scored with its STAR chips.
+    window.show_view("practice")
+    practice.select_question("challenge-at-work")
+    practice.set_text_only(True)
+    practice.typed.setPlainText(STORY_ANSWER)
+    shown.clear()
+    practice.score_typed()
+    wait(app, lambda: bool(shown), 300)
+    practice.star_button.setChecked(True)
+    settle(app)
+    window.grab().save(str(out / "practice-story.png"))
+    practice.set_text_only(False)
+
+    # 5. Progress over two weeks.
     progress = window.show_view("progress")
     wait(app, lambda: progress.progress is not None, 120)
     settle(app, 1.0)

@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.gui, pytest.mark.audio, pytest.mark.slow, QT_LOG_IGNOR
 
 
 def _replay(jfk_wav: Any) -> Any:
-    from viva.ui.replay import ReplaySoundDevice
+    from viva.speech.replay import ReplaySoundDevice
 
     return ReplaySoundDevice(jfk_wav)
 

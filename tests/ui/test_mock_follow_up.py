@@ -62,7 +62,7 @@ class AnswersReplay:
     """A sounddevice stand-in that replays one WAV per recording, in order."""
 
     def __init__(self, paths: list[Path]) -> None:
-        from viva.ui.replay import ReplaySoundDevice
+        from viva.speech.replay import ReplaySoundDevice
 
         self.devices = [ReplaySoundDevice(p) for p in paths]
         self.streams = 0
@@ -245,7 +245,7 @@ def _interview_with_follow_up(
 
 def test_no_follow_up_when_the_setting_is_off(qtbot: Any, make_window: Any, jfk_wav: Any) -> None:
     from viva.settings import Settings
-    from viva.ui.replay import ReplaySoundDevice
+    from viva.speech.replay import ReplaySoundDevice
 
     said: list[str] = []
     window = make_window(

@@ -47,7 +47,7 @@ def test_review_opens_the_selected_answer_and_follow_up(
     qtbot: Any, make_window: Any, jfk_wav: Any
 ) -> None:
     from viva.settings import Settings
-    from viva.ui.replay import ReplaySoundDevice
+    from viva.speech.replay import ReplaySoundDevice
 
     window = make_window(
         Settings(mic_checked=True, follow_ups=False), sd_module=ReplaySoundDevice(jfk_wav)

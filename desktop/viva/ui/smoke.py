@@ -71,9 +71,9 @@ def _run(started: float, wav: Path, question_id: str, speed: float) -> int:
     from PySide6.QtTest import QTest
 
     from viva.settings import Settings
+    from viva.speech.replay import ReplaySoundDevice
     from viva.ui.app import apply_theme, create_application
     from viva.ui.main_window import MainWindow
-    from viva.ui.replay import ReplaySoundDevice
     from viva.ui.session import Services
 
     if not wav.is_file():
