@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from viva.speech.recorder import Recording
+    from viva.speech.recording import Recording
 
 
 class SpeechError(Exception):

@@ -39,6 +39,7 @@ import soundfile as sf
 from viva.speech.audio import StreamResampler, rms, to_mono
 from viva.speech.devices import AudioDevice, find_input
 from viva.speech.errors import DeviceBusy, DeviceLost, MicrophoneUnavailable, SpeechError
+from viva.speech.recording import Recording
 
 log = logging.getLogger(__name__)
 
@@ -46,19 +47,6 @@ PARTIAL_SUFFIX = ".partial"
 #: Paths this process is recording right now (repair_unfinished never touches them).
 _ACTIVE: set[Path] = set()
 _ACTIVE_LOCK = threading.Lock()
-
-
-@dataclass(frozen=True, slots=True)
-class Recording:
-    """A finished (or interrupted) recording on disk."""
-
-    path: Path
-    duration_s: float
-    samplerate: int = 16000
-    device: str | None = None
-    capped: bool = False
-    interrupted: bool = False
-    overflows: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -319,7 +319,7 @@ class SettingsView(QWidget):
             return
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            from viva.ui.app import apply_theme
+            from viva.ui.theme import apply_theme
 
             apply_theme(app, self.theme_box.currentData())
 
@@ -383,7 +383,7 @@ class SettingsView(QWidget):
         self.services.reset_speech()
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            from viva.ui.app import apply_theme
+            from viva.ui.theme import apply_theme
 
             apply_theme(app, current.theme)
         self._save_settings(current)
