@@ -12,8 +12,10 @@ Sources, per key point of the questions in one split of ``split.json``:
   relabels of vague first-round partial lines as missed);
 - the bank: the reference-answer sentence that makes the point, its ``synonyms`` (covered), its
   ``wrong`` statements (incorrect);
-- negatives from elsewhere: what makes the question's *other* points, and sentences of other
-  questions (same topic and any topic);
+- negatives from elsewhere: what makes the question's *other* points, sentences of other
+  questions (same topic and any topic), and hard neighbours: sentences of other questions that
+  share the point's vocabulary without most of its words (what an answer to a neighbouring
+  question says);
 - light augmentation that keeps the label: recogniser style (lowercase, no punctuation), a
   spoken lead-in, an unrelated sentence before or after (answers are read in 1-3 sentence windows).
 """
@@ -28,7 +30,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import snowballstemmer
+
 from viva.bank import Question, load_builtin_bank
+from viva.scoring.judge import Judge, JudgeUnavailable
 
 HERE = Path(__file__).resolve().parent
 WRITTEN = HERE / "data" / "written"
@@ -70,6 +75,39 @@ class Pair:
                 "source": self.source,
             }
         )
+
+
+#: Hard negatives per key point from other questions sharing its vocabulary, drawn from the
+#: NEIGHBOUR_POOL closest; sentences sharing NEIGHBOUR_MAX_SHARED of its content words or more
+#: are never used as negatives.
+NEIGHBOURS = 3
+NEIGHBOUR_POOL = 25
+NEIGHBOUR_MAX_SHARED = 0.35
+#: ... and none the shipped judge already credits this much (P(covered) + P(partial) / 2).
+NEIGHBOUR_SCREEN = 0.7
+_STEMMER = snowballstemmer.stemmer("english")
+_WORD = re.compile(r"[a-z0-9]+")
+_FUNCTION = frozenset(
+    "a an the and or but of to in on for with by at from as is are was were be been it its this "
+    "that these those you your we our i they their them he she not no so if then than into when "
+    "what which who how do does did can could would should will may might more most less each "
+    "every any all only also just very such other own same one two".split()
+)
+
+
+def _screening_judge() -> Judge | None:
+    """The judge shipped in the package, used only to screen hard negatives (None if absent)."""
+    try:
+        return Judge()
+    except JudgeUnavailable as exc:
+        print(f"no judge to screen neighbours ({exc}); unscreened")  # noqa: T201
+        return None
+
+
+def content_stems(text: str) -> set[str]:
+    """Stems of the content words of ``text`` (function words dropped)."""
+    words = [w for w in _WORD.findall(text.lower()) if w not in _FUNCTION and len(w) > 1]
+    return set(_STEMMER.stemWords(words))
 
 
 def sentences(text: str) -> list[str]:
@@ -143,6 +181,34 @@ def build(split: str, seed: int = 13) -> Iterator[Pair]:
                 if row["label"] == "covered":
                     pool[q.topic].append((q.id, row["text"]))
     everything = [item for items in pool.values() for item in items]
+    stems = {text: content_stems(text) for _, text in everything}
+    screen = _screening_judge() if NEIGHBOURS else None
+
+    def neighbours(q: Question, point: str, k: int) -> list[str]:
+        """Hard negatives: sentences of *other* questions that share the point's vocabulary
+        (an answer to a neighbouring question talks about the same things, and must not be
+        credited for it). Sentences sharing most of the point's words are left out: they may
+        make the point after all."""
+        own = content_stems(point)
+        if not own:
+            return []
+        scored = []
+        for qid, text in everything:
+            if qid == q.id:
+                continue
+            shared = len(own & stems[text]) / len(own)
+            if 0 < shared < NEIGHBOUR_MAX_SHARED:
+                scored.append((shared, text))
+        scored.sort(key=lambda x: -x[0])
+        top = [text for _, text in scored[:NEIGHBOUR_POOL]]
+        picked = rng.sample(top, min(2 * k, len(top)))
+        if not picked or screen is None:
+            return picked[:k]
+        # A paraphrase shares few words by design: drop what the shipped judge is sure makes
+        # the point (the doubtful ones, where it errs on neighbouring answers, stay).
+        probs = screen.probabilities([(point, t) for t in picked])
+        keep = [t for t, p in zip(picked, probs) if p[0] + 0.5 * p[1] < NEIGHBOUR_SCREEN]
+        return keep[:k]
 
     def elsewhere(q: Question, same_topic: bool) -> str:
         items = pool[q.topic] if same_topic else everything
@@ -181,6 +247,7 @@ def build(split: str, seed: int = 13) -> Iterator[Pair]:
                         base.append((s, LABEL_ID["missed"], "sibling"))
             base.append((elsewhere(q, True), LABEL_ID["missed"], "other-question-topic"))
             base.append((elsewhere(q, False), LABEL_ID["missed"], "other-question"))
+            base += [(t, LABEL_ID["missed"], "neighbour") for t in neighbours(q, point, NEIGHBOURS)]
             for text, label, source in base:
                 yield Pair(q.id, i, point, text, label, source)
                 if source == "point":
