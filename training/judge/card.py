@@ -1,6 +1,6 @@
 """Write MODEL_CARD.md for the shipped judge from its training record and the evaluation.
 
-    python training/judge/card.py desktop/viva/data/judge
+python training/judge/card.py desktop/viva/data/judge
 """
 
 from __future__ import annotations
@@ -55,7 +55,9 @@ def main(folder: Path) -> None:
         "wordings, partial statements, contradictions in the point's own words, bare keyword "
         "lists and related sentences for every key point; the bank's reference sentences, "
         "synonyms and wrong statements; the question's other points and other questions as "
-        "negatives; label-keeping variants (recogniser style, lead-ins, unrelated context). "
+        "negatives, including hard neighbours (sentences of other questions that share some of "
+        "the point's words, screened by the previous judge); label-keeping variants "
+        "(recogniser style, lead-ins, unrelated context). "
         "Recipe: `training/judge/README.md`.",
         "",
         "## Metrics",

@@ -87,12 +87,13 @@ NEIGHBOUR_MAX_SHARED = 0.35
 NEIGHBOUR_SCREEN = 0.7
 _STEMMER = snowballstemmer.stemmer("english")
 _WORD = re.compile(r"[a-z0-9]+")
-_FUNCTION = frozenset(
-    "a an the and or but of to in on for with by at from as is are was were be been it its this "
-    "that these those you your we our i they their them he she not no so if then than into when "
-    "what which who how do does did can could would should will may might more most less each "
-    "every any all only also just very such other own same one two".split()
-)
+_FUNCTION_WORDS = """
+a an the and or but of to in on for with by at from as is are was were be been it its this that
+these those you your we our i they their them he she not no so if then than into when what which
+who how do does did can could would should will may might more most less each every any all only
+also just very such other own same one two
+"""
+_FUNCTION = frozenset(_FUNCTION_WORDS.split())
 
 
 def _screening_judge() -> Judge | None:
@@ -207,7 +208,9 @@ def build(split: str, seed: int = 13) -> Iterator[Pair]:
         # A paraphrase shares few words by design: drop what the shipped judge is sure makes
         # the point (the doubtful ones, where it errs on neighbouring answers, stay).
         probs = screen.probabilities([(point, t) for t in picked])
-        keep = [t for t, p in zip(picked, probs) if p[0] + 0.5 * p[1] < NEIGHBOUR_SCREEN]
+        keep = [
+            t for t, p in zip(picked, probs, strict=True) if p[0] + 0.5 * p[1] < NEIGHBOUR_SCREEN
+        ]
         return keep[:k]
 
     def elsewhere(q: Question, same_topic: bool) -> str:
@@ -257,8 +260,14 @@ def build(split: str, seed: int = 13) -> Iterator[Pair]:
                 if r < 0.25:
                     yield Pair(q.id, i, point, asr_style(text), label, source + "+asr")
                 elif r < 0.45:
-                    yield Pair(q.id, i, point, rng.choice(LEAD_INS) + text[0].lower() + text[1:],
-                               label, source + "+lead")
+                    yield Pair(
+                        q.id,
+                        i,
+                        point,
+                        rng.choice(LEAD_INS) + text[0].lower() + text[1:],
+                        label,
+                        source + "+lead",
+                    )
                 elif r < 0.70:
                     other = elsewhere(q, rng.random() < 0.5)
                     window = f"{other} {text}" if rng.random() < 0.5 else f"{text} {other}"
