@@ -31,8 +31,9 @@ def test_paraphrase_without_the_keywords_is_credited(bank_question) -> None:  # 
 
 
 @pytest.mark.xfail(
-    reason="known gap of scorers 2.1 and 2.2: after the bare list is cut out, the judge still reads "
-    "'You need to track all of these metrics' as partly making each 'Track ... metrics' point",
+    reason="known gap of scorers 2.1 and 2.2: after the bare list is cut out, the judge still "
+    "reads 'You need to track all of these metrics' as partly making each "
+    "'Track ... metrics' point",
     strict=True,
 )
 def test_keyword_list_is_not_credited(bank_question) -> None:  # type: ignore[no-untyped-def]
@@ -131,8 +132,9 @@ def test_key_point_text_alone_is_scored() -> None:
 
 
 @pytest.mark.xfail(
-    reason="known gap of scorers 2.1 and 2.2: the judge gives partial credit to short, vague on-topic "
-    "sentences that share no idea with the point (still so after the second round of training "
+    reason="known gap of scorers 2.1 and 2.2: the judge gives partial credit to short, vague "
+    "on-topic sentences that share no idea with the point (still so after the second round of "
+    "training "
     "lines, which added vague on-topic negatives and specific partials)",
     strict=True,
 )

@@ -52,8 +52,8 @@ def test_point_made_only_in_common_words_earns_nothing() -> None:
 
 
 @pytest.mark.xfail(
-    reason="known gap of scorers 2.1 and 2.2: the judge reads 'we revoke and rotate a leaked secret "
-    "immediately' as blue-green's instant rollback (P(covered) 0.94; 0.71 with scorer 2.0's "
+    reason="known gap of scorers 2.1 and 2.2: the judge reads 'we revoke and rotate a leaked "
+    "secret immediately' as blue-green's instant rollback (P(covered) 0.94; 0.71 with scorer 2.0's "
     "judge too) and the relevance, the best window's, does not gate it",
     strict=True,
 )
