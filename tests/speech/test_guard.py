@@ -105,3 +105,29 @@ def test_voice_map_of_silence_and_speech(jfk_wav: Path) -> None:
     assert voice.peak(0.0, 2.5) < 0.5
     assert voice.coverage(4.0, 6.0) > 0.5
     assert 5.0 < voice.speech_s() < 11.0
+
+
+def _seg_p(words: list[tuple[str, float, float, float]]) -> DecodedSegment:
+    ws = tuple(Word(w, a, b, p) for w, a, b, p in words)
+    return DecodedSegment(ws[0].start, ws[-1].end, " ".join(w for w, *_ in words), ws)
+
+
+def test_doubted_words_at_a_segment_end_are_trimmed() -> None:
+    # "... double the infrastructure. 2%." - the decoder ran past the last word, on the tail
+    # of the voice (VAD's padding still calls it speech), and read a vocabulary term back.
+    voice = _voice([(1.0, 4.0)])
+    seg = _seg_p(
+        [
+            ("double", 1.0, 1.5, 0.89),
+            ("the", 1.5, 1.8, 0.34),  # a real word may be doubted this much: kept
+            ("infrastructure.", 1.8, 3.4, 0.86),
+            ("2%.", 3.4, 3.9, 0.002),
+        ]
+    )
+    verdict = check_segment(seg, voice)
+    assert [w.word for w in verdict.words] == ["double", "the", "infrastructure."]
+    # A segment made only of such a word is dropped.
+    assert not check_segment(_seg_p([("here,", 3.5, 3.9, 0.01)]), voice).kept
+    # Inside a segment a doubted word stays: only an appended tail is trimmed.
+    middle = _seg_p([("we", 1.0, 1.3, 0.9), ("um", 1.3, 1.6, 0.01), ("deploy", 1.6, 2.2, 0.95)])
+    assert len(check_segment(middle, voice).words) == 3

@@ -11,7 +11,11 @@ every decoded segment against Silero VAD probabilities of the same audio:
 * a segment that is one of the known hallucinations ("Thank you.", "Yeah.", "Thanks for
   watching") is dropped unless VAD backs it (most of its span is speech and Whisper's no-speech
   probability is low) - so a real "thank you" stays;
-* words at a segment's edges with no speech window within ``PAD_S`` are trimmed.
+* words at a segment's edges with no speech window within ``PAD_S`` are trimmed;
+* words at a segment's end that Whisper itself gives a probability under ``TAIL_MIN_PROB`` are
+  trimmed: a decoder that runs past the last word writes one more on the speaker's breath or the
+  tail of the last word (a vocabulary term read back: "... double the infrastructure. 2%." at
+  probability 0.002; "here,"), and VAD's padding counts that stretch as voice.
 
 The checks only need word timestamps and per-window speech probabilities; they are the same for
 batch decoding, live commits and file review.
@@ -43,6 +47,10 @@ PAD_S = 0.2
 NO_SPEECH_PROB = 0.5
 #: A segment's share of speech windows below which it counts as unsupported by voice.
 MIN_COVERAGE = 0.5
+
+#: Words at a segment's end with a lower probability (Whisper's own) are dropped. Real words of
+#: tiny.en are rarely under 0.05 ("the" at 0.34 is common); an appended one was at 0.002.
+TAIL_MIN_PROB = 0.02
 
 #: Known Whisper hallucinations on silence and chunk borders (normalised text). Dropped only
 #: where no voice backs them.
@@ -178,6 +186,10 @@ def check_segment(seg: DecodedSegment, voice: VoiceMap) -> Verdict:
         return Verdict((), f"known hallucination, voice {coverage:.2f}")
     first = voiced.index(True)
     last = len(voiced) - 1 - voiced[::-1].index(True)
+    while last >= first and words[last].probability < TAIL_MIN_PROB:
+        last -= 1
+    if last < first:
+        return Verdict((), f"only words Whisper doubts (probability < {TAIL_MIN_PROB})")
     kept = words[first : last + 1]
     if len(kept) < len(words):
         return Verdict(kept, "trimmed unvoiced edge words")
