@@ -5,7 +5,8 @@
 Builds a sample history in a temporary data folder: an earlier typed answer, then a spoken answer
 replayed through the real recording path (practice with the score card, in the light and the dark
 theme), a three-question mock interview, and typed answers over two weeks (progress). Saves
-practice.png, practice-dark.png, review-dark.png, mock-summary.png and progress.png.
+practice.png, practice-dark.png, review-dark.png, mock-summary.png, practice-story.png and
+progress.png.
 """
 
 from __future__ import annotations

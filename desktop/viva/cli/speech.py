@@ -21,7 +21,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("audio", metavar="AUDIO", help="audio file (wav, flac, mp3, ogg, ...)")
     p.add_argument("--model", metavar="DIR", help="CTranslate2 Whisper model folder")
     p.add_argument("--json", action="store_true", help="print the transcript as JSON")
-    p.add_argument("--hotwords", metavar="TEXT", help="jargon to bias towards, e.g. 'MLflow'")
+    p.add_argument(
+        "--hotwords",
+        metavar="TEXT",
+        help="jargon to bias towards, comma-separated, e.g. 'MLflow, Kubeflow' (only rare words, "
+        "names and acronyms are used: biasing towards everyday words makes Whisper write them)",
+    )
     p.add_argument(
         "--stream",
         action="store_true",
