@@ -54,45 +54,6 @@ SILENCE_PEAK = 1e-3
 
 AudioInput = str | os.PathLike[str] | np.ndarray
 
-#: At most this many vocabulary terms go into a decode's prompt (the hotword prefix).
-MAX_HOTWORD_TERMS = 24
-
-
-def rare_terms(
-    hotwords: str, token_count: Callable[[str], int], limit: int = MAX_HOTWORD_TERMS
-) -> str:
-    """The terms of a comma-separated hotword list worth biasing the decoder towards, joined by
-    spaces.
-
-    A word is worth it when it is rare for the model (it takes two or more of its tokens:
-    "canary", "Kubernetes", "autoscaler") or a name, an acronym or a figure (a capital after its
-    first letter, or a digit: MLflow, A/B, 5%). A term is kept when it brings such a word that no
-    kept term has brought yet (by stem: "kpis" and "business kpi" add nothing to "kpi").
-    Everyday words ("small share", "step by step") are left out: the model knows them, and a
-    prompt full of them made it write them where they were not said ("switch a small traffic"
-    for "switches all traffic"). Joined by commas, a short list of rare terms is read back as a
-    list ("click, click, click, ...": temperature fallbacks, 4x the decode time, WER up to 5.9 on
-    a 40 s answer); joined by spaces it is not (benchmarks/results/jargon.md).
-    """
-    import snowballstemmer
-
-    stemmer = snowballstemmer.stemmer("english")  # per call: the stemmer is not thread-safe
-    kept: list[str] = []
-    covered: set[str] = set()
-    for term in (t.strip() for t in hotwords.split(",")):
-        keys = {
-            stemmer.stemWord(word.lower().strip(".,;:!?()\"'")).removesuffix("s")
-            for word in term.split()
-            if any(c.isdigit() for c in word)
-            or any(c.isupper() for c in word[1:])
-            or token_count(" " + word) >= 2
-        }
-        if keys - covered:
-            covered |= keys
-            kept.append(term)
-    return " ".join(kept[:limit])
-
-
 # One WhisperModel per (directory, device, compute type, threads) per process.
 _MODELS: dict[tuple[str, str, str, int], WhisperModel] = {}
 _MODELS_LOCK = threading.Lock()
@@ -190,22 +151,6 @@ class Transcriber:
         self._load_lock = threading.Lock()
         self._decode_lock = threading.Lock()
         self.load_time_s: float | None = None
-        self._vocabulary: dict[str, str] = {}
-
-    def vocabulary(self, hotwords: str | None) -> str | None:
-        """``hotwords`` reduced to the terms this model finds rare (see :func:`rare_terms`)."""
-        if not hotwords:
-            return None
-        kept = self._vocabulary.get(hotwords)
-        if kept is None:
-            tokenizer = self.load().hf_tokenizer
-
-            def count(text: str) -> int:
-                return len(tokenizer.encode(text, add_special_tokens=False).ids)
-
-            kept = self._vocabulary[hotwords] = rare_terms(hotwords, count)
-            log.debug("vocabulary for decoding: %s", kept)
-        return kept or None
 
     @property
     def model_dir(self) -> Path:
@@ -354,7 +299,7 @@ class Transcriber:
                 word_timestamps=word_timestamps,
                 without_timestamps=not word_timestamps,
                 initial_prompt=full_prompt,
-                hotwords=self.vocabulary(hotwords),
+                hotwords=hotwords or None,
                 condition_on_previous_text=False,
                 no_speech_threshold=no_speech_threshold,
                 vad_filter=vad_filter,
