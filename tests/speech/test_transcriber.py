@@ -118,3 +118,19 @@ def test_filler_pass_runs_only_on_evidence() -> None:
     stretched = [Word("and", 0.0, 0.3), Word("the", 0.3, 1.3), Word("model", 1.3, 1.7)]
     assert not _may_hide_fillers(fluent, None)
     assert _may_hide_fillers(stretched, None)
+
+
+@pytest.mark.slow
+def test_question_vocabulary_invents_nothing_at_the_end(transcriber: Transcriber) -> None:
+    """The canary question's whole hotword list on the smoke answer (espeak, 19.7 s): the
+    jargon is spelled, and nothing follows the last word said (it ended in an invented "here,"
+    or "2%." before the guard trimmed end words Whisper itself doubts)."""
+    from viva.bank import load_builtin_bank
+    from viva.scoring.coverage import hotwords
+    from viva.ui.smoke import SMOKE_WAV
+
+    question = load_builtin_bank().questions["canary-vs-blue-green"]
+    text = normalise(transcriber.transcribe(SMOKE_WAV, hotwords=hotwords(question)).text)
+    assert "canary" in text
+    assert "blue green" in text
+    assert text.split()[-1] == "infrastructure", text

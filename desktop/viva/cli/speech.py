@@ -24,8 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument(
         "--hotwords",
         metavar="TEXT",
-        help="jargon to bias towards, comma-separated, e.g. 'MLflow, Kubeflow' (only rare words, "
-        "names and acronyms are used: biasing towards everyday words makes Whisper write them)",
+        help="jargon to bias towards, comma-separated, e.g. 'MLflow, Kubeflow'",
     )
     p.add_argument(
         "--stream",

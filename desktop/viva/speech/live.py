@@ -405,7 +405,9 @@ class LiveTranscriber:
         result = self.transcriber.decode(
             self._audio[start:end],
             offset_s=start / SAMPLE_RATE,
-            hotwords=self.hotwords,
+            # The vocabulary only on final decodes: it lengthens the prompt, and the tentative
+            # re-decodes (about once a second) must stay cheap (benchmarks/results/jargon.md).
+            hotwords=self.hotwords if final else None,
             prompt=self._prompt(),
             beam_size=beam if final else 1,
             word_timestamps=final,

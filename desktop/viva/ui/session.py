@@ -264,11 +264,14 @@ class Services:
                 judge.add(getattr(commit, "words", ()))
             on_commit(commit)
 
-        # No hotwords while live: measured on 2 cores, the long prompt made decoding about 3x
-        # slower (30 s answer: 7.7 s after Stop instead of 2.2 s), so the live path fell behind.
+        # The question's vocabulary goes to the final decodes only (commits and the tail at
+        # Stop); the tentative re-decodes stay without it, so they stay cheap
+        # (benchmarks/results/jargon.md: recall of the vocabulary, decode time).
+        from viva.scoring.coverage import hotwords as jargon
+
         live = LiveTranscriber(
             self.transcriber(),
-            hotwords=None,
+            hotwords=jargon(question) if question is not None else None,
             on_partial=on_partial,
             on_commit=committed,
         )
