@@ -264,14 +264,13 @@ class Services:
                 judge.add(getattr(commit, "words", ()))
             on_commit(commit)
 
-        # The question's vocabulary goes to the final decodes only (commits and the tail at
-        # Stop); the tentative re-decodes stay without it, so they stay cheap
-        # (benchmarks/results/jargon.md: recall of the vocabulary, decode time).
-        from viva.scoring.coverage import hotwords as jargon
-
+        # No vocabulary while live, for now: with the question's hotword list on the final
+        # decodes the live path spelled more jargon (benchmarks/results/jargon.md), but the app's
+        # 120 s Stop-to-feedback benchmark then hung twice (live judge in onnxruntime, scorer in
+        # rapidfuzz, no CPU); without it the run finished. Until that is understood, no hotwords.
         live = LiveTranscriber(
             self.transcriber(),
-            hotwords=jargon(question) if question is not None else None,
+            hotwords=None,
             on_partial=on_partial,
             on_commit=committed,
         )
