@@ -63,7 +63,10 @@ def test_hostile_text_comes_out_as_text(store: AttemptStore) -> None:
     assert "<img src=x" not in html
     assert "&lt;script&gt;" in html
     assert "{{ 7*7 }}" in html
-    assert "49" not in html
+    # Not evaluated: "{{ 7*7 }}" never turns into 49 next to the rest of the hostile text (a bare
+    # "49" may be the report's clock, e.g. 14:49, which made this flaky).
+    assert "</script&gt; 49" not in html
+    assert html.count("{{ 7*7 }}") >= 3
     md = render_report(store, question_id="canary-release", fmt="md")
     assert "<script>" not in md
     assert "<img" not in md
