@@ -59,20 +59,13 @@ from viva.speech.transcriber import (  # noqa: E402
 
 CACHE = Path(os.environ.get("VIVA_BENCH_CACHE", "/tmp/viva-jargon"))
 VOICES = (("espeak en-us 160wpm", "espeak"), ("natural (piper joe)", "natural"))
-SHIPPED = "live, whole hotword list on commits (candidate)"
+CANDIDATE = "live, whole hotword list on commits (candidate)"
 MODES = (
     "live, no vocabulary",
     "live, rare terms only on commits (not shipped)",
     "batch, rare terms only (not shipped)",
-    SHIPPED,
+    CANDIDATE,
 )
-#: Mode names of the first results file, written before the labels said which one ships.
-OLD_NAMES = {
-    "live, vocabulary on commits": MODES[1],
-    "batch, vocabulary": MODES[2],
-    "live, whole hotword list on commits": SHIPPED,
-    "live, whole hotword list on commits (shipped)": SHIPPED,
-}
 
 
 def rare_terms(hotwords: str, token_count: Callable[[str], int], limit: int = 24) -> str:
@@ -108,26 +101,23 @@ def rare_terms(hotwords: str, token_count: Callable[[str], int], limit: int = 24
     return " ".join(kept[:limit])
 
 
+def model_token_count(transcriber: Transcriber) -> Callable[[str], int]:
+    """How many of the model's own tokens a text takes."""
+    tokenizer = transcriber.load().hf_tokenizer
+    return lambda text: len(tokenizer.encode(text, add_special_tokens=False).ids)
+
 
 class RareTermsTranscriber(Transcriber):
     """The variant tried and not shipped: only the list's rare terms and names, by spaces."""
 
     def decode(self, samples: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         if kwargs.get("hotwords"):
-            tokenizer = self.load().hf_tokenizer
-
-            def count(text: str) -> int:
-                return len(tokenizer.encode(text, add_special_tokens=False).ids)
-
-            kwargs["hotwords"] = rare_terms(kwargs["hotwords"], count) or None
+            kwargs["hotwords"] = rare_terms(kwargs["hotwords"], model_token_count(self)) or None
         return super().decode(samples, **kwargs)
 
 
 def is_rare(transcriber: Transcriber, term: str) -> bool:
-    tokenizer = transcriber.load().hf_tokenizer
-    return bool(
-        rare_terms(term, lambda t: len(tokenizer.encode(t, add_special_tokens=False).ids))
-    )
+    return bool(rare_terms(term, model_token_count(transcriber)))
 
 
 def terms_of(question: Question) -> list[str]:
@@ -179,7 +169,7 @@ def synthesise(question: Question, voice: str) -> Path:
 
 
 def transcribe(transcriber: Transcriber, audio: Any, mode: str, vocab: str) -> tuple[str, float]:
-    if mode == SHIPPED:
+    if mode == CANDIDATE:
         live = LiveTranscriber(transcriber, hotwords=vocab)
     elif mode == MODES[0]:
         live = LiveTranscriber(transcriber, hotwords=None)
@@ -298,21 +288,6 @@ FINDINGS = """## Findings
 """
 
 
-def relabel(result: dict[str, Any]) -> dict[str, Any]:
-    """Mode names of an older results file mapped to the current ones."""
-
-    def new(key: str) -> str:
-        mode, _, voice = key.partition(" | ")
-        mode = OLD_NAMES.get(mode, mode)
-        return f"{mode} | {voice}" if voice else mode
-
-    for row in result["rows"]:
-        row["mode"] = OLD_NAMES.get(row["mode"], row["mode"])
-    for field in ("summary", "decode_s", "decode_ratio"):
-        result[field] = {new(k): v for k, v in result[field].items()}
-    return result
-
-
 def _is_name(term: str) -> bool:
     """Names and acronyms (a capital after the first letter, or a digit): MLflow, A/B, GPT-4."""
     return any(c.isdigit() for c in term) or any(c.isupper() for c in term[1:])
@@ -354,7 +329,7 @@ def write_markdown(result: dict[str, Any], path: Path) -> None:
         lines.append(f"| {mode} | {result['decode_s'][mode]} | {result['decode_ratio'][mode]} |")
     missed: dict[str, int] = {}
     for r in result["rows"]:
-        if r["mode"] == SHIPPED:
+        if r["mode"] == CANDIDATE:
             for t in r["terms"]:
                 if t not in r["found"]:
                     missed[t] = missed.get(t, 0) + 1
@@ -380,7 +355,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     if args.markdown_only:
-        result = relabel(json.loads(args.out.with_suffix(".json").read_text(encoding="utf-8")))
+        result = json.loads(args.out.with_suffix(".json").read_text(encoding="utf-8"))
     else:
         result = run(args)
     args.out.with_suffix(".json").write_text(json.dumps(result, indent=1), encoding="utf-8")
