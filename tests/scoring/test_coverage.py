@@ -134,8 +134,7 @@ def test_key_point_text_alone_is_scored() -> None:
 @pytest.mark.xfail(
     reason="known gap of scorers 2.1 and 2.2: the judge gives partial credit to short, vague "
     "on-topic sentences that share no idea with the point (still so after the second round of "
-    "training "
-    "lines, which added vague on-topic negatives and specific partials)",
+    "training lines, which added vague on-topic negatives and specific partials)",
     strict=True,
 )
 def test_unrelated_sentence_on_the_same_topic_earns_nothing() -> None:
