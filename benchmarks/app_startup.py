@@ -8,7 +8,7 @@ Usage: python benchmarks/app_startup.py [--runs 5] [--answer-runs 3] [--out benc
 2. Stop-to-feedback: the real window records a 120 s spoken answer (espeak-ng, synthesised once)
    through the real recording path (a replayed input device at real-time pace, the live
    transcriber, the scorer, the SQLite store); measured from pressing Stop to the feedback shown.
-   Goal <= 1.0 s.
+   Goal <= 0.8 s (issue 12); the answer is stored after its feedback is shown.
 Medians (and min/max) of the runs are written to results/app_startup.{json,md}.
 """
 
@@ -133,20 +133,26 @@ def stop_to_feedback(runs: int, wav: Path) -> list[dict[str, float]]:
     results = []
     for _ in range(runs):
         shown: list[object] = []
+        stored: list[object] = []
         practice.feedback_shown.connect(shown.append)
+        practice.attempt_saved.connect(stored.append)
         practice.select_question("canary-vs-blue-green")
         replay.finished_playing.clear()  # set by the previous run
         practice.start_recording()
         wait(lambda: replay.finished_playing.is_set(), 400)
         practice.stop_recording()
         wait(lambda shown=shown: bool(shown) or bool(errors), 900)
+        stop_to_feedback_s = practice.last_stop_to_feedback_s
+        # The answer is stored after its feedback is shown; wait for that before the next run.
+        wait(lambda stored=stored: bool(stored) or bool(errors), 120)
         if errors:
             raise RuntimeError(f"the app reported: {errors[-1]}")
         practice.feedback_shown.disconnect(shown.append)
-        saved = shown[0]
+        practice.attempt_saved.disconnect(stored.append)
+        saved = stored[0]
         results.append(
             {
-                "stop_to_feedback_s": practice.last_stop_to_feedback_s,
+                "stop_to_feedback_s": stop_to_feedback_s,
                 **practice.last_timings,
                 "words": len(saved.transcript.words),
                 "coverage": saved.feedback.coverage,
@@ -194,7 +200,7 @@ def main() -> int:
         "stop_to_feedback_s": summary(stf),
         "load_average_1_5_15": os.getloadavg(),
         "answer_runs": answers,
-        "goals": {"cold_start_s": 1.5, "stop_to_feedback_s": 1.0},
+        "goals": {"cold_start_s": 1.5, "stop_to_feedback_s": 0.8},
     }
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "app_startup.json").write_text(json.dumps(result, indent=2) + "\n")
@@ -210,15 +216,16 @@ def main() -> int:
         f"| cold start to a visible, usable window | {cs['median']:.3f} s | {cs['min']:.3f} s | "
         f"{cs['max']:.3f} s | {cs['runs']} | ≤ 1.5 s |",
         f"| Stop to feedback, {secs} answer | {sf_['median']:.3f} s | {sf_['min']:.3f} s | "
-        f"{sf_['max']:.3f} s | {sf_['runs']} | ≤ 1.0 s |",
+        f"{sf_['max']:.3f} s | {sf_['runs']} | ≤ 0.8 s |",
         "",
-        "Stop-to-feedback parts per run (stop→final transcript, scoring, saving):",
+        "Stop-to-feedback parts per run (stop→final transcript, scoring); the answer is "
+        "stored after its feedback is shown (save, not part of Stop to feedback):",
         "",
     ]
     for run in answers:
         lines.append(
             f"- {run['stop_to_feedback_s']:.3f} s = transcript {run['stop_to_transcript_s']:.3f} s"
-            f" + score {run['score_s']:.3f} s + save {run['save_s']:.3f} s "
+            f" + score {run['score_s']:.3f} s; then save {run['save_s']:.3f} s "
             f"({run['words']} words, coverage {run['coverage']:.0%})"
         )
     (args.out / "app_startup.md").write_text("\n".join(lines) + "\n")

@@ -123,7 +123,7 @@ def main(out: Path) -> int:
     # 1. Practice with feedback: a spoken answer through the recording path.
     practice = window.practice
     shown: list[Any] = []
-    practice.feedback_shown.connect(shown.append)
+    practice.attempt_saved.connect(shown.append)
     practice.select_question("canary-vs-blue-green")
     practice.start_recording()
     wait(app, lambda: replay.finished_playing.is_set(), 120)

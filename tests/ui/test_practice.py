@@ -38,13 +38,22 @@ def test_no_microphone_offers_typing_and_scores_a_typed_answer(
     assert not practice.record_button.isEnabled()
     practice.select_question("canary-vs-blue-green")
     practice.typed.setPlainText(TYPED_ANSWER)
-    with qtbot.waitSignal(practice.feedback_shown, timeout=30_000) as blocker:
+    with (
+        qtbot.waitSignal(practice.attempt_saved, timeout=30_000) as stored,
+        qtbot.waitSignal(practice.feedback_shown, timeout=30_000) as blocker,
+    ):
         qtbot.keyClick(practice.typed, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     saved = blocker.args[0]
     statuses = _statuses(saved)
     assert statuses["A canary sends a small share of traffic to the new model first."] == "covered"
     assert saved.feedback.coverage > 0.5
-    assert saved.attempt_id is not None
+    # The feedback is shown first; the answer is stored after it, and the view then holds the
+    # stored attempt.
+    assert saved.attempt_id is None
+    assert stored.args[0].attempt_id is not None
+    assert stored.args[0].feedback is saved.feedback
+    assert practice.shown_attempt is stored.args[0]
+    assert practice.attempts["canary-vs-blue-green"] == [stored.args[0]]
     assert practice.feedback.isVisible()
     assert practice.feedback.points.count() == 3
     assert "Coverage" in practice.feedback.coverage_label.text()

@@ -61,7 +61,7 @@ def test_answer_scored_while_the_history_is_locked_is_kept(
         practice.typed.setPlainText(ANSWER)
         with (
             qtbot.waitSignal(practice.error_occurred, timeout=60_000) as note,
-            qtbot.waitSignal(practice.feedback_shown, timeout=60_000) as shown,
+            qtbot.waitSignal(practice.attempt_saved, timeout=60_000) as shown,
         ):
             practice.score_typed()
         saved = shown.args[0]

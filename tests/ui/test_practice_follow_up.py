@@ -43,7 +43,7 @@ def test_follow_up_button_asks_scores_the_point_and_shows_the_result(
     assert "(F)" in practice.follow_up_button.toolTip()
     assert "(F)" in practice.follow_up_button.text()
 
-    saved = _typed_answer(qtbot, practice, CANARY_ONLY, practice.feedback_shown)
+    saved = _typed_answer(qtbot, practice, CANARY_ONLY, practice.attempt_saved)
     follow_up = saved.feedback.follow_up
     assert follow_up is not None
     assert saved.feedback.key_points[follow_up.point - 1].status != "covered"

@@ -84,7 +84,7 @@ def test_typed_attempts_compare_from_the_score_card(qtbot: Any, make_window: Any
         practice.retry()
         practice.typed.setPlainText(text)
         # The first answer builds the scorer's corpus: slow on a loaded machine.
-        with qtbot.waitSignal(practice.feedback_shown, timeout=180_000) as blocker:
+        with qtbot.waitSignal(practice.attempt_saved, timeout=180_000) as blocker:
             practice.score_typed()
         shown.append(blocker.args[0])
     first, second = shown

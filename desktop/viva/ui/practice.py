@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -53,11 +54,14 @@ from viva.ui.workers import JobRunner, RecordingResult
 
 log = logging.getLogger(__name__)
 
+SAVING = "Saving your answer…"
+
 
 class PracticeView(QWidget):
     """The default view. Signals let the window and the tests follow what happens."""
 
-    feedback_shown = Signal(object)  # SavedAttempt
+    feedback_shown = Signal(object)  # SavedAttempt, scored; saving follows (attempt_id None)
+    attempt_saved = Signal(object)  # SavedAttempt, stored (attempt_id) or queued (save_note)
     follow_up_shown = Signal(object)  # SavedFollowUp
     error_occurred = Signal(str)
     recording_changed = Signal(bool)
@@ -74,6 +78,10 @@ class PracticeView(QWidget):
         self.last_stop_to_feedback_s: float | None = None
         self.last_timings: dict[str, float] = {}
         self._busy = False
+        #: An answer is being stored: only what needs its attempt id waits (the follow-up, the
+        #: next answer's scoring, which reads the history for the change line).
+        self._saving = False
+        self._after_save: Callable[[], None] | None = None
         self.shown_attempt: SavedAttempt | None = None
         #: The answer whose follow-up is being asked and answered (None otherwise).
         self.follow_up_parent: SavedAttempt | None = None
@@ -531,6 +539,7 @@ class PracticeView(QWidget):
             and saved.follow_up is None
             and self.follow_up_parent is None
             and not self._busy
+            and not self._saving
             and not self.recorder.recording
         )
 
@@ -663,9 +672,17 @@ class PracticeView(QWidget):
             return
 
         def score(progress: Any, token: Any) -> SavedAttempt:
-            return services.finish_answer(question, transcript, audio_path=audio_path)
+            return services.score_attempt(question, transcript, audio_path=audio_path)
 
-        self.jobs.start("score", score, on_success=self._on_scored, on_error=self._on_finish_failed)
+        def start() -> None:
+            self.jobs.start(
+                "score", score, on_success=self._on_scored, on_error=self._on_finish_failed
+            )
+
+        if self._saving:
+            self._after_save = start  # its change line compares with the answer being saved
+        else:
+            start()
 
     def _on_follow_up_scored(self, parent: SavedAttempt, answered: SavedFollowUp) -> None:
         self._busy = False
@@ -701,23 +718,66 @@ class PracticeView(QWidget):
         self.follow_up_box.show()
 
     @Slot(object)
-    def _on_scored(self, saved: SavedAttempt) -> None:
+    def _on_scored(self, scored: SavedAttempt) -> None:
+        """Feedback first; then the answer is stored on a worker while the user reads it."""
         self._busy = False
+        self._saving = True
         self.record_box.hide()
-        self.status.setText("")
+        self.status.setText(SAVING)
         if self.recorder.stop_pressed_at is not None:
             self.last_stop_to_feedback_s = time.perf_counter() - self.recorder.stop_pressed_at
-        self.last_timings.update(saved.timings)
-        self.attempts.setdefault(saved.question.id, []).append(saved)
-        if self.question is not None and saved.question.id == self.question.id:
-            self._show_saved(saved)
+        self.last_timings.update(scored.timings)
+        self.attempts.setdefault(scored.question.id, []).append(scored)
+        if self.question is not None and scored.question.id == self.question.id:
+            self._show_saved(scored)
             self.feedback.show()
             self.hint.hide()
             self._refresh_attempts(select_last=True)
         self._update_buttons()
-        self.feedback_shown.emit(saved)
+        self.feedback_shown.emit(scored)
+        services = self.services
+
+        def save(progress: Any, token: Any) -> SavedAttempt:
+            return services.save_attempt(scored)
+
+        self.jobs.start(
+            "save",
+            save,
+            on_success=lambda saved, s=scored: self._on_saved(s, saved),
+            on_error=self._on_save_failed,
+        )
+
+    def _on_saved(self, scored: SavedAttempt, saved: SavedAttempt) -> None:
+        self._saved()
+        self.last_timings.update(saved.timings)
+        items = self.attempts.get(saved.question.id, [])
+        for i, item in enumerate(items):
+            if item is scored:
+                items[i] = saved
+        if self.shown_attempt is scored:
+            self.shown_attempt = saved  # the view already shows it: no redraw, no jump
+        self._update_buttons()
+        self.attempt_saved.emit(saved)
         if saved.save_note:
             self._report(saved.save_note)
+        self._run_after_save()
+
+    @Slot(str)
+    def _on_save_failed(self, message: str) -> None:
+        self._saved()
+        self._update_buttons()
+        self._report(message)
+        self._run_after_save()
+
+    def _saved(self) -> None:
+        self._saving = False
+        if self.status.text() == SAVING:
+            self.status.setText("")
+
+    def _run_after_save(self) -> None:
+        after, self._after_save = self._after_save, None
+        if after is not None:
+            after()
 
     @Slot(str)
     def _on_finish_failed(self, message: str) -> None:

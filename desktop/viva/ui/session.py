@@ -13,7 +13,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -314,6 +314,58 @@ class Services:
         with self._store_lock:
             return AttemptStore.open()
 
+    def score_attempt(
+        self,
+        question: Question,
+        transcript: Transcript,
+        *,
+        audio_path: Path | None = None,
+        look_back: bool = True,
+    ) -> SavedAttempt:
+        """Score an answer, not stored yet (``attempt_id`` None). Runs on a worker.
+
+        With ``look_back`` the last earlier attempt at the question is read for the change
+        line; a history that cannot be read now only costs that line (saving deals with it).
+        """
+        started = time.perf_counter()
+        feedback = self.score(question, transcript)
+        scored = time.perf_counter()
+        previous_id, previous_feedback = self._previous(question) if look_back else (None, None)
+        return SavedAttempt(
+            question=question,
+            transcript=transcript,
+            feedback=feedback,
+            attempt_id=None,
+            audio_path=audio_path,
+            timings={"score_s": scored - started},
+            previous_id=previous_id,
+            previous_feedback=previous_feedback,
+        )
+
+    def save_attempt(self, scored: SavedAttempt, *, session_id: int | None = None) -> SavedAttempt:
+        """Store a scored answer; the same answer with its attempt id (or its place in the save
+        queue and a note for the user). Runs on a worker."""
+        started = time.perf_counter()
+        store = self.open_store()
+        try:
+            attempt_id, note, queued_uid = self._save(
+                store,
+                scored.question,
+                scored.transcript,
+                scored.feedback,
+                scored.audio_path,
+                session_id,
+            )
+        finally:
+            _close(store)
+        return replace(
+            scored,
+            attempt_id=attempt_id,
+            save_note=note,
+            queued_uid=queued_uid,
+            timings={**scored.timings, "save_s": time.perf_counter() - started},
+        )
+
     def finish_answer(
         self,
         question: Question,
@@ -323,40 +375,31 @@ class Services:
         session_id: int | None = None,
         save: bool = True,
     ) -> SavedAttempt:
-        """Score an answer and store it. Runs on a worker."""
-        started = time.perf_counter()
-        feedback = self.score(question, transcript)
-        scored = time.perf_counter()
-        attempt_id = None
-        note: str | None = None
-        queued_uid: str | None = None
-        previous_id: int | None = None
-        previous_feedback: Any = None
-        if save:
+        """Score an answer and store it (:meth:`score_attempt`, then :meth:`save_attempt`)."""
+        scored = self.score_attempt(question, transcript, audio_path=audio_path, look_back=save)
+        return self.save_attempt(scored, session_id=session_id) if save else scored
+
+    def _previous(self, question: Question) -> tuple[int | None, Any]:
+        """The last stored attempt at ``question``: its id and feedback, or (None, None)."""
+        import sqlite3
+
+        from viva.storage.store import StoreError
+
+        try:
             store = self.open_store()
-            try:
-                earlier = store.list_attempts(question_id=question.id, limit=1)
-                if earlier:
-                    previous_id = earlier[0].id
-                    previous_feedback = store.get_attempt(previous_id).feedback_object()
-                attempt_id, note, queued_uid = self._save(
-                    store, question, transcript, feedback, audio_path, session_id
-                )
-            finally:
-                _close(store)
-        saved = time.perf_counter()
-        return SavedAttempt(
-            question=question,
-            transcript=transcript,
-            feedback=feedback,
-            attempt_id=attempt_id,
-            audio_path=audio_path,
-            timings={"score_s": scored - started, "save_s": saved - scored},
-            previous_id=previous_id,
-            previous_feedback=previous_feedback,
-            save_note=note,
-            queued_uid=queued_uid,
-        )
+        except (StoreError, OSError, sqlite3.Error) as exc:
+            log.warning("earlier attempts at %s not read: %s", question.id, exc)
+            return None, None
+        try:
+            earlier = store.list_attempts(question_id=question.id, limit=1)
+            if not earlier:
+                return None, None
+            return earlier[0].id, store.get_attempt(earlier[0].id).feedback_object()
+        except (StoreError, OSError, sqlite3.Error) as exc:
+            log.warning("earlier attempts at %s not read: %s", question.id, exc)
+            return None, None
+        finally:
+            _close(store)
 
     def finish_follow_up(
         self,
@@ -419,9 +462,7 @@ class Services:
     ) -> Transcript:
         from viva.scoring.coverage import hotwords as jargon  # the CLI's builder too
 
-        return self.transcriber().transcribe(
-            path, hotwords=jargon(question), progress=progress
-        )
+        return self.transcriber().transcribe(path, hotwords=jargon(question), progress=progress)
 
     def _save(
         self,

@@ -94,6 +94,7 @@ def _run(started: float, wav: Path, question_id: str, speed: float) -> int:
     state: dict[str, Any] = {}
     window.bank_loaded.connect(lambda bank: state.setdefault("bank", bank))
     window.practice.feedback_shown.connect(lambda saved: state.setdefault("saved", saved))
+    window.practice.attempt_saved.connect(lambda saved: state.setdefault("stored", saved))
     window.practice.error_occurred.connect(lambda msg: state.setdefault("error", msg))
 
     def finish(code: int) -> int:
@@ -144,6 +145,14 @@ def _run(started: float, wav: Path, question_id: str, speed: float) -> int:
     saved = state["saved"]
     feedback = saved.feedback
     _out(f"stop to feedback: {practice.last_stop_to_feedback_s:.2f} s")
+    if not _wait(app, lambda: "stored" in state or "error" in state, 60):
+        _out("smoke test: the answer was not stored within 60 s of its feedback")
+        return finish(1)
+    stored = state.get("stored")
+    if stored is None or (stored.attempt_id is None and stored.queued_uid is None):
+        _out(f"smoke test: the answer was not stored: {state.get('error', 'no attempt id')}")
+        return finish(1)
+    _out(f"stored as attempt {stored.attempt_id} (after the feedback was shown)")
     for name, value in sorted(practice.last_timings.items()):
         _out(f"  {name}: {value:.3f} s")
     _out(f"transcript: {saved.transcript.text}")
