@@ -7,13 +7,14 @@ others from loading: its valid questions still load, its broken ones are reporte
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from viva.bank.models import BankFileHeader, Question
 
@@ -58,7 +59,7 @@ class Bank:
     def __len__(self) -> int:
         return len(self.questions)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Question]:
         return iter(self.questions.values())
 
     def __contains__(self, question_id: object) -> bool:
@@ -114,7 +115,7 @@ def _line_of(node: yaml.Node | None, loc: Sequence[int | str]) -> int:
     return line
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: ErrorDetails) -> str:
     loc = [str(p) for p in error["loc"] if not str(p).startswith("function-")]
     # pydantic tags union branches (e.g. "str", "KeyPoint"); they mean nothing to a user.
     loc = [p for p in loc if p not in {"str", "KeyPoint", "tagged-union"}]
@@ -128,7 +129,7 @@ def _describe(error: dict[str, Any]) -> str:
 
 
 def _content_problems(
-    question: Question, path: Path, node: yaml.Node, severity: Severity
+    question: Question, path: Path, node: yaml.Node | None, severity: Severity
 ) -> list[Problem]:
     problems: list[Problem] = []
     words = len(question.reference_answer.split())

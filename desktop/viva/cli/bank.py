@@ -10,7 +10,7 @@ from pathlib import Path
 from viva.cli import EXIT_FAILED, EXIT_OK, CliError, add_bank_option
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``viva bank ...`` to the parser."""
     bank = sub.add_parser("bank", help="validate, list and import question banks")
     bank_sub = bank.add_subparsers(dest="bank_command", metavar="ACTION", required=True)

@@ -29,7 +29,7 @@ RATING_EPILOG = (
 )
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this group's commands to the `viva` parser."""
     history = sub.add_parser(
         "history",

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 _MARK = {"covered": "[x]", "partial": "[~]", "missed": "[ ]", "incorrect": "[!]"}
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this group's commands to the `viva` parser."""
     p = sub.add_parser(
         "score",

@@ -15,7 +15,7 @@ from viva.cli import EXIT_FAILED, EXIT_OK, CliError
 log = logging.getLogger(__name__)
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this group's commands to the `viva` parser."""
     p = sub.add_parser("transcribe", help="transcribe an audio file with the local Whisper model")
     p.add_argument("audio", metavar="AUDIO", help="audio file (wav, flac, mp3, ogg, ...)")

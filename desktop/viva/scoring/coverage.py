@@ -36,6 +36,7 @@ from viva.scoring.text import (
     CLAUSE_WORDS,
     STOPWORDS,
     Answer,
+    Token,
     build_answer,
     stem,
     tokenize_text,
@@ -378,7 +379,7 @@ def bare_list_items(answer: Answer) -> dict[int, int]:
             if len(lead_words) < 2:
                 list_id += 1
                 heading = [before] if before is not None and colon_after(before) else []
-                if heading and toks[before[0]].sentence != toks[items[k][0]].sentence:  # type: ignore[index]
+                if heading and toks[heading[0][0]].sentence != toks[items[k][0]].sentence:
                     heading = []
                 for i in (i for item in heading for i in item):
                     out[i] = list_id
@@ -477,9 +478,9 @@ def _hits(groups: Sequence[Group], matcher: Matcher, lists: dict[int, int]) -> l
 
 
 def _make_hit(
-    g: int, occ: Occurrence, polarity: bool, toks: Sequence[object], lists: dict[int, int]
+    g: int, occ: Occurrence, polarity: bool, toks: Sequence[Token], lists: dict[int, int]
 ) -> _Hit:
-    sentence = toks[occ.first].sentence  # type: ignore[attr-defined]
+    sentence = toks[occ.first].sentence
     in_list = lists.get(occ.first)
     if in_list is not None and lists.get(occ.last) != in_list:
         in_list = None

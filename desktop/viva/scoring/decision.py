@@ -22,6 +22,7 @@ import logging
 import math
 from dataclasses import dataclass
 from functools import cache
+from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -58,6 +59,10 @@ FEATURES = (
     "relevance",  # logit of the answer's relevance to the question
 )
 CLASSES = ("covered", "partial", "missed")
+#: ``incorrect``: the answer states the point wrongly (quoted in ``evidence``), shown apart from
+#: ``missed``. Coverage counts covered as 1, partial as 0.5, the rest as 0.
+Status = Literal["covered", "partial", "missed", "incorrect"]
+_CLASS_STATUS: dict[str, Status] = {"covered": "covered", "partial": "partial", "missed": "missed"}
 #: An answer with fewer content words than this cannot make a point (a one-word "online").
 MIN_TOKENS = 3
 #: Pairs judged at most per answer; a longer answer is read in its most relevant windows.
@@ -112,6 +117,9 @@ class PointEvidence:
     features: tuple[float, ...]
     covered_window: Window | None  # best window for covered-or-partial
     incorrect_window: Window | None
+    #: The best window for covered alone: a point judged covered is quoted from it (the best
+    #: covered-or-partial window can be a neighbour that only touches the point).
+    stated_window: Window | None
     p_covered: float
     p_partial: float  # P(covered) + P(partial) of the best such window
     p_incorrect: float
@@ -122,7 +130,7 @@ class PointEvidence:
 class Judged:
     """The decision for one key point."""
 
-    status: str  # covered | partial | missed | incorrect
+    status: Status
     confidence: float
     first: int | None  # evidence token span
     last: int | None
@@ -179,7 +187,7 @@ def point_evidence(question: Question, answer: Answer) -> tuple[list[PointEviden
     content = sum(1 for t in answer.tokens if not t.is_stop)
     if not windows or content < MIN_TOKENS:
         empty = [
-            PointEvidence((0.0,) * len(FEATURES), None, None, 0.0, 0.0, 0.0, lex)
+            PointEvidence((0.0,) * len(FEATURES), None, None, None, 0.0, 0.0, 0.0, lex)
             for lex in lexical
         ]
         return empty, 0.0
@@ -197,7 +205,7 @@ def point_evidence(question: Question, answer: Answer) -> tuple[list[PointEviden
         win = windows[best]
         span = range(win.first, win.last + 1)
         list_share = sum(1 for t in span if t in lists) / len(span)
-        lexical = (
+        said = (
             lex.fraction,
             1.0 if lex.status == "covered" else 0.0,
             1.0 if lex.contradicted else 0.0,
@@ -208,15 +216,15 @@ def point_evidence(question: Question, answer: Answer) -> tuple[list[PointEviden
             _logit(float(covered.max())),
             _logit(float(either.max())),
             _logit(float(wrong.max())),
-            *(lexical if hinted else none),
-            *(none if hinted else lexical),
+            *(said if hinted else none),
+            *(none if hinted else said),
             list_share,
             _logit(relevance),
         )
         out.append(
             PointEvidence(
-                features, win, windows[bad], float(covered.max()), float(either.max()),
-                float(wrong.max()), lex,
+                features, win, windows[bad], windows[int(covered.argmax())],
+                float(covered.max()), float(either.max()), float(wrong.max()), lex,
             )
         )
     return out, relevance
@@ -233,7 +241,7 @@ def decide(evidence: PointEvidence, relevance: float, p: DecisionParams | None =
     scores = np.exp(scores - scores.max())
     probs = scores / scores.sum()
     k = int(probs.argmax())
-    status = p.classes[k]
+    status = _CLASS_STATUS[p.classes[k]]
     confidence = float(probs[k])
     if status == "missed" and (
         evidence.p_incorrect >= p.incorrect_threshold
@@ -247,7 +255,8 @@ def decide(evidence: PointEvidence, relevance: float, p: DecisionParams | None =
         return Judged("incorrect", evidence.p_incorrect, first, last, lex)
     if status == "missed":
         return Judged("missed", confidence, None, None, lex)
-    w = evidence.covered_window
+    w = evidence.stated_window if status == "covered" else evidence.covered_window
+    assert w is not None
     first, last = w.first, w.last
     if lex.first is not None and lex.last is not None and first <= lex.first <= lex.last <= last:
         # The concept matcher's shorter stretch inside the judge's window quotes it better.

@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from viva.bank.models import KeyPoint, Question
 from viva.limits import check_answer_text
 from viva.scoring.coverage import PointResult
-from viva.scoring.decision import judge_answer, params
+from viva.scoring.decision import Status, judge_answer, params
 from viva.scoring.star import Structure, analyse_structure
 from viva.scoring.text import build_answer
 from viva.scoring.timing import Timing, measure_timing
@@ -19,9 +19,6 @@ from viva.speech.transcript import Transcript
 
 log = logging.getLogger(__name__)
 
-#: ``incorrect``: the answer states the point wrongly (quoted in ``evidence``), shown apart from
-#: ``missed``. Coverage counts covered as 1, partial as 0.5, the rest as 0.
-Status = Literal["covered", "partial", "missed", "incorrect"]
 STATUS_SCORES: dict[str, float] = {"covered": 1.0, "partial": 0.5, "missed": 0.0, "incorrect": 0.0}
 
 
@@ -163,7 +160,8 @@ def score_answer(
     evidence: list[str | None] = []
     for kp, j in zip(question.key_points, judged, strict=True):
         said: str | None = None
-        start_s = end_s = None
+        start_s: float | None = None
+        end_s: float | None = None
         if j.first is not None and j.last is not None:
             # The stretch that made (or got wrong) the point, with a number that quantifies
             # its first word ("five percent"), timed by its words.
@@ -185,7 +183,7 @@ def score_answer(
         )
         results.append(
             KeyPointResult(
-                kp.text, j.status, score, said, _round(start_s), _round(end_s),  # type: ignore[arg-type]
+                kp.text, j.status, score, said, _round(start_s), _round(end_s),
                 round(j.confidence, 3),
             )
         )

@@ -319,9 +319,12 @@ def _single_pieces(windows: list[Window]) -> list[Window]:
 
 def answer_features(per_piece: np.ndarray) -> np.ndarray:
     """Answer-level features per part: the strongest evidence of each kind (parts x features)."""
+    out: np.ndarray
     if per_piece.shape[1] == 0:
-        return np.full((len(STAR_PARTS), len(FEATURES)), 0.0) + np.array([_logit(0.0), 0, 0, 0, 0])
-    return per_piece.max(axis=1)
+        out = np.full((len(STAR_PARTS), len(FEATURES)), 0.0) + np.array([_logit(0.0), 0, 0, 0, 0])
+    else:
+        out = per_piece.max(axis=1)
+    return out
 
 
 def part_probabilities(features: np.ndarray, p: StarParams | None = None) -> np.ndarray:

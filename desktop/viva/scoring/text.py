@@ -95,7 +95,8 @@ def stem(word: str) -> str:
     if word.endswith("'s"):
         word = word[:-2]
     with _STEMMER_LOCK:
-        return _STEMMER.stemWord(word)
+        stem: str = _STEMMER.stemWord(word)
+        return stem
 
 
 @lru_cache(maxsize=65536)

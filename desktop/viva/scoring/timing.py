@@ -123,13 +123,13 @@ def _words(transcript: Transcript) -> list[_W]:
     """One entry per spoken word (Whisper's words, or the words of typed text)."""
     out: list[_W] = []
     if transcript.words:
-        for w in transcript.words:
-            raw = w.word.strip()
+        for said in transcript.words:
+            raw = said.word.strip()
             toks = tokenize_text(raw)
             norm = _hesitation(" ".join(t for t, _, _ in toks))
             if not norm:
                 continue
-            out.append(_W(norm, raw, w.start, w.end, raw.endswith((",", "...")), False))
+            out.append(_W(norm, raw, said.start, said.end, raw.endswith((",", "...")), False))
     else:
         text = transcript.text
         raw_words = text.split()

@@ -14,7 +14,8 @@ def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
         return np.asarray(samples, dtype=np.float32)
     n_out = int(round(len(samples) * rate_out / rate_in))
     x_out = np.arange(n_out, dtype=np.float64) * (rate_in / rate_out)
-    return np.interp(x_out, np.arange(len(samples)), samples).astype(np.float32)
+    out: np.ndarray = np.interp(x_out, np.arange(len(samples)), samples).astype(np.float32)
+    return out
 
 
 class StreamResampler:
@@ -37,7 +38,7 @@ class StreamResampler:
         last = len(buf) - 1  # interpolation needs x <= last
         n_out = int(np.floor((last - self._pos) / self._step)) + 1 if self._pos <= last else 0
         x = self._pos + np.arange(n_out) * self._step
-        out = np.interp(x, np.arange(len(buf)), buf).astype(np.float32)
+        out: np.ndarray = np.interp(x, np.arange(len(buf)), buf).astype(np.float32)
         self._pos += n_out * self._step
         keep_from = min(int(np.floor(self._pos)), len(buf))
         self._prev = buf[keep_from:]

@@ -7,7 +7,7 @@ importing it before the sound server is up leaves an empty list. :func:`rescan` 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import ModuleType
 from typing import Any
 
@@ -103,18 +103,19 @@ def list_devices(
     for i, info in enumerate(raw):
         index = int(info.get("index", i))
         ha = int(info.get("hostapi", 0))
-        common = {
-            "index": index,
-            "name": str(info["name"]),
-            "hostapi": hostapis[ha] if ha < len(hostapis) else str(ha),
-            "max_input_channels": int(info["max_input_channels"]),
-            "max_output_channels": int(info["max_output_channels"]),
-            "default_samplerate": float(info["default_samplerate"]),
-        }
-        if common["max_input_channels"] > 0:
-            inputs.append(AudioDevice(**common, is_default=index == default_in))
-        if common["max_output_channels"] > 0:
-            outputs.append(AudioDevice(**common, is_default=index == default_out))
+        device = AudioDevice(
+            index=index,
+            name=str(info["name"]),
+            hostapi=hostapis[ha] if ha < len(hostapis) else str(ha),
+            max_input_channels=int(info["max_input_channels"]),
+            max_output_channels=int(info["max_output_channels"]),
+            default_samplerate=float(info["default_samplerate"]),
+            is_default=False,
+        )
+        if device.max_input_channels > 0:
+            inputs.append(replace(device, is_default=index == default_in))
+        if device.max_output_channels > 0:
+            outputs.append(replace(device, is_default=index == default_out))
     return DeviceList(inputs=tuple(inputs), outputs=tuple(outputs))
 
 

@@ -42,7 +42,7 @@ import numpy as np
 
 from viva.speech.guard import VoiceMap
 from viva.speech.transcriber import SAMPLE_RATE, Transcriber, load_audio
-from viva.speech.transcript import Segment, Transcript, Word, join_words
+from viva.speech.transcript import Decoder, Segment, Transcript, Word, join_words
 
 log = logging.getLogger(__name__)
 
@@ -187,7 +187,7 @@ class LiveTranscriber:
 
     def __init__(
         self,
-        transcriber: Transcriber,
+        transcriber: Decoder,
         *,
         hotwords: str | None = None,
         on_partial: Callable[[Partial], None] | None = None,
@@ -376,9 +376,9 @@ class LiveTranscriber:
                 cut = last_speech_end + min(int(PAUSE_PAD_S * SAMPLE_RATE), silence)
                 self._commit(self._chunk_start, cut)
             elif end - self._chunk_start >= max_chunk:
-                cut = self._quiet_cut(start_w, w + 1)
-                if cut is not None:
-                    self._commit(self._chunk_start, cut)
+                quiet = self._quiet_cut(start_w, w + 1)
+                if quiet is not None:
+                    self._commit(self._chunk_start, quiet)
                 else:
                     self._commit_by_words(self._chunk_start, end)
 

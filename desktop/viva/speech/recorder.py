@@ -150,8 +150,10 @@ class Recorder:
         question_id: str | None = None,
     ) -> None:
         if sd_module is None:
-            import sounddevice as sd_module  # lazily: PortAudio scans devices at import
-        self._sd = sd_module
+            import sounddevice  # lazily: PortAudio scans devices at import
+
+            sd_module = sounddevice
+        self._sd: ModuleType | Any = sd_module
         self.device = device
         self.samplerate = samplerate
         self.max_seconds = max_seconds
@@ -576,9 +578,9 @@ def repair_unfinished(directory: str | os.PathLike[str] | None = None) -> list[R
     with _ACTIVE_LOCK:
         active = set(_ACTIVE)
     candidates: dict[Path, Path | None] = {}
-    for sidecar in folder.glob("*.wav" + PARTIAL_SUFFIX):
-        wav = sidecar.with_name(sidecar.name[: -len(PARTIAL_SUFFIX)])
-        candidates[wav.resolve()] = sidecar
+    for partial in folder.glob("*.wav" + PARTIAL_SUFFIX):
+        wav = partial.with_name(partial.name[: -len(PARTIAL_SUFFIX)])
+        candidates[wav.resolve()] = partial
     for wav in folder.glob("*.wav"):
         key = wav.resolve()
         if key not in candidates and key not in active and _header_inconsistent(wav):

@@ -89,7 +89,7 @@ def _valid_wav(path: Path) -> bool:
         info = sf.info(str(path))
     except (RuntimeError, sf.LibsndfileError):
         return False
-    return info.frames > 0
+    return bool(info.frames > 0)
 
 
 class Speaker:

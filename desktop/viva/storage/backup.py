@@ -35,7 +35,7 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -45,7 +45,7 @@ from viva.storage.store import Attempt, AttemptStore, StoreError, iso
 
 log = logging.getLogger(__name__)
 
-FORMAT = "viva-export"
+FORMAT: Final = "viva-export"
 FORMAT_VERSION = 1
 DB_NAME = "viva.sqlite3"
 

@@ -167,7 +167,7 @@ def score_recording(
     ``transcriber`` defaults to ``viva.speech.transcriber.Transcriber()``. The file stays where
     it is (it is already in the store's folder) and is referenced by the attempt.
     """
-    from viva.scoring import score_answer  # type: ignore[attr-defined]
+    from viva.scoring import score_answer
 
     path = recording.path if isinstance(recording, PendingRecording) else Path(recording)
     if _being_recorded(path):

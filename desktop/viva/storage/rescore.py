@@ -81,7 +81,7 @@ def rescore(
     ``transcriber`` (``viva.speech.transcriber.Transcriber``) the audio is transcribed again
     first; attempts without audio then keep their transcript.
     """
-    from viva.scoring import SCORER_VERSION, score_answer  # type: ignore[attr-defined]
+    from viva.scoring import SCORER_VERSION, score_answer
 
     results: list[RescoreResult] = []
     for done, attempt_id in enumerate(attempt_ids, start=1):

@@ -40,7 +40,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from fsrs import Card, Rating, Scheduler, State
 
@@ -237,7 +237,7 @@ def rebuild_cards(conn: sqlite3.Connection, question_ids: Sequence[str] | None =
         )
 
 
-def card_from_row(row: Sequence[object]) -> CardState:
+def card_from_row(row: Sequence[Any]) -> CardState:
     """A :class:`CardState` from a ``cards`` row (question_id, topic, card_json, due, first_seen,
     reviews, last_rating, last_coverage)."""
     qid, topic, card_json, due, first_seen, reviews, last_rating, last_cov = row
@@ -247,9 +247,9 @@ def card_from_row(row: Sequence[object]) -> CardState:
         card=Card.from_dict(json.loads(str(card_json))),
         due=datetime.fromisoformat(str(due)),
         first_seen=datetime.fromisoformat(str(first_seen)),
-        reviews=int(reviews),  # type: ignore[call-overload]
-        last_rating=Rating(int(last_rating)) if last_rating is not None else None,  # type: ignore[call-overload]
-        last_coverage=float(last_cov) if last_cov is not None else None,  # type: ignore[arg-type]
+        reviews=int(reviews),
+        last_rating=Rating(int(last_rating)) if last_rating is not None else None,
+        last_coverage=float(last_cov) if last_cov is not None else None,
     )
 
 

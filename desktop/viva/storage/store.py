@@ -201,7 +201,7 @@ class Attempt(AttemptSummary):
 
     def feedback_object(self) -> Any:
         """The feedback as ``viva.scoring.Feedback``."""
-        from viva.scoring import Feedback  # type: ignore[attr-defined]
+        from viva.scoring import Feedback
 
         return Feedback.from_dict(self.feedback)
 
@@ -268,7 +268,8 @@ def _question_snapshot(question: Any) -> dict[str, Any]:
     if hasattr(question, "model_dump"):
         return dict(question.model_dump(mode="json"))
     if isinstance(question, Mapping):
-        return json.loads(json.dumps(dict(question)))
+        snapshot: dict[str, Any] = json.loads(json.dumps(dict(question)))
+        return snapshot
     raise TypeError(f"question must be a Question or a mapping, got {type(question).__name__}")
 
 
@@ -278,7 +279,7 @@ def _float(value: Any) -> float | None:
 
 def _current_scorer_version() -> str | None:
     try:
-        from viva.scoring import SCORER_VERSION  # type: ignore[attr-defined]
+        from viva.scoring import SCORER_VERSION
     except ImportError:
         return None
     return str(SCORER_VERSION)
@@ -532,7 +533,8 @@ class AttemptStore:
             else Transcript.from_dict(dict(transcript))
         )
         fb = _as_dict(feedback, "feedback")
-        timing = fb.get("timing") if isinstance(fb.get("timing"), Mapping) else {}
+        raw_timing = fb.get("timing")
+        timing = raw_timing if isinstance(raw_timing, Mapping) else {}
         started = started_at or now_utc()
         uid = uid or uuid.uuid4().hex
         version = scorer_version or fb.get("scorer_version") or _current_scorer_version()
@@ -632,7 +634,8 @@ class AttemptStore:
     ) -> None:
         """Give an attempt new results; the previous ones move to its score history."""
         fb = _as_dict(feedback, "feedback")
-        timing = fb.get("timing") if isinstance(fb.get("timing"), Mapping) else {}
+        raw_timing = fb.get("timing")
+        timing = raw_timing if isinstance(raw_timing, Mapping) else {}
         version = scorer_version or fb.get("scorer_version") or _current_scorer_version()
         with self._transaction() as conn:
             row = conn.execute(
@@ -991,11 +994,12 @@ class AttemptStore:
         ]
 
     def _session_row(self, session_id: int) -> Sequence[Any] | None:
-        return self._conn.execute(
+        row: Sequence[Any] | None = self._conn.execute(
             "SELECT id, uid, kind, question_ids_json, started_at, finished_at FROM sessions "
             "WHERE id = ?",
             (session_id,),
         ).fetchone()
+        return row
 
     @staticmethod
     def _session(row: Sequence[Any]) -> Session:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -658,7 +659,7 @@ class BankEditorView(QWidget):
         self.jobs.start(
             "bank-validate",
             lambda _p, _t: validate_question_data(data),
-            on_success=lambda problems, seq=seq: self._on_validated(seq, problems),
+            on_success=partial(self._on_validated, seq),
             on_error=self.error_occurred.emit,
         )
 
@@ -725,7 +726,7 @@ class BankEditorView(QWidget):
         self.jobs.start(
             "bank-save",
             work,
-            on_success=lambda path, qid=data["id"]: self._on_saved(qid, path),
+            on_success=partial(self._on_saved, data["id"]),
             on_error=self.error_occurred.emit,
         )
 
@@ -750,7 +751,7 @@ class BankEditorView(QWidget):
         self.jobs.start(
             "bank-delete",
             work,
-            on_success=lambda data, qid=question_id: self._on_deleted(qid, data),
+            on_success=partial(self._on_deleted, question_id),
             on_error=self.error_occurred.emit,
         )
 
@@ -782,7 +783,7 @@ class BankEditorView(QWidget):
         self.jobs.start(
             "bank-undo",
             lambda _p, _t: save_question_data(data),
-            on_success=lambda path, qid=question_id: self._on_saved(qid, path),
+            on_success=partial(self._on_saved, question_id),
             on_error=self.error_occurred.emit,
         )
 

@@ -178,8 +178,9 @@ class MainWindow(QMainWindow):
         index = [k for k, _t, _s in VIEWS].index(key)
         old = self.stack.widget(index)
         self.stack.insertWidget(index, view)
-        self.stack.removeWidget(old)
-        old.deleteLater()
+        if old is not None:
+            self.stack.removeWidget(old)
+            old.deleteLater()
         self._views[key] = view
 
     def view(self, key: str) -> Any:
@@ -551,8 +552,10 @@ class MainWindow(QMainWindow):
                 self._waiting_to_close = True
                 self.jobs.idle.connect(self._try_close)
                 self.practice.recorder.stopped.connect(self._try_close)
+                from viva.ui.mock import MockView  # loaded already when the view exists
+
                 mock = self._views.get("mock")
-                if mock is not None:
+                if isinstance(mock, MockView):
                     mock.recorder.stopped.connect(self._try_close)
             return
         self._closing_done = True
@@ -561,8 +564,10 @@ class MainWindow(QMainWindow):
     def _recording_active(self) -> bool:
         if self.practice.recorder.recording:
             return True
+        from viva.ui.mock import MockView  # loaded already when the view exists
+
         mock = self._views.get("mock")
-        return bool(mock is not None and mock.recorder.recording)
+        return isinstance(mock, MockView) and mock.recorder.recording
 
     @Slot()
     def _try_close(self) -> None:

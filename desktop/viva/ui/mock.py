@@ -6,6 +6,7 @@ import logging
 import random
 import time
 from dataclasses import dataclass, replace
+from functools import partial
 from statistics import fmean
 from typing import Any
 
@@ -31,7 +32,7 @@ from viva.ui import dialogs, render
 from viva.ui.session import SavedAttempt, SavedFollowUp, Services, narrow_to_point
 from viva.ui.shortcuts import Shortcut, bind
 from viva.ui.widgets import AnswerRecorder, LevelMeter, TimeBar, heading, plain_label
-from viva.ui.workers import JobRunner, RecordingResult
+from viva.ui.workers import JobRunner, RecordingResult, discard_result
 
 log = logging.getLogger(__name__)
 
@@ -359,8 +360,8 @@ class MockView(QWidget):
         self.jobs.start(
             "mock-tts",
             lambda _p, _t: services.speaker().say(text),
-            on_success=lambda _r, i=self.index: self._after_reading(i),
-            on_error=lambda m, i=self.index: self._on_tts_failed(m, i),
+            on_success=discard_result(partial(self._after_reading, self.index)),
+            on_error=partial(self._on_tts_failed, index=self.index),
         )
 
     def _on_tts_failed(self, message: str, index: int) -> None:
@@ -476,8 +477,8 @@ class MockView(QWidget):
         self.jobs.start(
             "mock-score",
             score,
-            on_success=lambda saved, i=index: self._on_scored(i, saved),
-            on_error=lambda message, i=index: self._on_score_failed(message, i),
+            on_success=partial(self._on_scored, index),
+            on_error=partial(self._on_score_failed, index=index),
         )
         self._advance_when_stopped = True  # the recording thread ends right after this
 
@@ -501,8 +502,8 @@ class MockView(QWidget):
         self.jobs.start(
             "mock-follow-up-score",
             score,
-            on_success=lambda saved, i=index: self._on_follow_up_scored(i, saved),
-            on_error=lambda message, i=index: self._on_score_failed(message, i),
+            on_success=partial(self._on_follow_up_scored, index),
+            on_error=partial(self._on_score_failed, index=index),
         )
         self._advance_when_stopped = True
 
@@ -585,8 +586,8 @@ class MockView(QWidget):
         self.jobs.start(
             "mock-tts",
             lambda _p, _t: services.speaker().say(text),
-            on_success=lambda _r, i=index: self._after_reading(i),
-            on_error=lambda m, i=index: self._on_tts_failed(m, i),
+            on_success=discard_result(partial(self._after_reading, index)),
+            on_error=partial(self._on_tts_failed, index=index),
         )
 
     @Slot(str)

@@ -7,6 +7,7 @@ samples (nothing else); a GUI timer publishes the position while playing.
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +83,7 @@ class AudioPlayer(QObject):
         self.jobs.start(
             "decode-audio",
             lambda _p, _t: _decode(path),
-            on_success=lambda result, path=path: self._on_decoded(path, result),
+            on_success=partial(self._on_decoded, path),
             on_error=self.failed.emit,
         )
 

@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -50,7 +51,7 @@ from viva.ui.widgets import (
     heading,
     plain_label,
 )
-from viva.ui.workers import JobRunner, RecordingResult
+from viva.ui.workers import JobRunner, RecordingResult, discard_result
 
 log = logging.getLogger(__name__)
 
@@ -519,9 +520,13 @@ class PracticeView(QWidget):
         self.jobs.start(
             "tts",
             lambda _p, _t: services.speaker().say(text),
-            on_success=lambda _r, s=saved: self._after_follow_up_read(s),
-            on_error=lambda m, s=saved: (self._report(m), self._after_follow_up_read(s)),
+            on_success=discard_result(partial(self._after_follow_up_read, saved)),
+            on_error=partial(self._on_follow_up_read_failed, saved),
         )
+
+    def _on_follow_up_read_failed(self, saved: SavedAttempt, message: str) -> None:
+        self._report(message)
+        self._after_follow_up_read(saved)
 
     def _after_follow_up_read(self, saved: SavedAttempt) -> None:
         if self.follow_up_parent is not saved or self.recorder.recording or self._busy:
@@ -666,7 +671,7 @@ class PracticeView(QWidget):
             self.jobs.start(
                 "score-follow-up",
                 score_follow_up,
-                on_success=lambda fu, p=parent: self._on_follow_up_scored(p, fu),
+                on_success=partial(self._on_follow_up_scored, parent),
                 on_error=self._on_finish_failed,
             )
             return
@@ -743,7 +748,7 @@ class PracticeView(QWidget):
         self.jobs.start(
             "save",
             save,
-            on_success=lambda saved, s=scored: self._on_saved(s, saved),
+            on_success=partial(self._on_saved, scored),
             on_error=self._on_save_failed,
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -277,7 +278,7 @@ class ReviewView(QWidget):
             select_id, self._select_on_load = self._select_on_load, None
         services = self.services
 
-        def load(_p: Any, _t: Any) -> tuple[list[Any], list[Path]]:
+        def load(_p: Any, _t: Any) -> tuple[list[Any], list[PendingRecording]]:
             store = services.open_store()
             try:
                 answers = store.list_attempts(limit=2000)
@@ -293,11 +294,13 @@ class ReviewView(QWidget):
         self.jobs.start(
             "review-list",
             load,
-            on_success=lambda r, sid=select_id: self._on_loaded(r, sid),
+            on_success=partial(self._on_loaded, select_id=select_id),
             on_error=self.error_occurred.emit,
         )
 
-    def _on_loaded(self, result: tuple[list[Any], list[Path]], select_id: int | None) -> None:
+    def _on_loaded(
+        self, result: tuple[list[Any], list[PendingRecording]], select_id: int | None
+    ) -> None:
         self.summaries, self.pending = result
         if select_id is None and self._pending_compare is not None:
             select_id = self._pending_compare[0]
@@ -375,7 +378,7 @@ class ReviewView(QWidget):
         self.jobs.start(
             "review-attempt",
             load,
-            on_success=lambda r, pane=pane: self._on_attempt_loaded(r, pane, compare_with),
+            on_success=partial(self._on_attempt_loaded, pane=pane, compare_with=compare_with),
             on_error=self.error_occurred.emit,
         )
 

@@ -15,18 +15,21 @@ import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from viva.bank import Bank, Question
 from viva.settings import Settings
-from viva.speech.transcript import Transcript
+from viva.speech.transcript import Decoder, Transcript
+
+if TYPE_CHECKING:
+    from viva.speech.live import Commit, Partial
 
 log = logging.getLogger(__name__)
 
 
-class TranscriberLike(Protocol):
+class TranscriberLike(Decoder, Protocol):
     @property
     def model_name(self) -> str: ...
 
@@ -244,8 +247,8 @@ class Services:
     def make_live(
         self,
         question: Question | None,
-        on_partial: Callable[[str], None],
-        on_commit: Callable[[str], None],
+        on_partial: Callable[[Partial], None],
+        on_commit: Callable[[Commit], None],
     ) -> LiveLike | None:
         if not self.live:
             return None
@@ -259,9 +262,9 @@ class Services:
 
             judge = LiveJudge(question)
 
-        def committed(commit: Any) -> None:
+        def committed(commit: Commit) -> None:
             if judge is not None:
-                judge.add(getattr(commit, "words", ()))
+                judge.add(commit.words)
             on_commit(commit)
 
         # No vocabulary while live, for now: with the question's hotword list on the final

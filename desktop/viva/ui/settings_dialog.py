@@ -219,7 +219,7 @@ class SettingsView(QWidget):
     def activated(self) -> None:
         sd_module = self.services.sd_module
 
-        def devices(_p: Any, _t: Any) -> tuple[list[str], list[str], list[tuple[str, str]]]:
+        def devices(_p: Any, _t: Any) -> tuple[list[str], list[str], list[tuple[str, ...]]]:
             from viva.speech.devices import list_devices
             from viva.speech.speaker import Speaker
 
@@ -234,7 +234,7 @@ class SettingsView(QWidget):
             on_error=self.error_occurred.emit,
         )
 
-    def _on_devices(self, result: tuple[list[str], list[str], list[tuple[str, str]]]) -> None:
+    def _on_devices(self, result: tuple[list[str], list[str], list[tuple[str, ...]]]) -> None:
         inputs, outputs, voices = result
         self.all_voices = voices
         settings = self.services.settings

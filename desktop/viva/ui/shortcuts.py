@@ -60,7 +60,7 @@ def bind(
     page, wherever the focus is; text fields still get the letters they type)."""
     sc = QShortcut(QKeySequence(shortcut.keys), parent)
     sc.setContext(context)
-    sc.activated.connect(slot)  # type: ignore[arg-type]
+    sc.activated.connect(slot)
     return sc
 
 

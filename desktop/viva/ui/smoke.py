@@ -31,6 +31,10 @@ class _SilentSpeaker:
     def say(self, text: str) -> None:
         log.info("smoke test: not speaking %r", text[:40])
 
+    def read_aloud(self, text: str, on_sentence: Callable[[int], None] | None = None) -> int:
+        log.info("smoke test: not reading %r", text[:40])
+        return 0
+
     def stop(self) -> None:
         return None
 
@@ -112,7 +116,7 @@ def _run(started: float, wav: Path, question_id: str, speed: float) -> int:
         _out(f"smoke test: no questions in the bank ({state.get('error', 'empty bank')})")
         return finish(1)
     _out(f"bank loaded: {len(bank)} questions, {time.perf_counter() - started:.2f} s after start")
-    if not _wait(app, lambda: window.model_where is not None or window.model_error, 120):
+    if not _wait(app, lambda: window.model_where is not None or bool(window.model_error), 120):
         _out("smoke test: the speech model did not load within 120 s")
         return finish(1)
     if window.model_error:

@@ -46,6 +46,11 @@ class JobCancelled(Exception):
 JobFn = Callable[[Callable[[float], None], CancelToken], Any]
 
 
+def discard_result(fn: Callable[[], None]) -> Callable[[Any], None]:
+    """An ``on_success`` handler for a job whose result does not matter."""
+    return lambda _result: fn()
+
+
 class _Result:
     """Wraps a job's result: PySide6 mis-counts references when ``None`` goes through a
     ``Signal(object)`` (a crash on Python < 3.12), so results never travel bare."""
@@ -172,7 +177,7 @@ class RecordingWorker(QObject):
     def __init__(
         self,
         make_recorder: Callable[[Callable[[np.ndarray], None]], Any],
-        make_live: Callable[[Callable[[str], None]], Any] | None,
+        make_live: Callable[[Callable[[Any], None], Callable[[Any], None]], Any] | None,
         path: Path | None = None,
     ) -> None:
         super().__init__()
@@ -264,25 +269,25 @@ class RecordingThread(QObject):
     def __init__(self, worker: RecordingWorker, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.worker = worker
-        self.thread = QThread()
-        self.thread.setObjectName("viva-recording")
-        worker.moveToThread(self.thread)
-        self.thread.started.connect(worker.run)
-        worker.finished.connect(self.thread.quit)
+        self._thread = QThread()
+        self._thread.setObjectName("viva-recording")
+        worker.moveToThread(self._thread)
+        self._thread.started.connect(worker.run)
+        worker.finished.connect(self._thread.quit)
         worker.finished.connect(worker.deleteLater)
-        self.thread.finished.connect(self._on_thread_finished)
+        self._thread.finished.connect(self._on_thread_finished)
 
     def start(self) -> None:
-        self.thread.start()
+        self._thread.start()
 
     def stop(self) -> None:
         self.worker.stop()
 
     @property
     def running(self) -> bool:
-        return self.thread.isRunning()
+        return self._thread.isRunning()
 
     @Slot()
     def _on_thread_finished(self) -> None:
-        self.thread.deleteLater()
+        self._thread.deleteLater()
         self.finished.emit()
