@@ -168,3 +168,49 @@ def test_an_answer_beyond_the_limit_is_refused_before_judging() -> None:
     with pytest.raises(AnswerTooLong) as refused:
         score_answer(_own_question(), Transcript.from_text("canary " * (MAX_ANSWER_WORDS + 1)))
     assert "too long to score" in refused.value.user_message
+
+
+def _bank_question(question_id: str) -> Question:
+    from viva.bank import load_builtin_bank
+
+    question = load_builtin_bank().get(question_id)
+    assert question is not None
+    return question
+
+
+def test_a_covered_point_is_quoted_from_the_words_that_make_it() -> None:
+    # The canary sentence lies next to the blue-green one and touches the blue-green point
+    # (partly): the quote for the blue-green point must still be the blue-green sentence.
+    fb = score_answer(
+        _bank_question("canary-vs-blue-green"),
+        Transcript.from_text(
+            "With a canary release I send a small share of live traffic, say 5%, to the new "
+            "model first. If the metrics stay healthy I raise the share step by step. Blue "
+            "green keeps two identical environments and switches all traffic at once, so "
+            "rollback is instant, but it needs double the infrastructure."
+        ),
+    )
+    blue_green = fb.key_points[2]
+    assert blue_green.status == "covered"
+    assert blue_green.evidence is not None
+    assert "canary" not in blue_green.evidence.lower()
+    assert "identical environments" in blue_green.evidence
+
+
+def test_a_denial_elsewhere_does_not_make_a_right_statement_wrong() -> None:
+    # A recogniser ran two sentences together: "step by step" (said of the canary) shares a
+    # sentence with "blue green", while the blue-green switch is stated right in the next
+    # one. The concept matcher reads a denial of "all at once" there; the judge finds no
+    # wrong statement at those words, so the point is not reported as stated wrongly.
+    fb = score_answer(
+        _bank_question("canary-vs-blue-green"),
+        Transcript.from_text(
+            "With a Canary release, I send a small share of live traffic, save 5% to the new "
+            "model first. If the metrics stay healthy, I raise the share of step by step, blue "
+            "green keep to identical environment. And switch an all traffic at once, so roll "
+            "back in instant, but it needs double the infrastructure."
+        ),
+    )
+    assert fb.key_points[2].status != "incorrect", fb.key_points[2]
+    assert fb.key_points[0].status == "covered"
+    assert fb.key_points[3].status == "covered"

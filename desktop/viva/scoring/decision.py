@@ -124,6 +124,9 @@ class PointEvidence:
     p_partial: float  # P(covered) + P(partial) of the best such window
     p_incorrect: float
     lexical: PointResult
+    #: The judge's P(incorrect) on the windows holding the words the concept matcher found
+    #: denying the point (0 without such words): the two kinds of evidence agree only there.
+    p_incorrect_at_denial: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,10 +224,15 @@ def point_evidence(question: Question, answer: Answer) -> tuple[list[PointEviden
             list_share,
             _logit(relevance),
         )
+        at_denial = 0.0
+        if lex.contradiction is not None:
+            lo, hi = lex.contradiction
+            overlap = [k for k, w in enumerate(windows) if w.first <= hi and lo <= w.last]
+            at_denial = float(wrong[overlap].max()) if overlap else 0.0
         out.append(
             PointEvidence(
                 features, win, windows[bad], windows[int(covered.argmax())],
-                float(covered.max()), float(either.max()), float(wrong.max()), lex,
+                float(covered.max()), float(either.max()), float(wrong.max()), lex, at_denial,
             )
         )
     return out, relevance
@@ -245,7 +253,7 @@ def decide(evidence: PointEvidence, relevance: float, p: DecisionParams | None =
     confidence = float(probs[k])
     if status == "missed" and (
         evidence.p_incorrect >= p.incorrect_threshold
-        or (lex.contradicted and evidence.p_incorrect >= p.lexical_incorrect_threshold)
+        or evidence.p_incorrect_at_denial >= p.lexical_incorrect_threshold
     ):
         w = evidence.incorrect_window
         assert w is not None
