@@ -71,8 +71,9 @@ case "$mode" in
     ruff check desktop tests benchmarks
     log "import contracts (core is Qt-free)"
     lint-imports
-    log "mypy (strict on the Qt-free core, then the whole package)"
-    mypy --strict desktop/viva/bank desktop/viva/speech desktop/viva/scoring desktop/viva/storage
+    log "mypy (strict on the Qt-free core and app layer, then the whole package)"
+    mypy --strict desktop/viva/app desktop/viva/bank desktop/viva/speech desktop/viva/scoring \
+        desktop/viva/storage
     mypy desktop/viva
     log "bank validation"
     viva bank validate

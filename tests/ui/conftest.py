@@ -50,9 +50,9 @@ def make_window(qtbot: Any, test_bank: Any) -> Iterator[Callable[..., Any]]:
     """make_window(**services_kwargs) -> MainWindow with the test bank loaded."""
     from PySide6.QtCore import QThreadPool
 
+    from viva.app.services import Services
     from viva.settings import Settings
     from viva.ui.main_window import MainWindow
-    from viva.ui.session import Services
 
     windows: list[Any] = []
 

@@ -93,12 +93,12 @@ def main(out: Path) -> int:
 
     tmp = tempfile.TemporaryDirectory(prefix="viva-shots-")
     paths.set_base_dir(tmp.name)
+    from viva.app.services import Services
     from viva.bank import open_bank
     from viva.settings import Settings
     from viva.speech.replay import ReplaySoundDevice
     from viva.ui.app import apply_theme, create_application
     from viva.ui.main_window import MainWindow
-    from viva.ui.session import Services
     from viva.ui.smoke import SMOKE_WAV, _SilentSpeaker
 
     bank = open_bank()

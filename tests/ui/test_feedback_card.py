@@ -138,7 +138,7 @@ def test_reference_marks_the_scorers_evidence_not_a_look_alike_sentence() -> Non
 
 
 def test_every_bank_point_is_found_in_its_own_reference(test_bank: Any) -> None:
-    from viva.ui.session import reference_evidence
+    from viva.app.services import reference_evidence
 
     total = located = 0
     for question in test_bank:

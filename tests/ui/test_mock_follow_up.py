@@ -83,7 +83,7 @@ def _espeak_wav(path: Path, text: str) -> Path:
 
 
 def _speaker_factory(said: list[str]) -> Any:
-    from viva.ui.session import _default_speaker
+    from viva.app.services import _default_speaker
 
     return lambda settings: RecordingSpeaker(_default_speaker(settings), said)
 
@@ -93,7 +93,7 @@ def _state(window: Any, mock: Any, phases: list[tuple[str, str]], said: list[str
     return (
         f"phase {mock.phase!r}, phases {phases}, said {said}, results "
         f"{ {i: (r.feedback.coverage, r.feedback.follow_up) for i, r in mock.results.items()} }, "
-        f"pending scores {mock._pending_scores}, jobs {window.jobs.active_names()}"
+        f"pending scores {mock.interview.pending_scores}, jobs {window.jobs.active_names()}"
     )
 
 

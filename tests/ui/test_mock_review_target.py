@@ -79,7 +79,7 @@ def test_review_opens_the_selected_answer_and_follow_up(
     )
     assert follow_up.attempt_id is not None
     mock.results[0] = replace(mock.results[0], follow_up=follow_up)
-    mock._show_summary()
+    mock.show_summary(mock.interview.summary())
     assert mock.table.rowCount() == 3
     requested, shown = _review_row(qtbot, window, mock, 1)
     assert requested == follow_up.attempt_id

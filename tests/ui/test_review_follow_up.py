@@ -14,10 +14,10 @@ pytestmark = [pytest.mark.gui, pytest.mark.audio, QT_LOG_IGNORE]
 @pytest.fixture
 def answer_and_follow_up(jfk_wav: Any, test_bank: Any) -> tuple[int, int, str]:
     """A stored answer with a missed point and its follow-up, both with a recording."""
+    from viva.app.services import narrow_to_point
     from viva.scoring import score_answer
     from viva.speech.transcript import Transcript
     from viva.storage.store import AttemptStore
-    from viva.ui.session import narrow_to_point
 
     question = test_bank.get("canary-vs-blue-green")
     answer = Transcript.from_text("A canary sends five percent of the traffic to the new model.")

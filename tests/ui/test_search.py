@@ -15,7 +15,7 @@ def questions() -> list[Any]:
 
 
 def _titles(questions: list[Any], text: str) -> list[str]:
-    from viva.ui.session import filter_questions
+    from viva.app.services import filter_questions
 
     return [q.question.lower() for q in filter_questions(questions, text=text)]
 
@@ -40,7 +40,7 @@ def test_tags_and_close_spellings_still_find_questions(questions: list[Any]) -> 
 
 
 def test_no_text_keeps_the_bank_order(questions: list[Any]) -> None:
-    from viva.ui.session import filter_questions
+    from viva.app.services import filter_questions
 
     assert filter_questions(questions) == questions
     topic = questions[0].topic

@@ -24,7 +24,9 @@ from viva.settings import Settings
 from viva.speech.transcript import Decoder, Transcript
 
 if TYPE_CHECKING:
+    from viva.scoring.feedback import Feedback, KeyPointResult
     from viva.speech.live import Commit, Partial
+    from viva.storage.store import AttemptStore
 
 log = logging.getLogger(__name__)
 
@@ -70,13 +72,13 @@ class SavedAttempt:
 
     question: Question
     transcript: Transcript
-    feedback: Any  # viva.scoring.Feedback
+    feedback: Feedback
     attempt_id: int | None
     audio_path: Path | None
     timings: dict[str, float] = field(default_factory=dict)
     #: The last earlier attempt at this question (id and feedback), for the change line.
     previous_id: int | None = None
-    previous_feedback: Any = None
+    previous_feedback: Feedback | None = None
     #: The follow-up asked after this answer, once it was answered and scored.
     follow_up: SavedFollowUp | None = None
     #: Set when the history could not take the answer now: what happened and that it is kept.
@@ -93,13 +95,13 @@ class SavedFollowUp:
     asked: str
     question: Question  # narrowed to the probed point
     transcript: Transcript
-    feedback: Any  # viva.scoring.Feedback with one key point
+    feedback: Feedback  # with one key point
     attempt_id: int | None
     audio_path: Path | None
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
-    def result(self) -> Any:
+    def result(self) -> KeyPointResult:
         """The probed point's ``KeyPointResult`` (status, evidence)."""
         return self.feedback.key_points[0]
 
@@ -300,13 +302,13 @@ class Services:
 
     # --- scoring and storage -----------------------------------------------------------------
 
-    def score(self, question: Question, transcript: Transcript) -> Any:
+    def score(self, question: Question, transcript: Transcript) -> Feedback:
         from viva.scoring import score_answer
 
         with SCORE_LOCK:
             return score_answer(question, transcript, fillers=self.settings.fillers or None)
 
-    def open_store(self) -> Any:
+    def open_store(self) -> AttemptStore:
         """A new store connection for the calling thread (SQLite: one connection per thread).
 
         Opening is serialised: the first open creates or migrates the database, and two
@@ -382,7 +384,7 @@ class Services:
         scored = self.score_attempt(question, transcript, audio_path=audio_path, look_back=save)
         return self.save_attempt(scored, session_id=session_id) if save else scored
 
-    def _previous(self, question: Question) -> tuple[int | None, Any]:
+    def _previous(self, question: Question) -> tuple[int | None, Feedback | None]:
         """The last stored attempt at ``question``: its id and feedback, or (None, None)."""
         import sqlite3
 
@@ -469,10 +471,10 @@ class Services:
 
     def _save(
         self,
-        store: Any,
+        store: AttemptStore,
         question: Question,
         transcript: Transcript,
-        feedback: Any,
+        feedback: Feedback,
         audio_path: Path | None,
         session_id: int | None,
         **link: Any,

@@ -49,6 +49,7 @@ from viva.storage.schedule import CardState, card_from_row, rebuild_cards
 
 if TYPE_CHECKING:
     from viva.bank import Question
+    from viva.scoring.feedback import Feedback
     from viva.storage.progress import Progress
 
 log = logging.getLogger(__name__)
@@ -199,7 +200,7 @@ class Attempt(AttemptSummary):
 
         return Question.model_validate(self.question)
 
-    def feedback_object(self) -> Any:
+    def feedback_object(self) -> Feedback:
         """The feedback as ``viva.scoring.Feedback``."""
         from viva.scoring import Feedback
 

@@ -191,8 +191,8 @@ def _another_instance_runs(instance: SingleInstance) -> int:
 
 
 def build_window(settings: Settings | None = None, **services_kwargs: Any) -> Any:
+    from viva.app.services import Services
     from viva.ui.main_window import MainWindow
-    from viva.ui.session import Services
 
     services = Services(settings, **services_kwargs)
     return MainWindow(services)

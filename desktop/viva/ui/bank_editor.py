@@ -36,13 +36,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from viva.app.services import Services
 from viva.bank import Bank, Question
 from viva.bank.models import DIFFICULTIES
 from viva.storage import paths
 from viva.ui import dialogs
 from viva.ui.flow import FlowLayout
 from viva.ui.scorecard import theme_colours
-from viva.ui.session import Services
 from viva.ui.shortcuts import Shortcut, bind
 from viva.ui.widgets import heading, plain_label
 from viva.ui.workers import JobRunner

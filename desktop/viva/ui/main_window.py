@@ -28,12 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from viva.app.services import Services
 from viva.bank import Bank
 from viva.storage import paths
 from viva.ui import dialogs
 from viva.ui.banner import Banner
 from viva.ui.practice import PracticeView
-from viva.ui.session import Services
 from viva.ui.shortcuts import Shortcut, bind, help_rows
 from viva.ui.workers import JobRunner
 

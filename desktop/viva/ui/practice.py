@@ -27,6 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from viva.app.services import (
+    SavedAttempt,
+    SavedFollowUp,
+    Services,
+    filter_questions,
+    narrow_to_point,
+)
 from viva.bank import Bank, Question
 from viva.bank.models import DIFFICULTIES, STAR_PARTS
 from viva.limits import AnswerTooLong, check_answer_text
@@ -35,13 +42,6 @@ from viva.scoring.star import TIPS as STAR_TIPS
 from viva.speech.transcript import Transcript
 from viva.ui import render
 from viva.ui.flow import FlowLayout
-from viva.ui.session import (
-    SavedAttempt,
-    SavedFollowUp,
-    Services,
-    filter_questions,
-    narrow_to_point,
-)
 from viva.ui.shortcuts import Shortcut, bind
 from viva.ui.widgets import (
     AnswerRecorder,
@@ -500,7 +500,7 @@ class PracticeView(QWidget):
         """F: read the follow-up on the shown answer's missed point aloud, then record (or, when
         typing, wait for the typed answer); it is scored against that point only."""
         saved = self.shown_attempt
-        if not self._can_follow_up() or saved is None:
+        if not self._can_follow_up() or saved is None or saved.feedback.follow_up is None:
             return
         follow_up = saved.feedback.follow_up
         self.follow_up_parent = saved

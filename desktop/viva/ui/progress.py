@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from viva.app.services import Services
 from viva.bank import Bank
 from viva.ui.flow import FlowLayout
-from viva.ui.session import Services
 from viva.ui.widgets import heading, plain_label
 from viva.ui.workers import JobRunner
 

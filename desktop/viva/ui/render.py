@@ -294,7 +294,7 @@ def reference_html(
 
     ``reference_evidence[i]`` is the stretch of the reference answer that makes key point
     ``i``, as the scorer found it when scoring the reference answer itself
-    (:func:`viva.ui.session.reference_evidence`).
+    (:func:`viva.app.services.reference_evidence`).
     Without it nothing is marked.
     """
     marks: list[tuple[int, int, str]] = []

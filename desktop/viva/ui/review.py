@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from viva.app.services import SavedAttempt, Services
 from viva.bank import Bank, Question
 from viva.scoring.feedback import Feedback
 from viva.storage.recovery import PendingRecording, pending_recordings
 from viva.ui import dialogs, render
 from viva.ui.player import AudioPlayer
-from viva.ui.session import SavedAttempt, Services
 from viva.ui.shortcuts import Shortcut, bind
 from viva.ui.widgets import FeedbackPanel, heading, plain_label
 from viva.ui.workers import JobRunner

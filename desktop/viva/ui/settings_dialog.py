@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from viva.app.services import Services
 from viva.settings import LANGUAGES, Settings
 from viva.ui import dialogs
-from viva.ui.session import Services
 from viva.ui.widgets import AnswerRecorder, LevelMeter, heading, plain_label
 from viva.ui.workers import JobRunner, RecordingResult
 

@@ -74,11 +74,11 @@ def _run(started: float, wav: Path, question_id: str, speed: float) -> int:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
+    from viva.app.services import Services
     from viva.settings import Settings
     from viva.speech.replay import ReplaySoundDevice
     from viva.ui.app import apply_theme, create_application
     from viva.ui.main_window import MainWindow
-    from viva.ui.session import Services
 
     if not wav.is_file():
         _out(f"smoke test: FAILED: the answer recording {wav} is missing (broken install?)")

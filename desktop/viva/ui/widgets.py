@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from viva.app import services as session
 from viva.bank import Question
 from viva.scoring.feedback import Feedback
 from viva.speech.transcript import Transcript
-from viva.ui import render, session
+from viva.ui import render
 from viva.ui.scorecard import ScoreCard, theme_colours
 from viva.ui.shortcuts import Shortcut
 from viva.ui.workers import RecordingResult, RecordingThread, RecordingWorker
@@ -407,7 +408,7 @@ class FeedbackPanel(QFrame):
     ) -> None:
         """Show ``feedback``; ``previous`` is the last attempt's at this question (for the card's
         change line), ``reference_evidence`` where the reference makes each point (computed and
-        cached by :func:`viva.ui.session.reference_evidence` when not given)."""
+        cached by :func:`viva.app.services.reference_evidence` when not given)."""
         if self.question is not question:
             self.stop_listening()
         self.feedback = feedback
