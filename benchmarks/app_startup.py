@@ -106,11 +106,11 @@ def stop_to_feedback(runs: int, wav: Path) -> list[dict[str, float]]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtTest import QTest
 
+    from viva.app.services import Services
     from viva.settings import Settings
     from viva.speech.replay import ReplaySoundDevice
     from viva.ui.app import create_application
     from viva.ui.main_window import MainWindow
-    from viva.ui.session import Services
 
     app = create_application(["viva-benchmark"])  # noqa: F841 - keeps the QApplication alive
 
