@@ -70,7 +70,7 @@ def test_no_microphone_offers_typing_and_scores_a_typed_answer(
     with qtbot.waitSignal(practice.error_occurred, timeout=5_000) as error:
         practice.score_typed()
     assert "too long to score" in error.args[0]
-    assert not practice._busy
+    assert not practice.session.busy
 
 
 def test_typed_answers_are_kept_for_comparison(qtbot: Any, make_window: Any) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -27,12 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from viva.app.practice import PracticeSession
 from viva.app.services import (
     SavedAttempt,
     SavedFollowUp,
     Services,
     filter_questions,
-    narrow_to_point,
 )
 from viva.bank import Bank, Question
 from viva.bank.models import DIFFICULTIES, STAR_PARTS
@@ -73,19 +73,11 @@ class PracticeView(QWidget):
         super().__init__(parent)
         self.services = services
         self.jobs = jobs
-        self.question: Question | None = None
-        self.attempts: dict[str, list[SavedAttempt]] = {}
+        #: The flow itself (Qt-free); this view renders it and forwards what happens.
+        self.session = PracticeSession(self)
         self.due_ids: set[str] | None = None
         self.last_stop_to_feedback_s: float | None = None
         self.last_timings: dict[str, float] = {}
-        self._busy = False
-        #: An answer is being stored: only what needs its attempt id waits (the follow-up, the
-        #: next answer's scoring, which reads the history for the change line).
-        self._saving = False
-        self._after_save: Callable[[], None] | None = None
-        self.shown_attempt: SavedAttempt | None = None
-        #: The answer whose follow-up is being asked and answered (None otherwise).
-        self.follow_up_parent: SavedAttempt | None = None
         self.recorder = AnswerRecorder(services, self)
         self.recorder.level_changed.connect(self._on_recorder_level_changed)
         self.recorder.partial_changed.connect(self._on_recorder_partial_changed)
@@ -97,6 +89,22 @@ class PracticeView(QWidget):
         self._bind_shortcuts()
         self.set_text_only(services.settings.text_only)
         self._update_buttons()
+
+    @property
+    def question(self) -> Question | None:
+        return self.session.question
+
+    @property
+    def attempts(self) -> dict[str, list[SavedAttempt]]:
+        return self.session.attempts
+
+    @property
+    def shown_attempt(self) -> SavedAttempt | None:
+        return self.session.shown
+
+    @property
+    def follow_up_parent(self) -> SavedAttempt | None:
+        return self.session.follow_up_parent
 
     # --- layout ------------------------------------------------------------------------------
 
@@ -371,9 +379,7 @@ class PracticeView(QWidget):
             self._show_question(question)
 
     def _show_question(self, question: Question) -> None:
-        self.question = question
-        self.follow_up_parent = None
-        self.shown_attempt = None
+        self.session.select(question)
         self.follow_up_box.hide()
         self.title.setText(question.question)
         low, high = question.target_seconds
@@ -448,15 +454,11 @@ class PracticeView(QWidget):
             self.start_recording()
 
     def start_recording(self) -> None:
-        if self.question is None or self._busy or self.type_button.isChecked():
+        question = self.session.answer_question()
+        if question is None or not self.session.can_answer() or self.type_button.isChecked():
             return
         self._stop_speaking()
-        question = self.question
-        parent = self.follow_up_parent
-        if parent is not None and parent.feedback.follow_up is not None:
-            # The live judge reads the answer against the probed point only.
-            question = narrow_to_point(parent.question, parent.feedback.follow_up.point)
-        else:
+        if self.follow_up_parent is None:
             self.feedback.hide()
             self.follow_up_box.hide()
         self.hint.hide()
@@ -472,7 +474,7 @@ class PracticeView(QWidget):
     def stop_recording(self) -> None:
         if not self.recorder.recording:
             return
-        self._busy = True
+        self.session.answer_ended()
         self.recorder.stop()
         self.status.setText("Scoring your answer…")
         self.recording_changed.emit(False)
@@ -480,7 +482,7 @@ class PracticeView(QWidget):
 
     @Slot()
     def score_typed(self) -> None:
-        if self.question is None or self._busy or not self.typed_box.isVisible():
+        if not self.session.can_answer() or not self.typed_box.isVisible():
             return
         text = self.typed.toPlainText().strip()
         if not text:
@@ -491,19 +493,20 @@ class PracticeView(QWidget):
         except AnswerTooLong as exc:
             self._report(exc.user_message)
             return
-        self._busy = True
+        self.session.answer_ended()
         self.recorder.stop_pressed_at = time.perf_counter()
-        self._finish(Transcript.from_text(text), audio_path=None)
+        self.status.setText("Scoring your answer…")
+        self._update_buttons()
+        self._transcribed(Transcript.from_text(text), None)
 
     @Slot()
     def ask_follow_up(self) -> None:
         """F: read the follow-up on the shown answer's missed point aloud, then record (or, when
         typing, wait for the typed answer); it is scored against that point only."""
         saved = self.shown_attempt
-        if not self._can_follow_up() or saved is None or saved.feedback.follow_up is None:
+        follow_up = self.session.follow_up_requested() if not self.recorder.recording else None
+        if follow_up is None or saved is None:
             return
-        follow_up = saved.feedback.follow_up
-        self.follow_up_parent = saved
         self.follow_up_box.setTitle(f"Follow-up on key point {follow_up.point}")
         self.follow_up_question.setText(follow_up.question)
         self.follow_up_result.setText("")
@@ -529,30 +532,18 @@ class PracticeView(QWidget):
         self._after_follow_up_read(saved)
 
     def _after_follow_up_read(self, saved: SavedAttempt) -> None:
-        if self.follow_up_parent is not saved or self.recorder.recording or self._busy:
+        if not self.session.follow_up_ready(saved, self.recorder.recording):
             return
         self.start_recording()
         self.status.setText("Follow-up: answer now, then press Space.")
 
     def _can_follow_up(self) -> bool:
-        saved = self.shown_attempt
-        return (
-            saved is not None
-            and self.question is not None
-            and saved.question.id == self.question.id
-            and saved.feedback.follow_up is not None
-            and saved.follow_up is None
-            and self.follow_up_parent is None
-            and not self._busy
-            and not self._saving
-            and not self.recorder.recording
-        )
+        return self.session.can_follow_up(self.recorder.recording)
 
     @Slot()
     def retry(self) -> None:
-        if self.question is None or self.recorder.recording or self._busy:
+        if self.recorder.recording or not self.session.retry():
             return
-        self.follow_up_parent = None
         self.follow_up_box.hide()
         self.feedback.hide()
         self.record_box.hide()
@@ -563,7 +554,7 @@ class PracticeView(QWidget):
 
     @Slot()
     def next_question(self) -> None:
-        if self.recorder.recording or self._busy:
+        if self.recorder.recording or self.session.busy:
             return
         count = self.question_list.count()
         if not count:
@@ -607,12 +598,9 @@ class PracticeView(QWidget):
 
     @Slot(object)
     def _on_recorder_recorded(self, result: RecordingResult) -> None:
-        question = self.question
-        if question is None:
-            self._busy = False
-            return
         self.last_timings = {"stop_to_transcript_s": result.stop_to_transcript_s}
-        if result.transcript is None:
+        question = self.question
+        if result.transcript is None and question is not None:
             services = self.services
             self.status.setText("Transcribing your answer…")
 
@@ -622,86 +610,123 @@ class PracticeView(QWidget):
             self.jobs.start(
                 "transcribe",
                 transcribe,
-                on_success=lambda t: self._finish(t, audio_path=result.path),
+                on_success=partial(self._transcribed, audio_path=result.path),
                 on_error=self._on_finish_failed,
             )
             return
-        transcript = result.transcript
+        transcript = result.transcript or Transcript(text="")
         if transcript.duration_s is None:
-            transcript = Transcript(
-                text=transcript.text,
-                words=transcript.words,
-                segments=transcript.segments,
-                language=transcript.language,
-                duration_s=result.duration_s,
-                extra=transcript.extra,
-            )
-        self._finish(transcript, audio_path=result.path)
+            transcript = replace(transcript, duration_s=result.duration_s)
+        self._transcribed(transcript, result.path)
+
+    def _transcribed(self, transcript: Transcript, audio_path: Path | None) -> None:
+        self.session.transcribed(transcript, audio_path)
+        if not self.session.busy:  # nothing was heard: the session said so
+            self.status.setText("")
+        self._update_buttons()
 
     @Slot(str)
     def _on_recorder_failed(self, message: str) -> None:
-        self._busy = False
         self.record_box.hide()
         self.status.setText("")
         self.recording_changed.emit(False)
-        self._report(message)
+        self.session.recording_failed(message)
         self._update_buttons()
 
-    def _finish(self, transcript: Transcript, *, audio_path: Any) -> None:
-        question = self.question
-        if question is None:
-            self._busy = False
-            return
-        if not transcript.text.strip():
-            self._busy = False
-            self.status.setText("")
-            self._report(
-                "Nothing was heard in your answer. Check that the right microphone is chosen "
-                "in Settings and speak closer to it, or type your answer (Ctrl+T)."
-            )
-            self._update_buttons()
-            return
+    @Slot(str)
+    def _on_finish_failed(self, message: str) -> None:
+        if self.follow_up_parent is not None:
+            self.follow_up_box.hide()
+        self.status.setText("")
+        self.record_box.hide()
+        self.session.answer_failed(message)
+        self._update_buttons()
+
+    # --- PracticeHost: the work the session starts ---------------------------------------------
+
+    def score(self, question: Question, transcript: Transcript, audio_path: Path | None) -> None:
         services = self.services
-        parent = self.follow_up_parent
-        if parent is not None:
-
-            def score_follow_up(progress: Any, token: Any) -> SavedFollowUp:
-                return services.finish_follow_up(parent, transcript, audio_path=audio_path)
-
-            self.jobs.start(
-                "score-follow-up",
-                score_follow_up,
-                on_success=partial(self._on_follow_up_scored, parent),
-                on_error=self._on_finish_failed,
-            )
-            return
 
         def score(progress: Any, token: Any) -> SavedAttempt:
             return services.score_attempt(question, transcript, audio_path=audio_path)
 
-        def start() -> None:
-            self.jobs.start(
-                "score", score, on_success=self._on_scored, on_error=self._on_finish_failed
-            )
+        self.jobs.start("score", score, on_success=self._on_scored, on_error=self._on_finish_failed)
 
-        if self._saving:
-            self._after_save = start  # its change line compares with the answer being saved
-        else:
-            start()
+    def score_follow_up(
+        self, parent: SavedAttempt, transcript: Transcript, audio_path: Path | None
+    ) -> None:
+        services = self.services
+
+        def score_follow_up(progress: Any, token: Any) -> SavedFollowUp:
+            return services.finish_follow_up(parent, transcript, audio_path=audio_path)
+
+        self.jobs.start(
+            "score-follow-up",
+            score_follow_up,
+            on_success=partial(self._on_follow_up_scored, parent),
+            on_error=self._on_finish_failed,
+        )
+
+    def save(self, scored: SavedAttempt) -> None:
+        services = self.services
+
+        def save(progress: Any, token: Any) -> SavedAttempt:
+            return services.save_attempt(scored)
+
+        self.jobs.start(
+            "save",
+            save,
+            on_success=partial(self._on_saved, scored),
+            on_error=self._on_save_failed,
+        )
+
+    def show_feedback(self, saved: SavedAttempt) -> None:
+        self._show_saved(saved)
+        self.feedback.show()
+        self.hint.hide()
+        self._refresh_attempts(select_last=True)
+        self.feedback_shown.emit(saved)
+
+    def show_follow_up_result(self, parent: SavedAttempt) -> None:
+        self._show_follow_up(parent)
+
+    def stored(self, saved: SavedAttempt) -> None:
+        self.attempt_saved.emit(saved)
+
+    def report(self, message: str) -> None:
+        self._report(message)
+
+    # --- job results ---------------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_scored(self, scored: SavedAttempt) -> None:
+        """Feedback first; then the answer is stored on a worker while the user reads it."""
+        self.record_box.hide()
+        self.status.setText(SAVING)
+        if self.recorder.stop_pressed_at is not None:
+            self.last_stop_to_feedback_s = time.perf_counter() - self.recorder.stop_pressed_at
+        self.last_timings.update(scored.timings)
+        self.session.scored(scored)
+        self._update_buttons()
+
+    def _on_saved(self, scored: SavedAttempt, saved: SavedAttempt) -> None:
+        if self.status.text() == SAVING:
+            self.status.setText("")
+        self.last_timings.update(saved.timings)
+        self.session.saved(scored, saved)
+        self._update_buttons()
+
+    @Slot(str)
+    def _on_save_failed(self, message: str) -> None:
+        if self.status.text() == SAVING:
+            self.status.setText("")
+        self.session.save_failed(message)
+        self._update_buttons()
 
     def _on_follow_up_scored(self, parent: SavedAttempt, answered: SavedFollowUp) -> None:
-        self._busy = False
-        self.follow_up_parent = None
         self.record_box.hide()
         self.status.setText("")
-        updated = replace(parent, follow_up=answered)
-        items = self.attempts.get(parent.question.id, [])
-        for i, item in enumerate(items):
-            if item is parent:
-                items[i] = updated
-        if self.shown_attempt is parent:
-            self.shown_attempt = updated
-            self._show_follow_up(updated)
+        self.session.follow_up_scored(parent, answered)
         self._update_buttons()
         self.follow_up_shown.emit(answered)
 
@@ -722,81 +747,8 @@ class PracticeView(QWidget):
         self.follow_up_result.setText("\n".join(lines))
         self.follow_up_box.show()
 
-    @Slot(object)
-    def _on_scored(self, scored: SavedAttempt) -> None:
-        """Feedback first; then the answer is stored on a worker while the user reads it."""
-        self._busy = False
-        self._saving = True
-        self.record_box.hide()
-        self.status.setText(SAVING)
-        if self.recorder.stop_pressed_at is not None:
-            self.last_stop_to_feedback_s = time.perf_counter() - self.recorder.stop_pressed_at
-        self.last_timings.update(scored.timings)
-        self.attempts.setdefault(scored.question.id, []).append(scored)
-        if self.question is not None and scored.question.id == self.question.id:
-            self._show_saved(scored)
-            self.feedback.show()
-            self.hint.hide()
-            self._refresh_attempts(select_last=True)
-        self._update_buttons()
-        self.feedback_shown.emit(scored)
-        services = self.services
-
-        def save(progress: Any, token: Any) -> SavedAttempt:
-            return services.save_attempt(scored)
-
-        self.jobs.start(
-            "save",
-            save,
-            on_success=partial(self._on_saved, scored),
-            on_error=self._on_save_failed,
-        )
-
-    def _on_saved(self, scored: SavedAttempt, saved: SavedAttempt) -> None:
-        self._saved()
-        self.last_timings.update(saved.timings)
-        items = self.attempts.get(saved.question.id, [])
-        for i, item in enumerate(items):
-            if item is scored:
-                items[i] = saved
-        if self.shown_attempt is scored:
-            self.shown_attempt = saved  # the view already shows it: no redraw, no jump
-        self._update_buttons()
-        self.attempt_saved.emit(saved)
-        if saved.save_note:
-            self._report(saved.save_note)
-        self._run_after_save()
-
-    @Slot(str)
-    def _on_save_failed(self, message: str) -> None:
-        self._saved()
-        self._update_buttons()
-        self._report(message)
-        self._run_after_save()
-
-    def _saved(self) -> None:
-        self._saving = False
-        if self.status.text() == SAVING:
-            self.status.setText("")
-
-    def _run_after_save(self) -> None:
-        after, self._after_save = self._after_save, None
-        if after is not None:
-            after()
-
-    @Slot(str)
-    def _on_finish_failed(self, message: str) -> None:
-        self._busy = False
-        if self.follow_up_parent is not None:
-            self.follow_up_parent = None
-            self.follow_up_box.hide()
-        self.status.setText("")
-        self.record_box.hide()
-        self._report(message)
-        self._update_buttons()
-
     def _refresh_attempts(self, *, select_last: bool = False) -> None:
-        items = self.attempts.get(self.question.id, []) if self.question else []
+        items = self.session.attempts_at_question()
         self.attempt_list.blockSignals(True)
         self.attempt_list.clear()
         for n, saved in enumerate(items, 1):
@@ -812,14 +764,14 @@ class PracticeView(QWidget):
 
     @Slot(int)
     def _on_attempt_list_current_row_changed(self, row: int) -> None:
-        items = self.attempts.get(self.question.id, []) if self.question else []
+        items = self.session.attempts_at_question()
         if 0 <= row < len(items):
             self._show_saved(items[row])
             self.feedback.show()
             self.hint.hide()
 
     def _show_saved(self, saved: SavedAttempt) -> None:
-        self.shown_attempt = saved
+        self.session.shown = saved
         self.feedback.show_feedback(
             saved.question, saved.transcript, saved.feedback, previous=saved.previous_feedback
         )
@@ -849,14 +801,15 @@ class PracticeView(QWidget):
         recording = self.recorder.recording
         typing = self.type_button.isChecked()
         self.record_button.setText(Shortcut.RECORD.label("Stop" if recording else "Record"))
-        self.record_button.setEnabled(has_q and not typing and not self._busy)
+        busy = self.session.busy
+        self.record_button.setEnabled(has_q and not typing and not busy)
         self.play_button.setEnabled(has_q and not recording)
         self.type_button.setEnabled(not recording)
-        self.retry_button.setEnabled(has_q and not recording and not self._busy)
-        self.next_button.setEnabled(has_q and not recording and not self._busy)
-        self.score_typed_button.setEnabled(has_q and not self._busy)
+        self.retry_button.setEnabled(has_q and not recording and not busy)
+        self.next_button.setEnabled(has_q and not recording and not busy)
+        self.score_typed_button.setEnabled(has_q and not busy)
         self.follow_up_button.setEnabled(self._can_follow_up())
 
     @property
     def busy(self) -> bool:
-        return self._busy or self.recorder.recording
+        return self.session.busy or self.recorder.recording
