@@ -40,6 +40,10 @@ class Migration:
     version: int
     description: str
     steps: tuple[Step, ...]
+    #: The derived tables (spaced-repetition cards) must be rebuilt from the attempts after it.
+    #: Migrations never call the app's code themselves: :func:`migrate` runs the caller's
+    #: ``rebuild`` once, inside the last migration's transaction.
+    derived: bool = False
 
 
 V1: tuple[Step, ...] = (
@@ -82,12 +86,6 @@ V2: tuple[Step, ...] = (
 )
 
 
-def _rebuild_cards(conn: sqlite3.Connection) -> None:
-    from viva.storage.schedule import rebuild_cards
-
-    rebuild_cards(conn)
-
-
 V3: tuple[Step, ...] = (
     """
     CREATE TABLE score_history (
@@ -120,7 +118,6 @@ V3: tuple[Step, ...] = (
     )
     """,
     "CREATE INDEX cards_due ON cards(due)",
-    _rebuild_cards,
 )
 
 V4: tuple[Step, ...] = (
@@ -163,7 +160,7 @@ V5: tuple[Step, ...] = (
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "attempts", V1),
     Migration(2, "sessions", V2),
-    Migration(3, "score history and spaced-repetition cards", V3),
+    Migration(3, "score history and spaced-repetition cards", V3, derived=True),
     Migration(4, "covering indexes for listing and progress", V4),
     Migration(5, "follow-up attempts linked to their parent attempt", V5),
 )
@@ -198,11 +195,14 @@ def migrate(
     target: int = SCHEMA_VERSION,
     db_path: Path | None = None,
     migrations: Sequence[Migration] = MIGRATIONS,
+    rebuild: Callable[[sqlite3.Connection], None] | None = None,
 ) -> tuple[int, Path | None]:
     """Bring ``conn`` to schema ``target``; returns (version found, backup path or None).
 
     The connection must be in autocommit mode (``isolation_level=None``): every migration runs
-    inside its own ``BEGIN IMMEDIATE ... COMMIT``.
+    inside its own ``BEGIN IMMEDIATE ... COMMIT``. When a pending migration changed what the
+    derived tables are built from, ``rebuild`` runs at the end of the last one's transaction, on
+    the final schema (so a crash never leaves a current schema with stale cards).
     """
     found = user_version(conn)
     if found > SCHEMA_VERSION:
@@ -215,6 +215,7 @@ def migrate(
     pending = [m for m in migrations if found < m.version <= target]
     if pending and found > 0 and db_path is not None:
         backup = backup_database(conn, db_path, found)
+    stale = rebuild is not None and any(m.derived for m in pending)
     for migration in pending:
         log.info(
             "migrating the history database to v%s (%s)", migration.version, migration.description
@@ -226,6 +227,8 @@ def migrate(
                     conn.execute(step)
                 else:
                     step(conn)
+            if stale and rebuild is not None and migration is pending[-1]:
+                rebuild(conn)
             conn.execute(f"PRAGMA user_version = {int(migration.version)}")
         except BaseException:
             conn.execute("ROLLBACK")

@@ -278,11 +278,9 @@ def _float(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def _current_scorer_version() -> str | None:
-    try:
-        from viva.scoring import SCORER_VERSION
-    except ImportError:
-        return None
+def _current_scorer_version() -> str:
+    from viva.scoring import SCORER_VERSION
+
     return str(SCORER_VERSION)
 
 
@@ -370,7 +368,7 @@ class AttemptStore:
             check = conn.execute("PRAGMA quick_check").fetchone()[0]
             if check != "ok":
                 raise sqlite3.DatabaseError(f"integrity check failed: {check}")
-            found, backup = migrate(conn, db_path=db_path)
+            found, backup = migrate(conn, db_path=db_path, rebuild=rebuild_cards)
         except BaseException:
             conn.close()
             raise

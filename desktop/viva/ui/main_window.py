@@ -471,10 +471,8 @@ class MainWindow(QMainWindow):
                 notice = store.recovered.message if store.recovered else None
             finally:
                 store.close()
-            try:
-                from viva.storage.recovery import pending_recordings
-            except ImportError:
-                return notice, 0
+            from viva.storage.recovery import pending_recordings
+
             return notice, len(pending_recordings())
 
         self.jobs.start("store", check, on_success=self._on_store_checked, on_error=self.show_error)
