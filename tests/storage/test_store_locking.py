@@ -21,8 +21,8 @@ import pytest
 from conftest import make_feedback, make_question, make_transcript
 from viva.cli import main
 from viva.storage import paths
-from viva.storage.savequeue import queued_files, save_or_queue
-from viva.storage.store import AttemptStore, StoreBusy
+from viva.storage.savequeue import queued_files
+from viva.storage.store import AttemptStore, StoreBusy, save_or_queue
 
 HOLDER = textwrap.dedent(
     """
@@ -45,7 +45,7 @@ SAVER = textwrap.dedent(
     import json, sys
     sys.path.insert(0, sys.argv[1])
     from conftest import make_feedback, make_question, make_transcript
-    from viva.storage.savequeue import save_or_queue
+    from viva.storage.store import save_or_queue
     result = save_or_queue(make_question(), make_transcript(), make_feedback())
     print(json.dumps({"id": result.attempt_id, "queued": str(result.queued or "")}))
     """

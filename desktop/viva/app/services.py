@@ -21,7 +21,8 @@ import numpy as np
 
 from viva.bank import Bank, Question
 from viva.settings import Settings
-from viva.speech.transcript import Decoder, Transcript
+from viva.speech.decoder import Decoder
+from viva.speech.transcript import Transcript
 
 if TYPE_CHECKING:
     from viva.scoring.feedback import Feedback, KeyPointResult
@@ -493,7 +494,7 @@ class Services:
         the uid it is queued under. A busy or failing history never drops it: it waits on
         disk and is saved the next time the store opens; the attempt id is None then.
         """
-        from viva.storage.savequeue import save_or_queue
+        from viva.storage.store import save_or_queue
 
         result = save_or_queue(
             question,

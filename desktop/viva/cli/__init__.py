@@ -13,34 +13,11 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from viva import __version__
+from viva.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CliError
 
 log = logging.getLogger(__name__)
-
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-
-
-class CliError(Exception):
-    """A user-facing error: printed as ``viva: error: <message>`` with exit code 2."""
-
-    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-def add_bank_option(parser: argparse.ArgumentParser) -> None:
-    """``--bank DIR`` (repeatable): read every *.yaml under DIR instead of the default bank."""
-    parser.add_argument(
-        "--bank",
-        type=Path,
-        action="append",
-        metavar="DIR",
-        help="read every *.yaml under DIR instead of the built-in and your own banks (repeatable)",
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:

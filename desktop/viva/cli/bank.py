@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from viva.cli import EXIT_FAILED, EXIT_OK, CliError, add_bank_option
+from viva.cli.common import EXIT_FAILED, EXIT_OK, CliError, add_bank_option
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from viva.cli import EXIT_FAILED, EXIT_OK, CliError, add_bank_option
+from viva.cli.common import EXIT_FAILED, EXIT_OK, CliError, add_bank_option
 
 if TYPE_CHECKING:
     from viva.bank import Bank

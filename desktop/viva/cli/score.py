@@ -16,7 +16,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from viva.cli import EXIT_FAILED, EXIT_OK, CliError
+from viva.cli.common import EXIT_FAILED, EXIT_OK, CliError
 
 log = logging.getLogger(__name__)
 
@@ -207,8 +207,7 @@ def run_score(args: argparse.Namespace) -> int:
     else:
         print(_report(feedback))  # noqa: T201
     if args.save:
-        from viva.storage.savequeue import save_or_queue
-        from viva.storage.store import StoreError
+        from viva.storage.store import StoreError, save_or_queue
 
         try:
             saved = save_or_queue(

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from viva.cli import EXIT_FAILED, EXIT_OK, CliError
+from viva.cli.common import EXIT_FAILED, EXIT_OK, CliError
 
 log = logging.getLogger(__name__)
 

@@ -1,8 +1,21 @@
-"""Small numpy helpers for audio blocks: resampling, level, conversions."""
+"""Audio as the speech code uses it: loading files as 16 kHz mono float32, resampling, levels."""
 
 from __future__ import annotations
 
+import logging
+import os
+from pathlib import Path
+
 import numpy as np
+
+from viva.speech.errors import AudioUnreadable
+
+log = logging.getLogger(__name__)
+
+#: Whisper's (and the VAD's) sample rate: every path works in 16 kHz mono float32.
+SAMPLE_RATE = 16000
+
+AudioInput = str | os.PathLike[str] | np.ndarray
 
 
 def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
@@ -60,3 +73,39 @@ def to_mono(block: np.ndarray) -> np.ndarray:
     if b.ndim == 2:
         b = b[:, 0] if b.shape[1] == 1 else b.mean(axis=1)
     return b
+
+
+def load_audio(audio: AudioInput) -> np.ndarray:
+    """Decode a file (anything soundfile or PyAV reads) or check an array: float32 16 kHz mono."""
+    if isinstance(audio, np.ndarray):
+        arr = np.asarray(audio, dtype=np.float32)
+        if arr.ndim == 2:
+            arr = arr.mean(axis=1) if arr.shape[1] <= 8 else arr.mean(axis=0)
+        if arr.ndim != 1:
+            raise AudioUnreadable("The audio must be mono samples.", detail=f"shape {audio.shape}")
+        if not np.all(np.isfinite(arr)):
+            raise AudioUnreadable("The audio contains invalid samples.", detail="NaN or inf")
+        return np.ascontiguousarray(arr)
+    path = Path(audio)
+    if not path.is_file():
+        raise AudioUnreadable(f"The audio file {path} does not exist.", detail=str(path))
+    try:
+        import soundfile as sf
+
+        data, rate = sf.read(str(path), dtype="float32", always_2d=True)
+        mono = data.mean(axis=1)
+        if rate != SAMPLE_RATE:
+            mono = resample(mono, rate, SAMPLE_RATE)
+        return np.ascontiguousarray(mono, dtype=np.float32)
+    except (RuntimeError, ValueError, TypeError) as exc:  # soundfile.LibsndfileError: RuntimeError
+        log.debug("soundfile could not read %s (%s); trying PyAV", path, exc)
+    try:
+        from faster_whisper.audio import decode_audio
+
+        return np.ascontiguousarray(decode_audio(str(path), sampling_rate=SAMPLE_RATE))
+    except Exception as exc:  # noqa: BLE001 - PyAV raises many unrelated types; all mean "unreadable"
+        raise AudioUnreadable(
+            f"Could not read {path.name}: it is not an audio file Viva understands. "
+            "Use a WAV, FLAC, MP3 or OGG file.",
+            detail=f"{type(exc).__name__}: {exc}",
+        ) from exc

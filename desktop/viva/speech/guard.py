@@ -30,11 +30,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from viva.speech.audio import SAMPLE_RATE
 from viva.speech.transcript import Word
 
 log = logging.getLogger(__name__)
 
-SAMPLE_RATE = 16000
 WINDOW = 512  # Silero VAD window at 16 kHz (32 ms)
 WINDOW_S = WINDOW / SAMPLE_RATE
 

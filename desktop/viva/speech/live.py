@@ -40,9 +40,10 @@ from typing import Any
 
 import numpy as np
 
+from viva.speech.audio import SAMPLE_RATE, load_audio
+from viva.speech.decoder import Decoder
 from viva.speech.guard import VoiceMap
-from viva.speech.transcriber import SAMPLE_RATE, Transcriber, load_audio
-from viva.speech.transcript import Decoder, Segment, Transcript, Word, join_words
+from viva.speech.transcript import Segment, Transcript, Word, join_words
 
 log = logging.getLogger(__name__)
 
@@ -686,7 +687,7 @@ class FileSource:
 
 
 def transcribe_live(
-    transcriber: Transcriber,
+    transcriber: Decoder,
     audio: str | Path | np.ndarray,
     *,
     hotwords: str | None = None,

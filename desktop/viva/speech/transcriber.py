@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from viva.speech.errors import AudioUnreadable, ModelNotFound
+from viva.speech.audio import SAMPLE_RATE, AudioInput, load_audio
+from viva.speech.errors import ModelNotFound
 from viva.speech.guard import DecodedSegment, Verdict, VoiceMap, guard_segments
 from viva.speech.transcript import Segment, Transcript, Word, join_words
 
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SAMPLE_RATE = 16000
 REQUIRED_FILES = ("model.bin", "tokenizer.json")
 
 #: Whisper drops fillers ("um", "uh") unless its prompt shows them. Measured on tiny.en: the
@@ -52,7 +52,6 @@ BATCH_MAX_CHUNK_S = 28.0
 #: Audio quieter than this (peak, full scale 1.0) is treated as silence, not decoded.
 SILENCE_PEAK = 1e-3
 
-AudioInput = str | os.PathLike[str] | np.ndarray
 
 # One WhisperModel per (directory, device, compute type, threads) per process.
 _MODELS: dict[tuple[str, str, str, int], WhisperModel] = {}
@@ -85,44 +84,6 @@ def check_model_dir(model_dir: str | os.PathLike[str]) -> Path:
             detail=str(path),
         )
     return path.resolve()
-
-
-def load_audio(audio: AudioInput) -> np.ndarray:
-    """Decode a file (anything soundfile or PyAV reads) or check an array: float32 16 kHz mono."""
-    if isinstance(audio, np.ndarray):
-        arr = np.asarray(audio, dtype=np.float32)
-        if arr.ndim == 2:
-            arr = arr.mean(axis=1) if arr.shape[1] <= 8 else arr.mean(axis=0)
-        if arr.ndim != 1:
-            raise AudioUnreadable("The audio must be mono samples.", detail=f"shape {audio.shape}")
-        if not np.all(np.isfinite(arr)):
-            raise AudioUnreadable("The audio contains invalid samples.", detail="NaN or inf")
-        return np.ascontiguousarray(arr)
-    path = Path(audio)
-    if not path.is_file():
-        raise AudioUnreadable(f"The audio file {path} does not exist.", detail=str(path))
-    try:
-        import soundfile as sf
-
-        data, rate = sf.read(str(path), dtype="float32", always_2d=True)
-        mono = data.mean(axis=1)
-        if rate != SAMPLE_RATE:
-            from viva.speech.audio import resample
-
-            mono = resample(mono, rate, SAMPLE_RATE)
-        return np.ascontiguousarray(mono, dtype=np.float32)
-    except (RuntimeError, ValueError, TypeError) as exc:  # soundfile.LibsndfileError: RuntimeError
-        log.debug("soundfile could not read %s (%s); trying PyAV", path, exc)
-    try:
-        from faster_whisper.audio import decode_audio
-
-        return np.ascontiguousarray(decode_audio(str(path), sampling_rate=SAMPLE_RATE))
-    except Exception as exc:  # noqa: BLE001 - PyAV raises many unrelated types; all mean "unreadable"
-        raise AudioUnreadable(
-            f"Could not read {path.name}: it is not an audio file Viva understands. "
-            "Use a WAV, FLAC, MP3 or OGG file.",
-            detail=f"{type(exc).__name__}: {exc}",
-        ) from exc
 
 
 class Transcriber:

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
-
-if TYPE_CHECKING:
-    import numpy as np
-
-    from viva.speech.guard import VoiceMap
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,24 +89,3 @@ class Transcript:
     @classmethod
     def from_text(cls, text: str, duration_s: float | None = None) -> Transcript:
         return cls(text=text.strip(), duration_s=duration_s)
-
-
-class Decoder(Protocol):
-    """What the live path needs of a transcriber (``speech.transcriber.Transcriber`` is one)."""
-
-    language: str | None
-
-    def load(self) -> Any: ...
-
-    def decode(
-        self,
-        samples: np.ndarray,
-        *,
-        offset_s: float = 0.0,
-        hotwords: str | None = None,
-        prompt: str | None = None,
-        beam_size: int | None = None,
-        word_timestamps: bool = True,
-        temperature: float | tuple[float, ...] | None = None,
-        voice: VoiceMap | None = None,
-    ) -> Transcript: ...

@@ -6,13 +6,18 @@ with tens of thousands of attempts (see ``benchmarks/store_scale.py``).
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from statistics import fmean
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from viva.storage.store import AttemptStore
+
+class HistoryConnection(Protocol):
+    """The history database progress is read from (``AttemptStore`` is one)."""
+
+    @property
+    def connection(self) -> sqlite3.Connection: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +118,7 @@ class Progress:
 
 
 def compute_progress(
-    store: AttemptStore, *, topic: str | None = None, now: datetime | None = None
+    store: HistoryConnection, *, topic: str | None = None, now: datetime | None = None
 ) -> Progress:
     """Progress of every topic (or just ``topic``), attempts oldest first."""
     now_iso = (

@@ -1,7 +1,8 @@
 """A scored attempt is never dropped: when the history cannot take it now, it waits on disk.
 
-:func:`save_or_queue` stores an attempt, or, when the store is busy (another process kept the
-write lock too long) or cannot be written, writes everything needed to store it later to
+:func:`viva.storage.store.save_or_queue` stores an attempt, or, when the store is busy (another
+process kept the write lock too long) or cannot be written, writes everything needed to store it
+later to
 ``<data>/queued/<uid>.json`` (written under a temporary name, fsynced, renamed). Every
 :meth:`AttemptStore.open` of that store calls :func:`flush_queue`, which stores the queued
 attempts with their original uid and start time (an attempt already stored under that uid is not
@@ -14,32 +15,18 @@ import json
 import logging
 import os
 import uuid
-from contextlib import nullcontext
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from viva.speech.transcript import Transcript
 from viva.storage import paths
-
-if TYPE_CHECKING:
-    from viva.storage.store import AttemptStore
+from viva.storage.records import SessionNotFound, StoreBusy, StoreError, as_dict, iso, now_utc
 
 log = logging.getLogger(__name__)
 
 QUEUE_DIR = "queued"
 FORMAT = "viva-queued-attempt"
-
-
-@dataclass(frozen=True, slots=True)
-class SaveResult:
-    """Where the attempt went: ``attempt_id`` when stored, ``queued`` when it waits on disk."""
-
-    attempt_id: int | None
-    queued: Path | None = None
-    reason: str | None = None
-    #: The attempt's uid: a follow-up of a queued answer names its parent by it.
-    uid: str | None = None
 
 
 def queue_dir(root: Path | None = None) -> Path:
@@ -48,9 +35,7 @@ def queue_dir(root: Path | None = None) -> Path:
 
 
 def _to_dict(value: Any) -> dict[str, Any]:
-    from viva.storage.store import _as_dict  # the store's own conversion, so both agree
-
-    return _as_dict(value, "a queued value")
+    return as_dict(value, "a queued value")  # the store's own conversion, so both agree
 
 
 def queue_attempt(
@@ -73,8 +58,6 @@ def queue_attempt(
 
     A follow-up whose answer is itself still queued names it by ``parent_uid``: the flush
     stores the answer first and links the follow-up to it."""
-    from viva.storage.store import iso, now_utc
-
     uid = uid or uuid.uuid4().hex
     record = {
         "format": FORMAT,
@@ -113,14 +96,36 @@ def queued_files(root: Path | None = None) -> list[Path]:
     return sorted(folder.glob("*.json")) if folder.is_dir() else []
 
 
-def flush_queue(store: AttemptStore) -> list[int]:
+class QueueTarget(Protocol):
+    """What flushing needs of the store (``AttemptStore`` is one)."""
+
+    @property
+    def root(self) -> Path: ...
+
+    def attempt_ids_by_uid(self) -> dict[str, int]: ...
+
+    def add_attempt(
+        self,
+        question: Any,
+        transcript: Transcript,
+        feedback: Any,
+        *,
+        audio_path: str | os.PathLike[str] | None = None,
+        model_name: str | None = None,
+        session_id: int | None = None,
+        started_at: datetime | None = None,
+        uid: str | None = None,
+        parent_id: int | None = None,
+        follow_up_point: int | None = None,
+        asked: str | None = None,
+    ) -> int: ...
+
+
+def flush_queue(store: QueueTarget) -> list[int]:
     """Store every queued attempt of ``store``; returns the new attempt ids.
 
     A file that cannot be read or stored is left in place (and logged); a busy store stops the
     flush (the rest stays queued for next time)."""
-    from viva.speech.transcript import Transcript
-    from viva.storage.store import SessionNotFound, StoreBusy, StoreError
-
     saved: list[int] = []
     files = queued_files(store.root)
     if not files:
@@ -200,85 +205,3 @@ def _names_parent(path: Path) -> bool:
         return bool(json.loads(path.read_text(encoding="utf-8")).get("parent_uid"))
     except (OSError, ValueError, AttributeError):
         return False
-
-
-def save_or_queue(
-    question: Any,
-    transcript: Any,
-    feedback: Any,
-    *,
-    audio_path: str | os.PathLike[str] | None = None,
-    model_name: str | None = None,
-    session_id: int | None = None,
-    store: AttemptStore | None = None,
-    parent_id: int | None = None,
-    follow_up_point: int | None = None,
-    asked: str | None = None,
-    parent_uid: str | None = None,
-) -> SaveResult:
-    """Store a scored attempt now, or queue it when the history cannot take it.
-
-    A follow-up gives ``parent_id``, ``follow_up_point`` and ``asked`` (see
-    :meth:`AttemptStore.add_attempt`); if its answer was queued, ``parent_uid`` instead (the
-    answer's :attr:`SaveResult.uid`): it is stored once the answer is, linked to it.
-
-    Raises :class:`~viva.storage.store.StoreError` only when neither worked (e.g. the disk is
-    full): its message then says both."""
-    from viva.storage.store import AttemptStore, StoreError, now_utc
-
-    started = now_utc()
-    uid = uuid.uuid4().hex
-    try:
-        with nullcontext(store) if store is not None else AttemptStore.open() as target:
-            if parent_id is None and parent_uid is not None:
-                # The answer may have been saved since (any open flushes the queue).
-                target._flush_queue()  # noqa: SLF001 - the store's own flush
-                parent_id = target.attempt_ids_by_uid().get(parent_uid)
-                if parent_id is None:
-                    raise _ParentStillQueued
-            return SaveResult(
-                target.add_attempt(
-                    question,
-                    transcript,
-                    feedback,
-                    audio_path=audio_path,
-                    model_name=model_name,
-                    session_id=session_id,
-                    started_at=started,
-                    uid=uid,
-                    parent_id=parent_id,
-                    follow_up_point=follow_up_point,
-                    asked=asked,
-                ),
-                uid=uid,
-            )
-    except _ParentStillQueued:
-        failure = StoreError("Its answer is still waiting to be added to your history.")
-    except StoreError as exc:
-        failure = exc
-    try:
-        queued = queue_attempt(
-            question,
-            transcript,
-            feedback,
-            audio_path=audio_path,
-            model_name=model_name,
-            session_id=session_id,
-            started_at=started,
-            uid=uid,
-            root=store.root if store is not None else None,
-            parent_id=parent_id,
-            follow_up_point=follow_up_point,
-            asked=asked,
-            parent_uid=parent_uid if parent_id is None else None,
-        )
-    except OSError as exc:
-        raise StoreError(
-            f"{failure.user_message} The attempt could not be kept for later either "
-            f"({exc.strerror or exc})."
-        ) from exc
-    return SaveResult(None, queued, failure.user_message, uid=uid)
-
-
-class _ParentStillQueued(Exception):
-    """A follow-up's answer is not in the history yet: queue the follow-up behind it."""

@@ -40,15 +40,20 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from fsrs import Card, Rating, Scheduler, State
 
 if TYPE_CHECKING:
     from viva.bank import Bank, Question
-    from viva.storage.store import AttemptStore
 
 log = logging.getLogger(__name__)
+
+
+class CardStore(Protocol):
+    """Where the cards are kept (``AttemptStore`` is one)."""
+
+    def cards(self) -> dict[str, CardState]: ...
 
 NEW_PER_DAY = 3
 LEARNING_STEP = timedelta(minutes=10)
@@ -292,7 +297,7 @@ def start_of_local_day(now: datetime) -> datetime:
 
 
 def due_questions(
-    store: AttemptStore,
+    store: CardStore,
     bank: Bank,
     *,
     topic: str | None = None,

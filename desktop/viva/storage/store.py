@@ -19,7 +19,8 @@ Another process may hold the write lock (an import, a second window): every writ
 (SQLite's busy timeout, then retries with backoff, ``lock_wait_s`` in all, default 30 s, or
 ``VIVA_DB_LOCK_WAIT_S``) and then raises :class:`StoreBusy`. SQLite errors become
 :class:`StoreError` with a message that names the cause (busy, disk full, read-only folder).
-Callers that must not lose a scored attempt use :func:`viva.storage.savequeue.save_or_queue`.
+Callers that must not lose a scored attempt use :func:`save_or_queue` (queued on disk when the
+history cannot take it now: ``savequeue``).
 
 Use one ``AttemptStore`` per thread (SQLite connections are not shared between threads).
 """
@@ -36,6 +37,7 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -45,6 +47,17 @@ from typing import TYPE_CHECKING, Any, Protocol
 from viva.speech.transcript import Transcript
 from viva.storage import paths
 from viva.storage.migrations import SCHEMA_VERSION, SchemaTooNew, migrate
+
+# The errors and time helpers live in ``records`` (shared with the save queue); they are part
+# of the store's interface, so they are exported from here too.
+from viva.storage.records import AttemptNotFound as AttemptNotFound
+from viva.storage.records import SessionNotFound as SessionNotFound
+from viva.storage.records import StoreBusy as StoreBusy
+from viva.storage.records import StoreError as StoreError
+from viva.storage.records import as_dict
+from viva.storage.records import iso as iso
+from viva.storage.records import now_utc as now_utc
+from viva.storage.savequeue import flush_queue, queue_attempt, queued_files
 from viva.storage.schedule import CardState, card_from_row, rebuild_cards
 
 if TYPE_CHECKING:
@@ -71,26 +84,6 @@ def default_lock_wait_s() -> float:
     except ValueError:
         return 30.0
     return value if value >= 0 and value == value and value != float("inf") else 30.0
-
-
-class StoreError(Exception):
-    """The store cannot do what was asked; ``user_message`` says what to do."""
-
-    def __init__(self, user_message: str) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
-
-
-class StoreBusy(StoreError):
-    """Another process kept the history's write lock longer than we could wait."""
-
-
-class AttemptNotFound(StoreError):
-    """No attempt with that id."""
-
-
-class SessionNotFound(StoreError):
-    """No session with that id."""
 
 
 class _HasToDict(Protocol):
@@ -242,27 +235,8 @@ class Session:
         }
 
 
-def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def iso(dt: datetime) -> str:
-    """The stored form of a time: UTC, microseconds, sortable as text."""
-    return dt.astimezone(timezone.utc).isoformat(timespec="microseconds")
-
-
 def _parse(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
-
-
-def _as_dict(value: Any, what: str) -> dict[str, Any]:
-    if isinstance(value, Mapping):
-        return dict(value)
-    if hasattr(value, "to_dict"):
-        return dict(value.to_dict())
-    if hasattr(value, "model_dump"):
-        return dict(value.model_dump(mode="json"))
-    raise TypeError(f"{what} must be a mapping or have to_dict(), got {type(value).__name__}")
 
 
 def _question_snapshot(question: Any) -> dict[str, Any]:
@@ -343,8 +317,6 @@ class AttemptStore:
 
     def _flush_queue(self) -> None:
         """Save attempts that were queued while the store was busy (never fails the open)."""
-        from viva.storage.savequeue import flush_queue, queued_files
-
         if not queued_files(self.root):
             return
         try:
@@ -531,7 +503,7 @@ class AttemptStore:
             if isinstance(transcript, Transcript)
             else Transcript.from_dict(dict(transcript))
         )
-        fb = _as_dict(feedback, "feedback")
+        fb = as_dict(feedback, "feedback")
         raw_timing = fb.get("timing")
         timing = raw_timing if isinstance(raw_timing, Mapping) else {}
         started = started_at or now_utc()
@@ -632,7 +604,7 @@ class AttemptStore:
         scorer_version: str | None = None,
     ) -> None:
         """Give an attempt new results; the previous ones move to its score history."""
-        fb = _as_dict(feedback, "feedback")
+        fb = as_dict(feedback, "feedback")
         raw_timing = fb.get("timing")
         timing = raw_timing if isinstance(raw_timing, Mapping) else {}
         version = scorer_version or fb.get("scorer_version") or _current_scorer_version()
@@ -1125,3 +1097,94 @@ def _move_aside(db_path: Path) -> Path:
         if extra.exists():
             os.replace(extra, aside.with_name(aside.name + suffix))
     return aside
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    """Where the attempt went: ``attempt_id`` when stored, ``queued`` when it waits on disk."""
+
+    attempt_id: int | None
+    queued: Path | None = None
+    reason: str | None = None
+    #: The attempt's uid: a follow-up of a queued answer names its parent by it.
+    uid: str | None = None
+
+
+def save_or_queue(
+    question: Any,
+    transcript: Any,
+    feedback: Any,
+    *,
+    audio_path: str | os.PathLike[str] | None = None,
+    model_name: str | None = None,
+    session_id: int | None = None,
+    store: AttemptStore | None = None,
+    parent_id: int | None = None,
+    follow_up_point: int | None = None,
+    asked: str | None = None,
+    parent_uid: str | None = None,
+) -> SaveResult:
+    """Store a scored attempt now, or queue it when the history cannot take it.
+
+    A follow-up gives ``parent_id``, ``follow_up_point`` and ``asked`` (see
+    :meth:`AttemptStore.add_attempt`); if its answer was queued, ``parent_uid`` instead (the
+    answer's :attr:`SaveResult.uid`): it is stored once the answer is, linked to it.
+
+    Raises :class:`~viva.storage.store.StoreError` only when neither worked (e.g. the disk is
+    full): its message then says both."""
+    started = now_utc()
+    uid = uuid.uuid4().hex
+    try:
+        with nullcontext(store) if store is not None else AttemptStore.open() as target:
+            if parent_id is None and parent_uid is not None:
+                # The answer may have been saved since (any open flushes the queue).
+                target._flush_queue()  # noqa: SLF001 - the store's own flush
+                parent_id = target.attempt_ids_by_uid().get(parent_uid)
+                if parent_id is None:
+                    raise _ParentStillQueued
+            return SaveResult(
+                target.add_attempt(
+                    question,
+                    transcript,
+                    feedback,
+                    audio_path=audio_path,
+                    model_name=model_name,
+                    session_id=session_id,
+                    started_at=started,
+                    uid=uid,
+                    parent_id=parent_id,
+                    follow_up_point=follow_up_point,
+                    asked=asked,
+                ),
+                uid=uid,
+            )
+    except _ParentStillQueued:
+        failure = StoreError("Its answer is still waiting to be added to your history.")
+    except StoreError as exc:
+        failure = exc
+    try:
+        queued = queue_attempt(
+            question,
+            transcript,
+            feedback,
+            audio_path=audio_path,
+            model_name=model_name,
+            session_id=session_id,
+            started_at=started,
+            uid=uid,
+            root=store.root if store is not None else None,
+            parent_id=parent_id,
+            follow_up_point=follow_up_point,
+            asked=asked,
+            parent_uid=parent_uid if parent_id is None else None,
+        )
+    except OSError as exc:
+        raise StoreError(
+            f"{failure.user_message} The attempt could not be kept for later either "
+            f"({exc.strerror or exc})."
+        ) from exc
+    return SaveResult(None, queued, failure.user_message, uid=uid)
+
+
+class _ParentStillQueued(Exception):
+    """A follow-up's answer is not in the history yet: queue the follow-up behind it."""

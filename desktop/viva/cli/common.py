@@ -1,0 +1,31 @@
+"""What every command module of the ``viva`` command shares: exit codes, the user-facing error,
+the ``--bank`` option. (Its own module, so the command modules and ``viva.cli`` do not import
+each other.)"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A user-facing error: printed as ``viva: error: <message>`` with exit code 2."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def add_bank_option(parser: argparse.ArgumentParser) -> None:
+    """``--bank DIR`` (repeatable): read every *.yaml under DIR instead of the default bank."""
+    parser.add_argument(
+        "--bank",
+        type=Path,
+        action="append",
+        metavar="DIR",
+        help="read every *.yaml under DIR instead of the built-in and your own banks (repeatable)",
+    )
