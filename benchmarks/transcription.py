@@ -34,8 +34,9 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("VIVA_SHARED_DIR", REPO.parent / "shared"))
 sys.path.insert(0, str(REPO / "desktop"))
 
+from viva.speech.audio import load_audio  # noqa: E402
 from viva.speech.live import LiveTranscriber, transcribe_live  # noqa: E402
-from viva.speech.transcriber import Transcriber, load_audio  # noqa: E402
+from viva.speech.transcriber import Transcriber  # noqa: E402
 
 JFK_TEXT = (
     "And so my fellow Americans, ask not what your country can do for you, "

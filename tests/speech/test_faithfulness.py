@@ -12,9 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from viva.speech.audio import SAMPLE_RATE, load_audio
 from viva.speech.guard import VoiceMap
 from viva.speech.live import transcribe_live
-from viva.speech.transcriber import SAMPLE_RATE, Transcriber, load_audio
+from viva.speech.transcriber import Transcriber
 from viva.speech.transcript import Transcript
 
 from .helpers import insertions, invented, key_words_missing, repeats, wer

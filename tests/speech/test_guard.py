@@ -98,7 +98,7 @@ def test_known_hallucinations(text: str, expected: bool) -> None:
 
 
 def test_voice_map_of_silence_and_speech(jfk_wav: Path) -> None:
-    from viva.speech.transcriber import load_audio
+    from viva.speech.audio import load_audio
 
     audio = load_audio(jfk_wav)
     voice = VoiceMap.of(np.concatenate([np.zeros(3 * 16000, dtype=np.float32), audio]))

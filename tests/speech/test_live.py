@@ -167,8 +167,8 @@ def test_streaming_vad_matches_one_pass_whatever_the_blocks(jfk_wav: Path) -> No
     import numpy as np
     from faster_whisper.vad import get_vad_model
 
+    from viva.speech.audio import load_audio
     from viva.speech.live import WINDOW, _StreamingVad
-    from viva.speech.transcriber import load_audio
 
     audio = load_audio(jfk_wav)
     whole = np.asarray(get_vad_model()(audio[: len(audio) // WINDOW * WINDOW])).reshape(-1)
@@ -185,7 +185,7 @@ def test_stop_after_a_pause_reuses_the_decode_made_during_the_pause(
 ) -> None:
     import numpy as np
 
-    from viva.speech.transcriber import SAMPLE_RATE, load_audio
+    from viva.speech.audio import SAMPLE_RATE, load_audio
 
     audio = load_audio(jfk_wav)
     # "And so my fellow Americans" (under min_chunk_s of speech, so no commit) and its pause.

@@ -84,8 +84,9 @@ def _out(line: str = "") -> None:
 
 
 def cmd_transcribe(args: argparse.Namespace) -> int:
+    from viva.speech.audio import load_audio
     from viva.speech.errors import AudioUnreadable, SpeechError
-    from viva.speech.transcriber import Transcriber, load_audio
+    from viva.speech.transcriber import Transcriber
 
     if args.realtime and not args.stream:
         raise CliError("--realtime needs --stream")
