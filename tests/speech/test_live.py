@@ -122,6 +122,27 @@ def test_chunk_borders_do_not_depend_on_feeding_pace(
 
 
 @pytest.mark.slow
+def test_a_whole_file_is_cut_the_same_whatever_block_the_vad_reads(
+    jfk_wav: Path, transcriber: Transcriber, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Batch transcription hands the VAD the file in blocks (its memory stays that of one
+    # block); where the chunks are cut must not depend on the block size.
+    import soundfile as sf
+
+    import viva.speech.live as live_module
+
+    samples, _ = sf.read(str(jfk_wav), dtype="float32")
+    spans = []
+    for block in (len(samples), 3 * 16000, 1000):
+        monkeypatch.setattr(live_module, "INGEST_BLOCK", block)
+        live = LiveTranscriber(transcriber, pause_s=0.35, min_chunk_s=2.0, max_chunk_s=5.0)
+        live.transcribe_all(samples)
+        spans.append(_commit_spans(live))
+    assert len(spans[0]) >= 2
+    assert spans[0] == spans[1] == spans[2]
+
+
+@pytest.mark.slow
 def test_cap_cuts_between_words_without_losing_or_repeating(
     jfk_wav: Path, transcriber: Transcriber
 ) -> None:

@@ -96,6 +96,10 @@ class LiveStats:
         return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in vars(self).items()}
 
 
+#: Samples handed to the VAD at a time when a whole recording is transcribed (30 s).
+INGEST_BLOCK = 30 * SAMPLE_RATE
+
+
 class _StreamingVad:
     """Silero speech probabilities for a stream, one per 512-sample window.
 
@@ -290,8 +294,12 @@ class LiveTranscriber:
         self._vad = _StreamingVad()
         self._stopping.set()
         try:
-            self._ingest(np.asarray(samples, dtype=np.float32).reshape(-1))
-            self._maybe_commit()
+            # In blocks, as the live path gets it: the VAD's working memory (onnxruntime keeps
+            # its largest batch) stays that of one block, not of the whole recording.
+            flat = np.asarray(samples, dtype=np.float32).reshape(-1)
+            for start in range(0, len(flat), INGEST_BLOCK):
+                self._ingest(flat[start : start + INGEST_BLOCK])
+                self._maybe_commit()
             self._commit_tail()
             self._final = self._build_final()
         finally:
