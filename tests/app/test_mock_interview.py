@@ -7,7 +7,7 @@ audio: milliseconds per test.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -363,3 +363,22 @@ def test_time_limit_stops_the_answer() -> None:
     interview.time_up(clock())
     assert interview.phase == Phase.SAVING
     assert host.phases[-1][1] == "Time is up: saving your answer…"
+
+
+def test_summary_rows_are_the_answers_in_asked_order_with_their_own_attempts() -> None:
+    # "Review the selected answer" opens the attempt of the row: each row must carry its own
+    # answer, in the order asked, even when the scores come back in another order.
+    interview, host, clock = _interview((CANARY, WEAKNESSES, CANARY))
+    for _ in range(3):
+        _answer(interview, host, clock)
+    assert interview.phase == Phase.FINISHING
+    answers = {
+        2: replace(_saved(CANARY, CANARY.reference_answer), attempt_id=30),
+        0: replace(_saved(CANARY, SHORT_CANARY), attempt_id=10),
+        1: replace(_saved(WEAKNESSES, WEAKNESSES.reference_answer), attempt_id=20),
+    }
+    for index, saved in answers.items():  # the last answer is scored first
+        interview.scored(index, saved)
+    (summary,) = host.summaries
+    assert [a.attempt_id for a in summary.answers] == [10, 20, 30]
+    assert [a.question.id for a in summary.answers] == [CANARY.id, WEAKNESSES.id, CANARY.id]
