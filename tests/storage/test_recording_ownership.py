@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import make_feedback, make_question, make_transcript, write_wav
+from viva.app.recovery import score_recording
 from viva.speech.recorder import is_being_recorded
-from viva.storage.recovery import discard_recording, pending_recordings, score_recording
+from viva.storage.recovery import discard_recording, pending_recordings
 from viva.storage.store import AttemptStore, StoreError
 
 LOCKER = textwrap.dedent(

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from conftest import make_feedback, make_question, make_transcript, write_wav
+from viva.app.recovery import score_recording
 from viva.cli import main
-from viva.storage.recovery import discard_recording, pending_recordings, score_recording
+from viva.storage.recovery import discard_recording, pending_recordings
 from viva.storage.store import AttemptStore, StoreError
 
 

@@ -10,8 +10,8 @@ import pytest
 
 from conftest import make_bank, make_feedback, make_question, make_transcript
 from viva import scoring
+from viva.app.rescore import rescore
 from viva.cli import main
-from viva.storage.rescore import rescore
 from viva.storage.store import AttemptStore
 
 ANSWER = (

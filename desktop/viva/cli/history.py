@@ -208,7 +208,7 @@ def _history(args: argparse.Namespace) -> int:
 
 
 def _rescore(args: argparse.Namespace) -> int:
-    from viva.storage.rescore import rescore
+    from viva.app.rescore import rescore
 
     transcriber = None
     if args.retranscribe or args.model:

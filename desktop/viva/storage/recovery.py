@@ -4,7 +4,7 @@ The recorder streams answers into ``recordings/`` as they are spoken. If the app
 recording, or before the attempt is saved, the WAV stays there without a row in the store. At
 start the app calls :func:`pending_recordings`: it asks the speech engine to fix unfinished WAV
 headers (``viva.speech.recorder.repair_unfinished``) and lists every recording no attempt refers
-to, so the user can score it (:func:`score_recording`) or delete it explicitly
+to, so the user can score it (``viva.app.recovery.score_recording``) or delete it explicitly
 (:func:`discard_recording`). Nothing is removed silently.
 """
 
@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from viva.bank import Question
     from viva.storage.store import AttemptStore
 
 log = logging.getLogger(__name__)
@@ -74,7 +73,8 @@ def guess_question_id(path: Path, known_ids: Iterable[str]) -> str | None:
     return max(matches, key=len) if matches else None
 
 
-def _being_recorded(path: Path) -> bool:
+def being_recorded(path: Path) -> bool:
+    """Whether a recorder (in this process or another) is still writing ``path``."""
     from viva.speech.recorder import is_being_recorded
 
     return is_being_recorded(path)
@@ -134,7 +134,7 @@ def pending_recordings(
             continue
         if not path.is_file() or path.resolve() in referenced:
             continue
-        if _being_recorded(path):
+        if being_recorded(path):
             # Another process (or window) is still recording it: not ours to score or delete.
             continue
         stat = path.stat()
@@ -154,49 +154,6 @@ def pending_recordings(
     return out
 
 
-def score_recording(
-    store: AttemptStore,
-    recording: PendingRecording | Path,
-    question: Question,
-    *,
-    transcriber: Any = None,
-    session_id: int | None = None,
-) -> int:
-    """Transcribe and score a pending recording and store it as an attempt; returns its id.
-
-    ``transcriber`` defaults to ``viva.speech.transcriber.Transcriber()``. The file stays where
-    it is (it is already in the store's folder) and is referenced by the attempt.
-    """
-    from viva.scoring import score_answer
-
-    path = recording.path if isinstance(recording, PendingRecording) else Path(recording)
-    if _being_recorded(path):
-        from viva.storage.store import StoreError
-
-        raise StoreError(
-            f"{path.name} is still being recorded (by another Viva window?); score it after "
-            "that recording stops."
-        )
-    if transcriber is None:
-        from viva.speech.transcriber import Transcriber
-
-        transcriber = Transcriber()
-    transcript = transcriber.transcribe(path)
-    feedback = score_answer(question, transcript)
-    # The file was last written when the answer ended.
-    ended = path.stat().st_mtime
-    started = datetime.fromtimestamp(ended - float(transcript.duration_s or 0.0), timezone.utc)
-    return store.add_attempt(
-        question,
-        transcript,
-        feedback,
-        audio_path=path,
-        model_name=getattr(transcriber, "model_name", None),
-        session_id=session_id,
-        started_at=started,
-    )
-
-
 def discard_recording(store: AttemptStore, path: Path) -> None:
     """Delete a pending recording the user chose to throw away.
 
@@ -211,7 +168,7 @@ def discard_recording(store: AttemptStore, path: Path) -> None:
         raise StoreError(
             f"{path} belongs to a saved attempt; delete the attempt instead (viva delete)."
         )
-    if _being_recorded(resolved):
+    if being_recorded(resolved):
         raise StoreError(f"{path} is still being recorded; stop that recording first.")
     os.remove(resolved)
     log.info("discarded the pending recording %s", resolved)
