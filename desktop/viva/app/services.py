@@ -335,16 +335,20 @@ class Services:
         *,
         audio_path: Path | None = None,
         look_back: bool = True,
+        store: AttemptStore | None = None,
     ) -> SavedAttempt:
         """Score an answer, not stored yet (``attempt_id`` None). Runs on a worker.
 
-        With ``look_back`` the last earlier attempt at the question is read for the change
-        line; a history that cannot be read now only costs that line (saving deals with it).
+        With ``look_back`` the last earlier attempt at the question is read (from ``store``, or
+        a connection opened for it) for the change line; a history that cannot be read now only
+        costs that line (saving deals with it).
         """
         started = time.perf_counter()
         feedback = self.score(question, transcript)
         scored = time.perf_counter()
-        previous_id, previous_feedback = self._previous(question) if look_back else (None, None)
+        previous_id, previous_feedback = (
+            self._previous(question, store) if look_back else (None, None)
+        )
         return SavedAttempt(
             question=question,
             transcript=transcript,
@@ -356,14 +360,21 @@ class Services:
             previous_feedback=previous_feedback,
         )
 
-    def save_attempt(self, scored: SavedAttempt, *, session_id: int | None = None) -> SavedAttempt:
-        """Store a scored answer; the same answer with its attempt id (or its place in the save
-        queue and a note for the user). Runs on a worker."""
+    def save_attempt(
+        self,
+        scored: SavedAttempt,
+        *,
+        session_id: int | None = None,
+        store: AttemptStore | None = None,
+    ) -> SavedAttempt:
+        """Store a scored answer (in ``store``, or a connection opened for it); the same answer
+        with its attempt id (or its place in the save queue and a note for the user). Runs on a
+        worker."""
         started = time.perf_counter()
-        store = self.open_store()
+        target = store if store is not None else self.open_store()
         try:
             attempt_id, note, queued_uid = self._save(
-                store,
+                target,
                 scored.question,
                 scored.transcript,
                 scored.feedback,
@@ -371,7 +382,8 @@ class Services:
                 session_id,
             )
         finally:
-            _close(store)
+            if store is None:
+                _close(target)
         return replace(
             scored,
             attempt_id=attempt_id,
@@ -389,31 +401,41 @@ class Services:
         session_id: int | None = None,
         save: bool = True,
     ) -> SavedAttempt:
-        """Score an answer and store it (:meth:`score_attempt`, then :meth:`save_attempt`)."""
-        scored = self.score_attempt(question, transcript, audio_path=audio_path, look_back=save)
-        return self.save_attempt(scored, session_id=session_id) if save else scored
+        """Score an answer and store it (:meth:`score_attempt`, then :meth:`save_attempt`), on
+        one store connection."""
+        if not save:
+            return self.score_attempt(question, transcript, audio_path=audio_path, look_back=False)
+        store = self.open_store()
+        try:
+            scored = self.score_attempt(question, transcript, audio_path=audio_path, store=store)
+            return self.save_attempt(scored, session_id=session_id, store=store)
+        finally:
+            _close(store)
 
-    def _previous(self, question: Question) -> tuple[int | None, Feedback | None]:
+    def _previous(
+        self, question: Question, store: AttemptStore | None = None
+    ) -> tuple[int | None, Feedback | None]:
         """The last stored attempt at ``question``: its id and feedback, or (None, None)."""
         import sqlite3
 
         from viva.storage.store import StoreError
 
         try:
-            store = self.open_store()
+            source = store if store is not None else self.open_store()
         except (StoreError, OSError, sqlite3.Error) as exc:
             log.warning("earlier attempts at %s not read: %s", question.id, exc)
             return None, None
         try:
-            earlier = store.list_attempts(question_id=question.id, limit=1)
+            earlier = source.list_attempts(question_id=question.id, limit=1)
             if not earlier:
                 return None, None
-            return earlier[0].id, store.get_attempt(earlier[0].id).feedback_object()
+            return earlier[0].id, source.get_attempt(earlier[0].id).feedback_object()
         except (StoreError, OSError, sqlite3.Error) as exc:
             log.warning("earlier attempts at %s not read: %s", question.id, exc)
             return None, None
         finally:
-            _close(store)
+            if store is None:
+                _close(source)
 
     def finish_follow_up(
         self,
