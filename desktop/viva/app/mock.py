@@ -243,6 +243,11 @@ class MockInterview:
         return self.phase in RUNNING
 
     @property
+    def can_abort(self) -> bool:
+        """Whether the interview can still be ended early (not once it is finishing)."""
+        return self.running and self.phase != Phase.FINISHING
+
+    @property
     def asking_follow_up(self) -> bool:
         """True from the follow-up's "checking your answer" step until it is answered."""
         return self.follow_up_parent is not None or self.phase == Phase.FOLLOW_UP
@@ -394,7 +399,7 @@ class MockInterview:
 
     def abort(self) -> None:
         """End the interview early (the user confirmed): what was recorded is kept and scored."""
-        if not self.running or self.phase == Phase.FINISHING:
+        if not self.can_abort:
             return
         self.aborted = True
         self.host.stop_countdown()

@@ -311,7 +311,7 @@ class MockView(QWidget):
 
     @Slot()
     def abort(self) -> None:
-        if not self.interview.running or self.interview.phase == Phase.FINISHING:
+        if not self.interview.can_abort:
             return
         if dialogs.ask(
             self,
