@@ -166,10 +166,7 @@ class PracticeSession:
     def saved(self, scored: SavedAttempt, saved: SavedAttempt) -> None:
         """``scored`` is stored as ``saved``: it takes its place everywhere."""
         self.saving = False
-        items = self.attempts.get(saved.question.id, [])
-        for i, item in enumerate(items):
-            if item is scored:
-                items[i] = saved
+        self._replace(scored, saved)
         if self.shown is scored:
             self.shown = saved  # the view already shows it: no redraw
         self.host.stored(saved)
@@ -198,13 +195,17 @@ class PracticeSession:
         self.busy = False
         self.follow_up_parent = None
         updated = replace(parent, follow_up=answered)
-        items = self.attempts.get(parent.question.id, [])
-        for i, item in enumerate(items):
-            if item is parent:
-                items[i] = updated
+        self._replace(parent, updated)
         if self.shown is parent:
             self.shown = updated
             self.host.show_follow_up_result(updated)
+
+    def _replace(self, old: SavedAttempt, new: SavedAttempt) -> None:
+        """``new`` takes ``old``'s place in its question's attempts."""
+        items = self.attempts.get(old.question.id, [])
+        for i, item in enumerate(items):
+            if item is old:
+                items[i] = new
 
     def _score_pending(self) -> None:
         pending, self._pending = self._pending, None
