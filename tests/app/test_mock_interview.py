@@ -286,6 +286,21 @@ def test_follow_up_waits_for_the_score_then_probes_the_missed_point() -> None:
     assert interview.results[0].follow_up is answered
 
 
+def test_speech_ahead_holds_what_the_interviewer_may_say_next() -> None:
+    interview, host, clock = _interview((CANARY, WEAKNESSES), follow_ups=True)
+    ahead = interview.speech_ahead()
+    # The current question, then every follow-up it could lead to, then the next question.
+    assert ahead[0] == CANARY.question
+    assert ahead[-1] == WEAKNESSES.question
+    assert len(ahead) == 2 + len(CANARY.key_points)
+    _answer(interview, host, clock)
+    follow_up = _saved(CANARY, SHORT_CANARY).feedback.follow_up
+    assert follow_up is not None
+    assert follow_up.question in ahead  # the probe asked was ready
+    quiet, _host, _clock = _interview((CANARY, WEAKNESSES), follow_ups=False)
+    assert quiet.speech_ahead() == [CANARY.question, WEAKNESSES.question]
+
+
 def test_no_follow_up_when_every_point_was_made_or_the_score_failed() -> None:
     interview, host, clock = _interview((CANARY, WEAKNESSES, CANARY), follow_ups=True)
     _answer(interview, host, clock)

@@ -24,6 +24,7 @@ from typing import Protocol
 from viva.app.services import SavedAttempt, SavedFollowUp, narrow_to_point
 from viva.bank import Bank, Question
 from viva.scoring.decision import Status
+from viva.scoring.feedback import probe_for
 from viva.speech.transcript import Transcript
 
 log = logging.getLogger(__name__)
@@ -251,6 +252,20 @@ class MockInterview:
     def asking_follow_up(self) -> bool:
         """True from the follow-up's "checking your answer" step until it is answered."""
         return self.follow_up_parent is not None or self.phase == Phase.FOLLOW_UP
+
+    def speech_ahead(self) -> list[str]:
+        """What the interviewer may say next, in the order it would: the current question,
+        its possible follow-ups (one per key point, when follow-ups are on), the next question.
+        The front end synthesises these in the background, so each is read without a wait."""
+        if self.plan is None:
+            return []
+        upcoming = self.plan.questions[max(0, self.index) : max(0, self.index) + 2]
+        texts: list[str] = []
+        for n, question in enumerate(upcoming):
+            texts.append(question.question)
+            if n == 0 and self.plan.follow_ups:
+                texts += [probe_for(kp) for kp in question.key_points]
+        return texts
 
     def interrupt_reason(self) -> str | None:
         if not self.running:

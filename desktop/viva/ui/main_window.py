@@ -339,11 +339,9 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_mock_phase_changed(self, _phase: str) -> None:
         view = self._views.get("mock")
-        plan = getattr(view, "plan", None)
-        if plan is None:
-            return
-        index = max(0, int(getattr(view, "index", 0)))
-        self.prepare_speech([q.question for q in plan.questions[index : index + 2]])
+        interview = getattr(view, "interview", None)
+        if interview is not None:
+            self.prepare_speech(interview.speech_ahead())
 
     def reload_bank(self) -> None:
         services = self.services
