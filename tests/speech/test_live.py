@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from viva.speech.live import Commit, FileSource, LiveTranscriber, Partial, transcribe_live
@@ -121,7 +122,6 @@ def test_chunk_borders_do_not_depend_on_feeding_pace(
     assert spans[0] == spans[1] == spans[2]
 
 
-@pytest.mark.slow
 def test_a_whole_file_is_cut_the_same_whatever_block_the_vad_reads(
     jfk_wav: Path, transcriber: Transcriber, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -140,6 +140,26 @@ def test_a_whole_file_is_cut_the_same_whatever_block_the_vad_reads(
         spans.append(_commit_spans(live))
     assert len(spans[0]) >= 2
     assert spans[0] == spans[1] == spans[2]
+    # ... and the recording is held once: the transcriber reads the caller's array in place.
+    assert np.shares_memory(live._audio, samples)  # noqa: SLF001
+
+
+def test_a_borrowed_buffer_fills_in_place_and_refuses_other_audio() -> None:
+    from viva.speech.live import _Growing
+
+    samples = np.arange(10, dtype=np.float32)
+    buf = _Growing.over(samples)
+    buf.append(samples[:4])
+    buf.append(samples[4:10])
+    assert len(buf) == 10
+    assert np.shares_memory(buf.view(), samples)
+    with pytest.raises(ValueError, match="borrowed"):
+        _Growing.over(samples).append(np.ones(3, dtype=np.float32))
+    growing = _Growing(4)  # the live path's own buffer grows and copies
+    growing.append(samples[:3])
+    growing.append(samples[3:9])
+    assert growing.view().tolist() == samples[:9].tolist()
+    assert not np.shares_memory(growing.view(), samples)
 
 
 @pytest.mark.slow

@@ -137,18 +137,38 @@ class _StreamingVad:
         return np.asarray(out, dtype=np.float32).reshape(-1)
 
 
+def _same_start(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two arrays begin at the same memory address."""
+    return bool(a.__array_interface__["data"][0] == b.__array_interface__["data"][0])
+
+
 class _Growing:
     """An append-only float32 buffer (amortised O(1) appends; ``view()`` is not a copy)."""
 
     def __init__(self, capacity: int) -> None:
         self._buf = np.zeros(capacity, dtype=np.float32)
         self._n = 0
+        self._borrowed = False
 
     def __len__(self) -> int:
         return self._n
 
+    @classmethod
+    def over(cls, samples: np.ndarray) -> _Growing:
+        """A buffer whose storage is ``samples`` itself, filled in place (batch use: the whole
+        recording is in memory already, and appending its own blocks copies nothing)."""
+        buf = cls(0)
+        buf._buf = samples
+        buf._borrowed = True
+        return buf
+
     def append(self, values: np.ndarray) -> None:
         need = self._n + len(values)
+        if self._borrowed:
+            if need > len(self._buf) or not _same_start(values, self._buf[self._n :]):
+                raise ValueError("a borrowed buffer only takes its own next samples")
+            self._n = need
+            return
         if need > len(self._buf):
             bigger = np.zeros(max(need, 2 * len(self._buf)), dtype=np.float32)
             bigger[: self._n] = self._buf[: self._n]
@@ -296,7 +316,8 @@ class LiveTranscriber:
         try:
             # In blocks, as the live path gets it: the VAD's working memory (onnxruntime keeps
             # its largest batch) stays that of one block, not of the whole recording.
-            flat = np.asarray(samples, dtype=np.float32).reshape(-1)
+            flat = np.ascontiguousarray(samples, dtype=np.float32).reshape(-1)
+            self._audio_buf = _Growing.over(flat)  # the recording is not copied a second time
             for start in range(0, len(flat), INGEST_BLOCK):
                 self._ingest(flat[start : start + INGEST_BLOCK])
                 self._maybe_commit()
