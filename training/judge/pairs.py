@@ -17,7 +17,12 @@ Sources, per key point of the questions in one split of ``split.json``:
   share the point's vocabulary without most of its words (what an answer to a neighbouring
   question says);
 - light augmentation that keeps the label: recogniser style (lowercase, no punctuation), a
-  spoken lead-in, an unrelated sentence before or after (answers are read in 1-3 sentence windows).
+  spoken lead-in, an unrelated sentence before or after (answers are read in 1-3 sentence windows);
+- the key point itself phrased another way (``data/restated/*.jsonl``, checked by
+  ``check_restated.py``): a rubric line about the candidate, an instruction, a plain restatement
+  or a terse noun phrase, used in place of the bank's wording in RESTATE_SHARE of the pairs, so
+  that a user's own points, written by someone else, read like the bank's (off in the shipped
+  recipe: see the README's round 3).
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from viva.scoring.judge import Judge, JudgeUnavailable
 
 HERE = Path(__file__).resolve().parent
 WRITTEN = HERE / "data" / "written"
+RESTATED = HERE / "data" / "restated"
 SPLIT: dict[str, str] = json.loads((HERE / "split.json").read_text())["questions"]
 
 LABELS = ("covered", "partial", "incorrect", "missed")
@@ -77,6 +83,13 @@ class Pair:
         )
 
 
+#: Share of a point's pairs that show the judge one of its restatements instead of its text.
+#: 0 for the shipped judge (2.2): round 3 (0.5, 2, 1, README "Rounds") was not shipped.
+RESTATE_SHARE = 0.0
+#: Restatements also read as answer windows that make the point (per point), and pairs with a
+#: restatement as the key point and the bank's text as the window (0 or 1 per point).
+RESTATED_WINDOWS = 0
+RESTATED_POINT_PAIRS = 0
 #: Hard negatives per key point from other questions sharing its vocabulary, drawn from the
 #: NEIGHBOUR_POOL closest; sentences sharing NEIGHBOUR_MAX_SHARED of its content words or more
 #: are never used as negatives.
@@ -144,6 +157,17 @@ def written() -> dict[tuple[str, int], list[dict[str, str]]]:
     return out
 
 
+def restated() -> dict[tuple[str, int], list[str]]:
+    """(question id, point) -> the point's restatements (``data/restated``; may be empty)."""
+    out: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for path in sorted(RESTATED.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                out[(row["question_id"], int(row["point"]))].append(row["text"].strip())
+    return out
+
+
 def aligned_sentences(question: Question) -> dict[int, list[str]]:
     """Reference-answer sentences per key point, from the rule scorer's evidence."""
     from viva.scoring.coverage import score_coverage
@@ -170,6 +194,7 @@ def build(split: str, seed: int = 13) -> Iterator[Pair]:
     rng = random.Random(seed)
     bank = load_builtin_bank().questions
     lines = written()
+    restatements = restated()
     chosen = [q for q in bank.values() if SPLIT.get(q.id) == split]
     # Sentences of the *same split* only, for negatives from other questions: nothing of a
     # held-out question leaks into training.
@@ -251,19 +276,31 @@ def build(split: str, seed: int = 13) -> Iterator[Pair]:
             base.append((elsewhere(q, True), LABEL_ID["missed"], "other-question-topic"))
             base.append((elsewhere(q, False), LABEL_ID["missed"], "other-question"))
             base += [(t, LABEL_ID["missed"], "neighbour") for t in neighbours(q, point, NEIGHBOURS)]
+            others = restatements.get((q.id, i), [])
+            # The point said in its other wordings makes it (both ways round).
+            some = rng.sample(others, min(RESTATED_WINDOWS, len(others)))
+            base += [(r, LABEL_ID["covered"], "restated") for r in some]
+
+            def asked(point: str = point, others: list[str] = others) -> str:
+                """The key point as the judge is shown it: the bank's text or a restatement."""
+                return rng.choice(others) if others and rng.random() < RESTATE_SHARE else point
+
+            if others and RESTATED_POINT_PAIRS:
+                restatement = rng.choice(others)
+                yield Pair(q.id, i, restatement, point, LABEL_ID["covered"], "restated-point")
             for text, label, source in base:
-                yield Pair(q.id, i, point, text, label, source)
-                if source == "point":
+                yield Pair(q.id, i, asked(), text, label, source)
+                if source in ("point", "restated"):
                     continue
                 # Label-keeping variants: recogniser style, a lead-in, unrelated context.
                 r = rng.random()
                 if r < 0.25:
-                    yield Pair(q.id, i, point, asr_style(text), label, source + "+asr")
+                    yield Pair(q.id, i, asked(), asr_style(text), label, source + "+asr")
                 elif r < 0.45:
                     yield Pair(
                         q.id,
                         i,
-                        point,
+                        asked(),
                         rng.choice(LEAD_INS) + text[0].lower() + text[1:],
                         label,
                         source + "+lead",
@@ -271,7 +308,7 @@ def build(split: str, seed: int = 13) -> Iterator[Pair]:
                 elif r < 0.70:
                     other = elsewhere(q, rng.random() < 0.5)
                     window = f"{other} {text}" if rng.random() < 0.5 else f"{text} {other}"
-                    yield Pair(q.id, i, point, window, label, source + "+context")
+                    yield Pair(q.id, i, asked(), window, label, source + "+context")
 
 
 def main() -> None:
