@@ -92,10 +92,13 @@ class _RecordingTranscriber(Transcriber):
         super().__init__()
         self._model = inner.load()  # share the loaded model
         self.calls: list[tuple[str, float]] = []
+        self.final_beams: list[int | None] = []
 
     def decode(self, samples: Any, **kwargs: Any) -> Any:
         kind = "final" if kwargs.get("word_timestamps", True) else "tentative"
         self.calls.append((kind, time.monotonic()))
+        if kind == "final":
+            self.final_beams.append(kwargs.get("beam_size"))
         return super().decode(samples, **kwargs)
 
 
@@ -142,6 +145,32 @@ def test_a_whole_file_is_cut_the_same_whatever_block_the_vad_reads(
     assert spans[0] == spans[1] == spans[2]
     # ... and the recording is held once: the transcriber reads the caller's array in place.
     assert np.shares_memory(live._audio, samples)  # noqa: SLF001
+
+
+def test_a_live_worker_that_falls_behind_commits_greedily_until_it_caught_up(
+    jfk_wav: Path, transcriber: Transcriber
+) -> None:
+    # 33 s of speech arrive at once, as if the machine had been too busy to decode them:
+    # the chunks far behind are committed with beam 1, the last ones at full quality again.
+    import soundfile as sf
+
+    samples, _ = sf.read(str(jfk_wav), dtype="float32")
+    audio = np.concatenate([samples] * 3)
+    behind = _RecordingTranscriber(transcriber)
+    live = LiveTranscriber(behind, pause_s=0.35, min_chunk_s=2.0, max_chunk_s=5.0)
+    live.start()
+    live.feed(audio)
+    text = normalise(live.finish().text)
+    assert live.stats.greedy >= 1
+    assert behind.final_beams[0] == 1
+    assert behind.final_beams[-1] != 1
+    assert text.count("country") >= 4  # greedy commits still hold the words
+    # A whole file in batch is never "behind": every chunk at full quality.
+    batch = _RecordingTranscriber(transcriber)
+    whole = LiveTranscriber(batch, pause_s=0.35, min_chunk_s=2.0, max_chunk_s=5.0)
+    whole.transcribe_all(audio)
+    assert whole.stats.greedy == 0
+    assert 1 not in batch.final_beams
 
 
 def test_a_borrowed_buffer_fills_in_place_and_refuses_other_audio() -> None:

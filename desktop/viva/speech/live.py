@@ -18,6 +18,9 @@ tail**, built so that little is left to decode when the user presses Stop.
   audio, and never after Stop: there is no queue of tentative jobs that could go stale.
 * At ``finish()`` only the open chunk (< ``max_chunk_s``, usually the last phrase) is left; it is
   decoded with ``tail_beam_size``.
+* A worker that falls behind (a busy machine) commits with beam 1 while more than
+  ``BACKLOG_GREEDY_S`` of received audio waits, so the backlog stops growing; it returns to full
+  quality once it has caught up.
 
 Feed it from :class:`viva.speech.recorder.Recorder` (``on_chunk=live.feed``) or from a file at
 real-time pace with :class:`FileSource`. ``feed()`` never blocks: decoding runs on a worker thread.
@@ -91,10 +94,16 @@ class LiveStats:
     reused: int = 0  # ... of which a commit or the tail at Stop reused
     decode_s: float = 0.0
     audio_s: float = 0.0
+    greedy: int = 0  # commits decoded with beam 1 because the worker had fallen behind
 
     def to_dict(self) -> dict[str, Any]:
         return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in vars(self).items()}
 
+
+#: A live worker that falls behind the speaker (a busy machine) commits greedily (beam 1, about
+#: twice as fast as beam 5) while more than this much received audio waits behind the chunk it
+#: decodes, so the backlog - and the wait after Stop - stops growing. Not used in batch.
+BACKLOG_GREEDY_S = 8.0
 
 #: Samples handed to the VAD at a time when a whole recording is transcribed (30 s).
 INGEST_BLOCK = 30 * SAMPLE_RATE
@@ -264,6 +273,7 @@ class LiveTranscriber:
         self._finish_called_at: float | None = None
         self._worker = threading.Thread(target=self._run, name="viva-live", daemon=True)
         self._started = False
+        self._batch = False  # transcribe_all(): the whole recording is there, nothing is behind
         self._lock = threading.Lock()
 
     # -- public -----------------------------------------------------------------------------
@@ -310,6 +320,7 @@ class LiveTranscriber:
             if self._started:
                 raise RuntimeError("transcribe_all() on a live transcriber that was started")
             self._started = True
+            self._batch = True
         self.transcriber.load()
         self._vad = _StreamingVad()
         self._stopping.set()
@@ -432,6 +443,11 @@ class LiveTranscriber:
 
     def _decode(self, start: int, end: int, *, final: bool, beam: int | None = None) -> Transcript:
         t0 = time.perf_counter()
+        behind = (len(self._audio) - end) / SAMPLE_RATE
+        if final and not self._batch and beam != 1 and behind > BACKLOG_GREEDY_S:
+            log.info("live transcription %.1f s behind: committing greedily", behind)
+            beam = 1
+            self._stats.greedy += 1
         result = self.transcriber.decode(
             self._audio[start:end],
             offset_s=start / SAMPLE_RATE,
