@@ -65,6 +65,12 @@ def _layers(variables: dict[str, np.ndarray], prefix: str) -> int:
     return max(found) + 1
 
 
+def _assign(spec: model_spec.LayerSpec, name: str, value: object) -> None:
+    """Set the spec attribute a ``model.bin`` variable or alias name ("a/b/c") points to."""
+    scope, attr = name.rsplit("/", 1)
+    setattr(model_spec.index_spec(spec, scope), attr, value)
+
+
 def quantize(source: Path, out: Path) -> None:
     version, name, revision, variables, aliases = read_model(source / "model.bin")
     if name != "WhisperSpec":
@@ -81,18 +87,15 @@ def quantize(source: Path, out: Path) -> None:
         raise SystemExit(f"spec revision {spec.revision} differs from the model's {revision}")
     for var, array in variables.items():
         scope, attr = var.rsplit("/", 1)
-        layer = model_spec.index_spec(spec, scope)
-        if not hasattr(layer, attr):
+        if not hasattr(model_spec.index_spec(spec, scope), attr):
             raise SystemExit(f"{var}: not part of this CTranslate2's WhisperSpec")
-        setattr(layer, attr, model_spec.NumpyVariable(array))
+        _assign(spec, var, model_spec.NumpyVariable(array))
     for alias, target in aliases.items():  # tied weights: stand-ins while validating
-        scope, attr = alias.rsplit("/", 1)
-        setattr(model_spec.index_spec(spec, scope), attr, variables[target])
+        _assign(spec, alias, variables[target])
     # Flags this CTranslate2 knows but the file predates get their defaults, as on load.
     model_spec.LayerSpec.validate(spec)  # the weights only: the vocabulary files are copied
     for alias, target in aliases.items():  # ... and aliases again, as the converter leaves them
-        scope, attr = alias.rsplit("/", 1)
-        setattr(model_spec.index_spec(spec, scope), attr, target)
+        _assign(spec, alias, target)
     spec._quantize("int8")  # noqa: SLF001 (CTranslate2's own quantiser; aliases are kept)
     out.mkdir(parents=True, exist_ok=True)
     spec._serialize(str(out / "model.bin"))  # noqa: SLF001
