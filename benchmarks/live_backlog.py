@@ -13,25 +13,22 @@ commits were greedy, and the commit lag. One run per cell: the load is simulated
 from __future__ import annotations
 
 import argparse
-import glob
 import json
 import logging
 import os
 import platform
-import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-import jiwer
-import yaml
-
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "desktop"))
+sys.path.insert(0, str(REPO / "benchmarks"))
 
 import viva.speech.live as live_module  # noqa: E402
+from transcription import bank_answers, wer  # noqa: E402
 from viva.speech.live import transcribe_live  # noqa: E402
 from viva.speech.transcriber import Transcriber  # noqa: E402
 
@@ -40,15 +37,7 @@ WORDS = 330  # ~2 min at 165 words per minute
 
 
 def answer_text() -> str:
-    texts = []
-    for path in sorted(glob.glob(str(REPO / "questions" / "*.yaml"))):
-        for q in yaml.safe_load(Path(path).read_text(encoding="utf-8"))["questions"]:
-            texts.append(q["reference_answer"])
-    return " ".join(" ".join(texts[3:12]).split()[:WORDS])
-
-
-def normalise(text: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9' ]", " ", text.lower()).split())
+    return " ".join(" ".join(bank_answers()[3:12]).split()[:WORDS])
 
 
 def run(speeds: list[float]) -> dict[str, Any]:
@@ -68,7 +57,7 @@ def run(speeds: list[float]) -> dict[str, Any]:
                     "speed": speed,
                     "backlog_bound": bounded,
                     "after_stop_s": round(stats.after_stop_s or 0.0, 2),
-                    "wer": round(jiwer.wer(normalise(text), normalise(transcript.text)), 4),
+                    "wer": round(wer(text, transcript.text), 4),
                     "greedy_commits": stats.greedy,
                     "commits": stats.commits,
                     "commit_lag_median_s": round(stats.commit_lag_median_s or 0.0, 2),
