@@ -259,7 +259,8 @@ class MockInterview:
         The front end synthesises these in the background, so each is read without a wait."""
         if self.plan is None:
             return []
-        upcoming = self.plan.questions[max(0, self.index) : max(0, self.index) + 2]
+        first = max(0, self.index)
+        upcoming = self.plan.questions[first : first + 2]
         texts: list[str] = []
         for n, question in enumerate(upcoming):
             texts.append(question.question)
