@@ -158,7 +158,11 @@ def flush_queue(store: QueueTarget) -> list[int]:
             if parent_id is None:
                 log.warning("queued follow-up %s waits for its answer to be saved first", uid)
                 continue
-        link = {
+        fields: dict[str, Any] = {
+            "audio_path": audio,
+            "model_name": record.get("model_name"),
+            "started_at": started,
+            "uid": uid,
             "parent_id": parent_id,
             "follow_up_point": record.get("follow_up_point"),
             "asked": record.get("asked"),
@@ -166,26 +170,12 @@ def flush_queue(store: QueueTarget) -> list[int]:
         try:
             try:
                 attempt_id = store.add_attempt(
-                    record["question"],
-                    transcript,
-                    record["feedback"],
-                    audio_path=audio,
-                    model_name=record.get("model_name"),
-                    session_id=session_id,
-                    started_at=started,
-                    uid=uid,
-                    **link,
+                    record["question"], transcript, record["feedback"],
+                    session_id=session_id, **fields,
                 )
-            except SessionNotFound:
+            except SessionNotFound:  # the session was deleted meanwhile: store it without
                 attempt_id = store.add_attempt(
-                    record["question"],
-                    transcript,
-                    record["feedback"],
-                    audio_path=audio,
-                    model_name=record.get("model_name"),
-                    started_at=started,
-                    uid=uid,
-                    **link,
+                    record["question"], transcript, record["feedback"], **fields
                 )
         except StoreBusy as exc:
             log.warning("queued attempts stay queued: %s", exc.user_message)

@@ -1132,8 +1132,17 @@ def save_or_queue(
 
     Raises :class:`~viva.storage.store.StoreError` only when neither worked (e.g. the disk is
     full): its message then says both."""
-    started = now_utc()
     uid = uuid.uuid4().hex
+    # What the history row and the queued file both record (the queue stores it as given).
+    attempt: dict[str, Any] = {
+        "audio_path": audio_path,
+        "model_name": model_name,
+        "session_id": session_id,
+        "started_at": now_utc(),
+        "uid": uid,
+        "follow_up_point": follow_up_point,
+        "asked": asked,
+    }
     try:
         with nullcontext(store) if store is not None else AttemptStore.open() as target:
             if parent_id is None and parent_uid is not None:
@@ -1142,22 +1151,10 @@ def save_or_queue(
                 parent_id = target.attempt_ids_by_uid().get(parent_uid)
                 if parent_id is None:
                     raise _ParentStillQueued
-            return SaveResult(
-                target.add_attempt(
-                    question,
-                    transcript,
-                    feedback,
-                    audio_path=audio_path,
-                    model_name=model_name,
-                    session_id=session_id,
-                    started_at=started,
-                    uid=uid,
-                    parent_id=parent_id,
-                    follow_up_point=follow_up_point,
-                    asked=asked,
-                ),
-                uid=uid,
+            attempt_id = target.add_attempt(
+                question, transcript, feedback, parent_id=parent_id, **attempt
             )
+            return SaveResult(attempt_id, uid=uid)
     except _ParentStillQueued:
         failure = StoreError("Its answer is still waiting to be added to your history.")
     except StoreError as exc:
@@ -1167,16 +1164,10 @@ def save_or_queue(
             question,
             transcript,
             feedback,
-            audio_path=audio_path,
-            model_name=model_name,
-            session_id=session_id,
-            started_at=started,
-            uid=uid,
             root=store.root if store is not None else None,
             parent_id=parent_id,
-            follow_up_point=follow_up_point,
-            asked=asked,
             parent_uid=parent_uid if parent_id is None else None,
+            **attempt,
         )
     except OSError as exc:
         raise StoreError(
