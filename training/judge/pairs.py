@@ -12,10 +12,11 @@ Sources, per key point of the questions in one split of ``split.json``:
   relabels of vague first-round partial lines as missed);
 - the bank: the reference-answer sentence that makes the point, its ``synonyms`` (covered), its
   ``wrong`` statements (incorrect);
-- negatives from elsewhere: what makes the question's *other* points, sentences of other
-  questions (same topic and any topic), and hard neighbours: sentences of other questions that
-  share the point's vocabulary without most of its words (what an answer to a neighbouring
-  question says);
+- negatives from elsewhere: what makes the question's *other* points, those points stated
+  wrongly (so that "incorrect" means "states *this* point wrongly", not "sounds wrong"),
+  sentences of other questions (same topic and any topic), and hard neighbours: sentences of
+  other questions that share the point's vocabulary without most of its words (what an answer
+  to a neighbouring question says);
 - light augmentation that keeps the label: recogniser style (lowercase, no punctuation), a
   spoken lead-in, an unrelated sentence before or after (answers are read in 1-3 sentence windows);
 - the key point itself phrased another way (``data/restated/*.jsonl``, checked by
@@ -98,6 +99,15 @@ NEIGHBOUR_POOL = 25
 NEIGHBOUR_MAX_SHARED = 0.35
 #: ... and none the shipped judge already credits this much (P(covered) + P(partial) / 2).
 NEIGHBOUR_SCREEN = 0.7
+#: Negatives per key point from the question's *other* points stated wrongly (the bank's
+#: ``wrong`` statements and the written contradictions of those points): a wrong statement
+#: about another point does not state this one wrongly, it misses it. Without them the judge
+#: learns "sounds wrong" rather than "states this point wrongly" and calls every wrong sentence
+#: of an answer incorrect for every point. Sentences sharing NEIGHBOUR_MAX_SHARED of the
+#: point's content words or more are left out: they may be about this point too. 0 in the
+#: shipped recipe: round 4 (3, README "Rounds") made "incorrect" point-specific but was not
+#: shipped.
+SIBLING_WRONG = 0
 _STEMMER = snowballstemmer.stemmer("english")
 _WORD = re.compile(r"[a-z0-9]+")
 _FUNCTION_WORDS = """
@@ -238,6 +248,15 @@ def build(split: str, seed: int = 13) -> Iterator[Pair]:
         ]
         return keep[:k]
 
+    def sibling_wrong(point: str, candidates: list[str]) -> list[str]:
+        """SIBLING_WRONG wrong statements of the question's other points, about other things."""
+        own = content_stems(point)
+        far = [
+            t for t in candidates
+            if not own or len(own & content_stems(t)) / len(own) < NEIGHBOUR_MAX_SHARED
+        ]
+        return rng.sample(far, min(SIBLING_WRONG, len(far)))
+
     def elsewhere(q: Question, same_topic: bool) -> str:
         items = pool[q.topic] if same_topic else everything
         for _ in range(20):
@@ -249,7 +268,11 @@ def build(split: str, seed: int = 13) -> Iterator[Pair]:
     for q in chosen:
         aligned = aligned_sentences(q)
         covered_by: dict[int, list[str]] = defaultdict(list)
-        for i in range(len(q.key_points)):
+        wrong_by: dict[int, list[str]] = defaultdict(list)
+        for i, kp in enumerate(q.key_points):
+            wrong_by[i] = list(kp.wrong) + [
+                r["text"] for r in lines.get((q.id, i), []) if r["label"] == "incorrect"
+            ]
             covered_by[i] += aligned.get(i, [])
             covered_by[i] += [
                 r["text"]
@@ -273,6 +296,9 @@ def build(split: str, seed: int = 13) -> Iterator[Pair]:
                 for s in rng.sample(texts, min(2, len(texts))):
                     if s not in own:
                         base.append((s, LABEL_ID["missed"], "sibling"))
+            others_wrong = [s for j, ts in wrong_by.items() if j != i for s in ts]
+            for t in sibling_wrong(point, others_wrong):
+                base.append((t, LABEL_ID["missed"], "sibling-wrong"))
             base.append((elsewhere(q, True), LABEL_ID["missed"], "other-question-topic"))
             base.append((elsewhere(q, False), LABEL_ID["missed"], "other-question"))
             base += [(t, LABEL_ID["missed"], "neighbour") for t in neighbours(q, point, NEIGHBOURS)]
