@@ -154,7 +154,7 @@ def metrics(scored: Sequence[Scored]) -> dict[str, Any]:
     lenient = [0, 0, 0]
     wrong_total = wrong_credited = 0
     correct_total = correct_called_incorrect = 0
-    incorrect_pred = incorrect_pred_right = 0
+    incorrect_pred = incorrect_pred_right = incorrect_pred_exact = incorrect_gold = 0
     errors: list[float] = []
     pairs = exact = 0
     for s in scored:
@@ -174,9 +174,11 @@ def metrics(scored: Sequence[Scored]) -> dict[str, Any]:
             if g in ("covered", "partial"):
                 correct_total += 1
                 correct_called_incorrect += p == "incorrect"
+            incorrect_gold += g == "incorrect"
             if p == "incorrect":
                 incorrect_pred += 1
                 incorrect_pred_right += g in ("incorrect", "missed")
+                incorrect_pred_exact += g == "incorrect"
     sp, sr, sf = _f1(*strict)
     lp, lr, lf = _f1(*lenient)
     return {
@@ -203,6 +205,15 @@ def metrics(scored: Sequence[Scored]) -> dict[str, Any]:
         "of_correct": correct_total,
         "incorrect_predicted": incorrect_pred,
         "incorrect_predicted_not_credited_in_gold": incorrect_pred_right,
+        # "incorrect" as its own call: of the points called incorrect, the share labelled
+        # incorrect (the rest quote a sentence as wrong about a point it was not about), and of
+        # the points labelled incorrect, the share called so.
+        "incorrect_precision": (
+            round(incorrect_pred_exact / incorrect_pred, 3) if incorrect_pred else None
+        ),
+        "incorrect_recall": (
+            round(incorrect_pred_exact / incorrect_gold, 3) if incorrect_gold else None
+        ),
     }
 
 
@@ -256,7 +267,7 @@ def spoken(items: Sequence[Item], count: int) -> dict[str, Any]:
 ROW = (
     "| {name} | {answers} | {f1_strict} | {precision_strict} | {recall_strict} | {f1_lenient} "
     "| {coverage_mae} | {mean_coverage} | {mean_gold_coverage} | {wrong_credited} "
-    "| {correct_called_incorrect} |"
+    "| {correct_called_incorrect} | {incorrect_precision} / {incorrect_recall} |"
 )
 
 
@@ -268,7 +279,9 @@ def markdown(result: dict[str, Any]) -> str:
         "`benchmarks/scoring_eval.py --write`. Strict F1: covered is positive. MAE: coverage "
         "(covered 1, partial 0.5) against the labels. Wrong credited: share of wrongly stated "
         "points that were credited as covered. Called incorrect: correct or partly correct "
-        "points the scorer called incorrect. `plain`, `plain2`, `plain3` (three writers) and "
+        "points the scorer called incorrect. Incorrect P / R: of the points called incorrect, "
+        "the share labelled incorrect; of those labelled incorrect, the share called so. "
+        "`plain`, `plain2`, `plain3` (three writers) and "
         "`heldout` are on questions nothing was fitted on; `tuning` is the decision layer's "
         "calibration set.",
         "",
@@ -282,8 +295,8 @@ def markdown(result: dict[str, Any]) -> str:
                 f"### {method}",
                 "",
                 "| style | answers | strict F1 | P | R | lenient F1 | MAE | coverage | gold "
-                "| wrong credited | called incorrect |",
-                "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+                "| wrong credited | called incorrect | incorrect P / R |",
+                "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
             ]
             for style, m in [("all", rep["overall"]), *rep["styles"].items()]:
                 lines.append(ROW.format(name=style, **m))
