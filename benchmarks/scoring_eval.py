@@ -207,9 +207,12 @@ def metrics(scored: Sequence[Scored]) -> dict[str, Any]:
         "incorrect_predicted_not_credited_in_gold": incorrect_pred_right,
         # "incorrect" as its own call: of the points called incorrect, the share labelled
         # incorrect (the rest quote a sentence as wrong about a point it was not about), and of
-        # the points labelled incorrect, the share called so.
+        # the points labelled incorrect, the share called so (None for sets labelled without
+        # an incorrect status: heldout and tuning mark wrong statements as missed).
         "incorrect_precision": (
-            round(incorrect_pred_exact / incorrect_pred, 3) if incorrect_pred else None
+            round(incorrect_pred_exact / incorrect_pred, 3)
+            if incorrect_pred and incorrect_gold
+            else None
         ),
         "incorrect_recall": (
             round(incorrect_pred_exact / incorrect_gold, 3) if incorrect_gold else None
