@@ -134,6 +134,11 @@ def content_stems(text: str) -> set[str]:
     return set(_STEMMER.stemWords(words))
 
 
+def shared_share(own: set[str], other: set[str]) -> float:
+    """Share of a point's content stems (``own``) that ``other`` has too (0 if it has none)."""
+    return len(own & other) / len(own) if own else 0.0
+
+
 def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text.strip()) if s.strip()]
 
@@ -199,8 +204,9 @@ def aligned_sentences(question: Question) -> dict[int, list[str]]:
     return out
 
 
-def build(split: str, seed: int = 13) -> Iterator[Pair]:
-    """Every pair for the questions of ``split`` (train or calibration)."""
+def build(split: str, seed: int = 13, *, sibling_wrong: int = SIBLING_WRONG) -> Iterator[Pair]:
+    """Every pair for the questions of ``split`` (train or calibration); ``sibling_wrong``
+    overrides SIBLING_WRONG (``specificity.py`` probes with them whatever the recipe says)."""
     rng = random.Random(seed)
     bank = load_builtin_bank().questions
     lines = written()
@@ -232,7 +238,7 @@ def build(split: str, seed: int = 13) -> Iterator[Pair]:
         for qid, text in everything:
             if qid == q.id:
                 continue
-            shared = len(own & stems[text]) / len(own)
+            shared = shared_share(own, stems[text])
             if 0 < shared < NEIGHBOUR_MAX_SHARED:
                 scored.append((shared, text))
         scored.sort(key=lambda x: -x[0])
@@ -248,14 +254,16 @@ def build(split: str, seed: int = 13) -> Iterator[Pair]:
         ]
         return keep[:k]
 
-    def sibling_wrong(point: str, candidates: list[str]) -> list[str]:
-        """SIBLING_WRONG wrong statements of the question's other points, about other things."""
+    def wrong_elsewhere(point: str, candidates: list[str]) -> list[str]:
+        """``sibling_wrong`` wrong statements of the question's other points, about other
+        things."""
+        if not sibling_wrong:
+            return []
         own = content_stems(point)
         far = [
-            t for t in candidates
-            if not own or len(own & content_stems(t)) / len(own) < NEIGHBOUR_MAX_SHARED
+            t for t in candidates if shared_share(own, content_stems(t)) < NEIGHBOUR_MAX_SHARED
         ]
-        return rng.sample(far, min(SIBLING_WRONG, len(far)))
+        return rng.sample(far, min(sibling_wrong, len(far)))
 
     def elsewhere(q: Question, same_topic: bool) -> str:
         items = pool[q.topic] if same_topic else everything
@@ -297,7 +305,7 @@ def build(split: str, seed: int = 13) -> Iterator[Pair]:
                     if s not in own:
                         base.append((s, LABEL_ID["missed"], "sibling"))
             others_wrong = [s for j, ts in wrong_by.items() if j != i for s in ts]
-            for t in sibling_wrong(point, others_wrong):
+            for t in wrong_elsewhere(point, others_wrong):
                 base.append((t, LABEL_ID["missed"], "sibling-wrong"))
             base.append((elsewhere(q, True), LABEL_ID["missed"], "other-question-topic"))
             base.append((elsewhere(q, False), LABEL_ID["missed"], "other-question"))

@@ -26,8 +26,8 @@ KINDS = ("written-contradiction", "written-loose", "wrong", "sibling-wrong")
 
 def main() -> None:
     judge = Judge(Path(sys.argv[1])) if len(sys.argv) > 1 else Judge()
-    pairs.SIBLING_WRONG = 3  # the probe needs them whatever the shipped recipe says
-    probe = [p for p in pairs.build("calibration", seed=99) if p.source in KINDS]
+    built = pairs.build("calibration", seed=99, sibling_wrong=3)
+    probe = [p for p in built if p.source in KINDS]
     probs = judge.probabilities([(p.key_point, p.window) for p in probe])
     by_kind: dict[str, list[np.ndarray]] = defaultdict(list)
     for pair, row in zip(probe, probs, strict=True):
