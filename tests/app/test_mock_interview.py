@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
+from tests.app.followups import answered_follow_up
 from viva.app.mock import ADVANCE_GUARD_S, MockInterview, MockPlan, MockSummary, Phase
-from viva.app.services import SavedAttempt, SavedFollowUp, narrow_to_point
+from viva.app.services import SavedAttempt, narrow_to_point
 from viva.bank import Question, load_builtin_bank
 from viva.scoring import score_answer
 from viva.speech.transcript import Transcript
@@ -272,16 +273,7 @@ def test_follow_up_waits_for_the_score_then_probes_the_missed_point() -> None:
     # One follow-up per question: the next question comes.
     assert (interview.index, interview.phase) == (1, Phase.READING)
     assert not interview.asking_follow_up
-    text = narrowed.key_points[0].text
-    answered = SavedFollowUp(
-        follow_up.point,
-        follow_up.question,
-        narrowed,
-        Transcript.from_text(text),
-        score_answer(narrowed, Transcript.from_text(text)),
-        2,
-        None,
-    )
+    answered = answered_follow_up(CANARY, follow_up, 2)
     interview.follow_up_scored(0, answered)
     assert interview.results[0].follow_up is answered
 

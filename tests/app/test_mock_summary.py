@@ -6,8 +6,9 @@ from dataclasses import replace
 
 import pytest
 
+from tests.app.followups import answered_follow_up
 from viva.app.mock import MockPlan, pick_questions, summarise
-from viva.app.services import SavedAttempt, SavedFollowUp, narrow_to_point
+from viva.app.services import SavedAttempt
 from viva.bank import Question, load_builtin_bank
 from viva.scoring import score_answer
 from viva.speech.transcript import Transcript
@@ -54,17 +55,7 @@ def test_summary_shows_what_the_follow_up_found() -> None:
     )
     follow_up = weak.feedback.follow_up
     assert follow_up is not None
-    narrowed = narrow_to_point(weak.question, follow_up.point)
-    text = narrowed.key_points[0].text
-    answered = SavedFollowUp(
-        point=follow_up.point,
-        asked=follow_up.question,
-        question=narrowed,
-        transcript=Transcript.from_text(text),
-        feedback=score_answer(narrowed, Transcript.from_text(text)),
-        attempt_id=2,
-        audio_path=None,
-    )
+    answered = answered_follow_up(weak.question, follow_up, 2)
     summary = summarise(1, {0: replace(weak, follow_up=answered)})
     assert (summary.follow_ups, summary.follow_ups_made) == (1, 1)
     probed = [w for w in summary.weak if w.follow_up_status is not None]

@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from tests.app.followups import answered_follow_up
 from viva.app.practice import NOTHING_HEARD, PracticeSession
-from viva.app.services import SavedAttempt, SavedFollowUp, narrow_to_point
+from viva.app.services import SavedAttempt, narrow_to_point
 from viva.bank import Question, load_builtin_bank
 from viva.scoring import score_answer
 from viva.speech.transcript import Transcript
@@ -155,16 +156,7 @@ def test_follow_up_is_answered_against_its_point_and_shown_under_its_answer() ->
     session.transcribed(Transcript.from_text("We switch the router back."), None)
     assert [p for p, _t in host.follow_up_scores] == [saved]
     assert host.scores == [host.scores[0]]  # not scored as a new answer
-    text = narrowed.key_points[0].text
-    answered = SavedFollowUp(
-        follow_up.point,
-        follow_up.question,
-        narrowed,
-        Transcript.from_text(text),
-        score_answer(narrowed, Transcript.from_text(text)),
-        4,
-        None,
-    )
+    answered = answered_follow_up(CANARY, follow_up, 4)
     session.follow_up_scored(saved, answered)
     assert session.follow_up_parent is None
     assert session.shown is not None
