@@ -58,7 +58,7 @@ def test_tuning_set_size() -> None:
     } <= {it["style"] for it in data}
 
 
-@pytest.mark.parametrize("name", ["plain", "plain2", "plain3"])
+@pytest.mark.parametrize("name", ["plain", "plain2", "plain3", "plain4"])
 def test_plain_set_is_well_formed(name: str) -> None:
     data = yaml.safe_load((EVAL / f"{name}.yaml").read_text(encoding="utf-8"))
     bank = load_builtin_bank()
