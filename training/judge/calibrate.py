@@ -37,6 +37,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--judge", type=Path, required=True)
     parser.add_argument("--C", type=float, default=1.0)
+    parser.add_argument(
+        "--plain-overlap",
+        choices=("use", "drop"),
+        default="use",
+        help="drop: for key points without concepts, fit without the share of the point's own "
+        "words found (plain_fraction, plain_covered); only their denial is kept",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     os.environ["VIVA_JUDGE_DIR"] = str(args.judge)
@@ -102,6 +109,12 @@ def main() -> None:
     np.savez(args.judge / "_work" / "calibration-rows.npz", x=x, y=y,
              gold=np.array([r[1] for r in rows]), p_inc=np.array([r[2] for r in rows]),
              source=np.array([r[4] for r in rows]))
+    if args.plain_overlap == "drop":
+        # The calibration answers were written by people who had read the bank's points, so
+        # how many of a point's own words an answer repeats predicts the label here better
+        # than it will for a candidate who never saw the point. Zero columns get zero weight.
+        x[:, FEATURES.index("plain_fraction")] = 0.0
+        x[:, FEATURES.index("plain_covered")] = 0.0
     model = LogisticRegression(C=args.C, max_iter=2000)
     model.fit(x, y)
     pred = model.predict(x)

@@ -28,6 +28,7 @@ Sources, per key point of the questions in one split of ``split.json``:
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import re
@@ -108,6 +109,40 @@ NEIGHBOUR_SCREEN = 0.7
 #: shipped recipe: round 4 (3, README "Rounds") made "incorrect" point-specific but was not
 #: shipped.
 SIBLING_WRONG = 0
+#: Negatives per key point from the question's other points stated *correctly* in a negative
+#: tone (a negator or a word of failure: "without the versions the logs are almost useless"),
+#: tried because round 4's judges read one such answer window as stating a privacy point
+#: wrongly. Same overlap bound as above. 0 in the shipped recipe: round 5 (2, README "Rounds")
+#: found 2.2 reads only 8 % of them as incorrect at the pair level, and was not shipped.
+SIBLING_NEGATIVE = 0
+#: What makes a sentence negative in tone, for SIBLING_NEGATIVE: the lexicon's negators and
+#: stems of words of failure or cost.
+_NEGATIVE_STEMS = frozenset(
+    [
+        "useless",
+        "fail",
+        "lose",
+        "lost",
+        "break",
+        "broke",
+        "wrong",
+        "bad",
+        "wors",
+        "slow",
+        "expens",
+        "risk",
+        "hurt",
+        "stale",
+        "danger",
+        "silent",
+        "leak",
+        "crash",
+        "garbag",
+        "degrad",
+        "blind",
+        "harm",
+    ]
+)
 _STEMMER = snowballstemmer.stemmer("english")
 _WORD = re.compile(r"[a-z0-9]+")
 _FUNCTION_WORDS = """
@@ -204,9 +239,29 @@ def aligned_sentences(question: Question) -> dict[int, list[str]]:
     return out
 
 
-def build(split: str, seed: int = 13, *, sibling_wrong: int = SIBLING_WRONG) -> Iterator[Pair]:
-    """Every pair for the questions of ``split`` (train or calibration); ``sibling_wrong``
-    overrides SIBLING_WRONG (``specificity.py`` probes with them whatever the recipe says)."""
+@functools.cache
+def _negators() -> frozenset[str]:
+    from viva.scoring.lexicon import load_lexicon
+
+    return frozenset(w.replace("'", "") for w in load_lexicon().negators)
+
+
+def negative_tone(text: str) -> bool:
+    """Does ``text`` carry a negator or a word of failure (``_NEGATIVE_STEMS``)?"""
+    words = _WORD.findall(text.lower().replace("n't", " not"))
+    return any(w in _negators() or _STEMMER.stemWord(w) in _NEGATIVE_STEMS for w in words)
+
+
+def build(
+    split: str,
+    seed: int = 13,
+    *,
+    sibling_wrong: int = SIBLING_WRONG,
+    sibling_negative: int = SIBLING_NEGATIVE,
+) -> Iterator[Pair]:
+    """Every pair for the questions of ``split`` (train or calibration); ``sibling_wrong`` and
+    ``sibling_negative`` override SIBLING_WRONG and SIBLING_NEGATIVE (``specificity.py`` probes
+    with them whatever the recipe says)."""
     rng = random.Random(seed)
     bank = load_builtin_bank().questions
     lines = written()
@@ -254,16 +309,14 @@ def build(split: str, seed: int = 13, *, sibling_wrong: int = SIBLING_WRONG) -> 
         ]
         return keep[:k]
 
-    def wrong_elsewhere(point: str, candidates: list[str]) -> list[str]:
-        """``sibling_wrong`` wrong statements of the question's other points, about other
-        things."""
-        if not sibling_wrong:
+    def about_else(point: str, candidates: list[str], k: int) -> list[str]:
+        """``k`` of ``candidates`` (sentences of the question's other points) that are about
+        other things than ``point``."""
+        if not k:
             return []
         own = content_stems(point)
-        far = [
-            t for t in candidates if shared_share(own, content_stems(t)) < NEIGHBOUR_MAX_SHARED
-        ]
-        return rng.sample(far, min(sibling_wrong, len(far)))
+        far = [t for t in candidates if shared_share(own, content_stems(t)) < NEIGHBOUR_MAX_SHARED]
+        return rng.sample(far, min(k, len(far)))
 
     def elsewhere(q: Question, same_topic: bool) -> str:
         items = pool[q.topic] if same_topic else everything
@@ -305,8 +358,18 @@ def build(split: str, seed: int = 13, *, sibling_wrong: int = SIBLING_WRONG) -> 
                     if s not in own:
                         base.append((s, LABEL_ID["missed"], "sibling"))
             others_wrong = [s for j, ts in wrong_by.items() if j != i for s in ts]
-            for t in wrong_elsewhere(point, others_wrong):
+            for t in about_else(point, others_wrong, sibling_wrong):
                 base.append((t, LABEL_ID["missed"], "sibling-wrong"))
+            if sibling_negative:
+                negative = [
+                    s
+                    for j, ts in covered_by.items()
+                    if j != i
+                    for s in ts
+                    if s not in own and negative_tone(s)
+                ]
+                for t in about_else(point, negative, sibling_negative):
+                    base.append((t, LABEL_ID["missed"], "sibling-negative"))
             base.append((elsewhere(q, True), LABEL_ID["missed"], "other-question-topic"))
             base.append((elsewhere(q, False), LABEL_ID["missed"], "other-question"))
             base += [(t, LABEL_ID["missed"], "neighbour") for t in neighbours(q, point, NEIGHBOURS)]

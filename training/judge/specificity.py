@@ -1,11 +1,12 @@
 """Does the judge's "incorrect" mean "states *this* point wrongly"? A pair-level probe.
 
-On the calibration questions (the judge never trains on them), builds four kinds of pairs with
+On the calibration questions (the judge never trains on them), builds five kinds of pairs with
 ``pairs.build``: the point's own written contradictions, its looser wrong practices, the bank's
 ``wrong`` statements (all should read as incorrect), and the question's *other* points stated
 wrongly (``sibling-wrong``: a wrong statement about something else, which should read as missed
-for this point). Prints, per kind, how often the judge's most likely label is incorrect or
-covered, and how often P(incorrect) >= 0.6.
+for this point) or stated correctly in a negative tone (``sibling-negative``: also missed).
+Prints, per kind, how often the judge's most likely label is incorrect or covered, and how often
+P(incorrect) >= 0.6.
 
     python training/judge/specificity.py [JUDGE_DIR]     # default: the shipped judge
 """
@@ -21,12 +22,12 @@ import pairs
 
 from viva.scoring.judge import COVERED, INCORRECT, Judge
 
-KINDS = ("written-contradiction", "written-loose", "wrong", "sibling-wrong")
+KINDS = ("written-contradiction", "written-loose", "wrong", "sibling-wrong", "sibling-negative")
 
 
 def main() -> None:
     judge = Judge(Path(sys.argv[1])) if len(sys.argv) > 1 else Judge()
-    built = pairs.build("calibration", seed=99, sibling_wrong=3)
+    built = pairs.build("calibration", seed=99, sibling_wrong=3, sibling_negative=2)
     probe = [p for p in built if p.source in KINDS]
     probs = judge.probabilities([(p.key_point, p.window) for p in probe])
     by_kind: dict[str, list[np.ndarray]] = defaultdict(list)
