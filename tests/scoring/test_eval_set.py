@@ -58,7 +58,7 @@ def test_tuning_set_size() -> None:
     } <= {it["style"] for it in data}
 
 
-@pytest.mark.parametrize("name", ["plain", "plain2", "plain3", "plain4"])
+@pytest.mark.parametrize("name", ["plain", "plain2", "plain3", "plain4", "plain5"])
 def test_plain_set_is_well_formed(name: str) -> None:
     data = yaml.safe_load((EVAL / f"{name}.yaml").read_text(encoding="utf-8"))
     bank = load_builtin_bank()
@@ -85,7 +85,7 @@ def test_scorer_keeps_its_committed_figures_on_unseen_questions() -> None:
     finally:
         sys.path.pop(0)
     committed = json.loads((ROOT / "benchmarks" / "results" / "scoring_eval.json").read_text())
-    for name in ("plain", "plain2", "plain3", "heldout"):
+    for name in ("plain", "plain2", "plain3", "plain4", "plain5", "heldout"):
         items, _ = scoring_eval.load_set(name)
         now = scoring_eval.metrics(scoring_eval.score_items(items, "judge"))
         then = committed["sets"][name]["judge"]["overall"]
