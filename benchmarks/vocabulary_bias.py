@@ -178,9 +178,16 @@ FINDINGS = """## Findings (2026-12-05 run)
   "A registry is a central place" became "manages three in a central place") and writes
   vocabulary terms the speaker never said (read back: file 22 vs 9, live 25 vs 12). No words were
   invented after an answer's end in any mode.
-- So the app keeps the whole list. What would remove the lost openings without giving up the
-  recall (decoding a recording's first chunk without the list, or re-decoding a chunk whose first
-  voiced second has no words) is not measured yet.
+- Word time stamps cannot catch a lost opening: Whisper stretches the first word it writes back
+  to the chunk's start (0.0 s), so "no words where the voice starts" never shows.
+- Tried on the same 36 answers, file mode (a one-off script, not kept): the list wrapped as a
+  sentence, "Glossary: <list>.", kept WER (0.126 vs 0.127) and read-back (21 vs 22) and lost
+  one opening instead of three, but term recall fell 0.891 -> 0.871 and it invented "Go ahead."
+  after the follow-up clip of `tests/ui/test_mock_follow_up.py` with one point's list; the list
+  with a full stop only was worse (WER 0.153). Differences of one or two answers in 36 are within
+  this set's noise, so the app keeps the whole list. What would remove the lost openings without
+  giving up the recall (decoding a recording's first chunk without the list, or comparing the
+  first chunk's decode with and without it) is not measured yet.
 """
 
 
