@@ -29,7 +29,6 @@ noisy).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import re
@@ -45,6 +44,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "desktop"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+from results_file import add_output_options, publish  # noqa: E402
 from transcription import normalise, wer  # noqa: E402
 from viva.bank import load_builtin_bank  # noqa: E402
 from viva.bank.models import Question  # noqa: E402
@@ -351,19 +351,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=int, default=12)
     parser.add_argument("--runs", type=int, default=2)
-    parser.add_argument("--out", type=Path, default=REPO / "benchmarks/results/jargon")
-    parser.add_argument(
-        "--markdown-only", action="store_true", help="rewrite OUT.md from an existing OUT.json"
-    )
-    args = parser.parse_args()
-    if args.markdown_only:
-        result = json.loads(args.out.with_suffix(".json").read_text(encoding="utf-8"))
-    else:
-        result = run(args)
-    args.out.with_suffix(".json").write_text(json.dumps(result, indent=1), encoding="utf-8")
-    write_markdown(result, args.out.with_suffix(".md"))
-    print(args.out.with_suffix(".md").read_text(encoding="utf-8"))  # noqa: T201
-    return 0
+    add_output_options(parser, "jargon")
+    return publish(parser.parse_args(), run, write_markdown)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ how often beam 1 writes other words than beam 5.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
@@ -28,6 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "desktop"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+from results_file import add_output_options, publish  # noqa: E402
 from transcription import normalise, wer  # noqa: E402
 from viva.scoring.coverage import hotwords  # noqa: E402
 from viva.speech.transcriber import SAMPLE_RATE, Transcriber, load_audio  # noqa: E402
@@ -141,13 +141,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=24)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=REPO / "benchmarks/results/tail_decode")
-    args = parser.parse_args()
-    result = run(args)
-    args.out.with_suffix(".json").write_text(json.dumps(result, indent=1), encoding="utf-8")
-    write_markdown(result, args.out.with_suffix(".md"))
-    sys.stdout.write(args.out.with_suffix(".md").read_text(encoding="utf-8"))
-    return 0
+    add_output_options(parser, "tail_decode")
+    return publish(parser.parse_args(), run, write_markdown)
 
 
 if __name__ == "__main__":

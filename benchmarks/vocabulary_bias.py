@@ -24,7 +24,6 @@ vocabulary terms written that the answer never says (read back: the prompt speak
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
@@ -41,6 +40,7 @@ sys.path.insert(0, str(REPO / "desktop"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from jargon import RareTermsTranscriber, said, terms_of  # noqa: E402
+from results_file import add_output_options, publish  # noqa: E402
 from transcription import normalise, wer  # noqa: E402
 from viva.bank import load_builtin_bank  # noqa: E402
 from viva.scoring.coverage import hotwords  # noqa: E402
@@ -219,19 +219,8 @@ def write_markdown(result: dict[str, Any], path: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--answers", type=int, default=30)
-    parser.add_argument("--out", type=Path, default=REPO / "benchmarks/results/vocabulary_bias")
-    parser.add_argument(
-        "--markdown-only", action="store_true", help="rewrite OUT.md from an existing OUT.json"
-    )
-    args = parser.parse_args()
-    if args.markdown_only:
-        result = json.loads(args.out.with_suffix(".json").read_text(encoding="utf-8"))
-    else:
-        result = run(args)
-    args.out.with_suffix(".json").write_text(json.dumps(result, indent=1), encoding="utf-8")
-    write_markdown(result, args.out.with_suffix(".md"))
-    sys.stdout.write(args.out.with_suffix(".md").read_text(encoding="utf-8"))
-    return 0
+    add_output_options(parser, "vocabulary_bias")
+    return publish(parser.parse_args(), run, write_markdown)
 
 
 if __name__ == "__main__":
