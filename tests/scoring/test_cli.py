@@ -33,7 +33,7 @@ def test_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert 0.5 <= data["relevance"] <= 1.0
     assert [kp["status"] for kp in data["key_points"]][:2] == ["covered", "covered"]
     assert set(data["key_points"][0]) == {
-        "text", "status", "score", "confidence", "evidence", "start_s", "end_s"
+        "text", "status", "score", "confidence", "evidence", "start_s", "end_s", "closest"
     }
     assert all(0.0 <= kp["confidence"] <= 1.0 for kp in data["key_points"])
     timing = data["timing"]

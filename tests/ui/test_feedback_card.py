@@ -181,3 +181,32 @@ def test_story_answers_get_four_star_chips(qtbot: Any) -> None:
     # Answers to other questions have no STAR chips.
     plain = render.summarize(_feedback(1.0, ["covered"], 0))
     assert "Situation" not in {t.label for t in plain.tiles}
+
+
+@pytest.mark.gui
+def test_a_doubtful_miss_shows_the_closest_words(qtbot: Any, test_bank: Any) -> None:
+    """A missed point the judge was unsure of names the answer's closest words, so a point made
+    in other words is not just declared missing."""
+    from dataclasses import replace
+
+    from viva.speech.transcript import Transcript
+    from viva.ui.widgets import FeedbackPanel
+
+    question = test_bank.get("canary-vs-blue-green")
+    statuses = ["covered", "missed", "missed"][: len(question.key_points)]
+    feedback = _feedback(0.33, statuses, 0)
+    near = "we keep a spare copy of everything and flip over to it"
+    points = list(feedback.key_points)
+    points[1] = replace(points[1], closest=near)
+    feedback = replace(feedback, key_points=tuple(points))
+    panel = FeedbackPanel()
+    qtbot.addWidget(panel)
+    panel.show_feedback(question, Transcript.from_text(near), feedback)
+    doubtful, plain = panel.points.item(1), panel.points.item(2)
+    assert doubtful.text().startswith("\u2718  MISSED")
+    assert f"closest: \u201c{near}.\u201d" in doubtful.text()
+    assert near in doubtful.toolTip()
+    assert "not sure" in doubtful.toolTip()
+    # A miss the judge was sure of says nothing more.
+    assert "closest" not in plain.text()
+    assert plain.toolTip() == "not found in your answer"

@@ -147,6 +147,9 @@ def _report(feedback: Any) -> str:
             quote = textwrap.shorten(kp.evidence, 90, placeholder="…")
             said = "got it wrong" if kp.status == "incorrect" else "said"
             lines.append(f'      {said}{when}: "{quote}"')
+        elif kp.closest:
+            quote = textwrap.shorten(kp.closest, 90, placeholder="…")
+            lines.append(f'      not clearly made; closest: "{quote}"')
     t = feedback.timing
     low, high = t.target_seconds
     lines.append("")

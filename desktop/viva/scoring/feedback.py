@@ -34,6 +34,9 @@ class KeyPointResult:
     end_s: float | None
     #: How sure the judge is of ``status`` (0-1).
     confidence: float = 1.0
+    #: For a missed point: the answer's words that came closest to making it, when the judge
+    #: thought them more likely than not to make at least part of it (the call may be wrong).
+    closest: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -44,6 +47,7 @@ class KeyPointResult:
             "evidence": self.evidence,
             "start_s": self.start_s,
             "end_s": self.end_s,
+            "closest": self.closest,
         }
 
     @classmethod
@@ -56,6 +60,7 @@ class KeyPointResult:
             start_s=data.get("start_s"),
             end_s=data.get("end_s"),
             confidence=float(data.get("confidence", 1.0)),
+            closest=data.get("closest"),
         )
 
 
@@ -181,10 +186,11 @@ def score_answer(
                 lex.missing,
             )
         )
+        closest = answer.span_text(*j.closest) if j.closest is not None else None
         results.append(
             KeyPointResult(
                 kp.text, j.status, score, said, _round(start_s), _round(end_s),
-                round(j.confidence, 3),
+                round(j.confidence, 3), closest,
             )
         )
     coverage = round(sum(r.score for r in results) / len(results), 3) if results else 0.0

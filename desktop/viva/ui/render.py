@@ -418,7 +418,7 @@ def coverage_verdict(coverage: float) -> str:
     return "good" if coverage >= 0.75 else "fair" if coverage >= 0.4 else "poor"
 
 
-def _short(text: str, limit: int = 70) -> str:
+def shorten(text: str, limit: int = 70) -> str:
     """``text`` cut to ``limit`` characters, ending in a full stop or an ellipsis."""
     text = " ".join(text.split()).rstrip(".")
     return text + "." if len(text) <= limit else text[: limit - 1].rstrip(" ,;") + "…"
@@ -477,7 +477,7 @@ def summarize(feedback: Any, previous: Any = None) -> CardSummary:
     if structure is not None:
         for name, part in structure.parts().items():
             if part.present:
-                tip = f"You said: \u201c{_short(part.evidence or '')}\u201d"
+                tip = f"You said: \u201c{shorten(part.evidence or '')}\u201d"
                 if name == "result" and not structure.result_has_number:
                     tip += "\nPut a number on it if you can."
                 tiles.append(Tile(STAR_LABELS[name], "\u2714", "good", tip))
@@ -495,11 +495,11 @@ def summarize(feedback: Any, previous: Any = None) -> CardSummary:
     went_well = ("You " + ", ".join(well) + ".") if well else "You made a start: keep going."
     went_well = went_well[0].upper() + went_well[1:]
     if texts["incorrect"]:
-        fix = f"Correct this point: {_short(texts['incorrect'][0])}"
+        fix = f"Correct this point: {shorten(texts['incorrect'][0])}"
     elif texts["missed"]:
-        fix = f"Add: {_short(texts['missed'][0])}"
+        fix = f"Add: {shorten(texts['missed'][0])}"
     elif texts["partial"]:
-        fix = f"Complete: {_short(texts['partial'][0])}"
+        fix = f"Complete: {shorten(texts['partial'][0])}"
     elif feedback.tips:
         fix = str(feedback.tips[0])
     else:

@@ -421,12 +421,21 @@ class FeedbackPanel(QFrame):
             mark = render.STATUS_MARK.get(point.status, "?")
             label = render.STATUS_LABEL.get(point.status, point.status).upper()
             text = f"{mark}  {label}: {point.text}"
+            closest = getattr(point, "closest", None)
             if point.status == "incorrect" and point.evidence:
                 text += f"\n      you said: \u201c{point.evidence}\u201d"
+            elif point.status == "missed" and closest:
+                near = render.shorten(closest, 90)
+                text += f"\n      not clearly made; closest: \u201c{near}\u201d"
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, point.status)
             if point.status == "incorrect":
                 tip = f"Stated wrongly: \u201c{point.evidence or ''}\u201d"
+            elif point.status == "missed" and closest:
+                tip = (
+                    f"Closest you came: \u201c{closest}\u201d. If you meant this point there, "
+                    "say it more directly: the judge was not sure."
+                )
             else:
                 tip = point.evidence or "not found in your answer"
             item.setToolTip(tip)
