@@ -74,6 +74,19 @@ def test_hostile_text_comes_out_as_text(store: AttemptStore) -> None:
     assert "{{ 7\\*7 }}" in md
 
 
+def test_a_doubtful_miss_shows_its_closest_words_as_text(store: AttemptStore) -> None:
+    feedback = make_feedback()
+    feedback["key_points"][2]["closest"] = f"if it looks bad we go back {HOSTILE}"
+    store.add_attempt(make_question(), make_transcript("we go back"), feedback)
+    html = render_report(store, question_id="canary-release", fmt="html")
+    assert "not clearly made; closest:" in html
+    assert "if it looks bad we go back &lt;script&gt;" in html
+    assert "<script>" not in html
+    md = render_report(store, question_id="canary-release", fmt="md")
+    assert "| missed | not clearly made; closest: “if it looks bad we go back" in md
+    assert "<script>" not in md
+
+
 def test_markdown_report_embeds_the_chart(store: AttemptStore) -> None:
     _history(store, n=2)
     md = render_report(store, since=T0 - timedelta(days=1), fmt="md")

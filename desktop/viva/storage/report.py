@@ -185,6 +185,7 @@ def _attempt_view(attempt: Attempt) -> dict[str, Any]:
                 "evidence": kp.get("evidence"),
                 "start_s": kp.get("start_s"),
                 "end_s": kp.get("end_s"),
+                "closest": kp.get("closest"),
             }
             for kp in fb.get("key_points") or []
         ],
