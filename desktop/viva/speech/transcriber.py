@@ -36,6 +36,9 @@ REQUIRED_FILES = ("model.bin", "tokenizer.json")
 #: cheap second pass (beam 1, no timestamps) uses it, to find the fillers - see FillerPass.
 FILLER_PROMPT = "Um, uh, so I think, uh, the model, um, drifts."
 
+#: Seed of the sampling in Whisper's temperature fallback (see ``Transcriber.load``).
+SAMPLING_SEED = 0
+
 #: Filler words taken from the second pass (normalised).
 FILLER_WORDS = frozenset({"um", "umm", "uh", "uhh", "uhm", "er", "erm", "hmm", "mm", "ah"})
 
@@ -145,8 +148,16 @@ class Transcriber:
             with _MODELS_LOCK:
                 model = _MODELS.get(key)
                 if model is None:
+                    import ctranslate2
                     from faster_whisper import WhisperModel
 
+                    # Whisper's temperature fallback samples; CTranslate2 seeds each worker
+                    # thread's generator once, from this value, when the thread first samples.
+                    # A fixed seed makes a process's transcripts reproducible (the same audio
+                    # in the same order gives the same text) instead of varying run to run: a
+                    # sampled guess on the silence after an answer ("up 2 3") came and went
+                    # between two CI runs of the same commit (issue 12).
+                    ctranslate2.set_random_seed(SAMPLING_SEED)
                     t0 = time.perf_counter()
                     try:
                         model = WhisperModel(
