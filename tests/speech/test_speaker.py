@@ -85,3 +85,19 @@ def test_stop_silences_at_once() -> None:
     s.stop()
     assert done.wait(2.0)
     thread.join()
+
+
+def test_a_stop_between_two_sentences_plays_nothing_more(tmp_path: Path) -> None:
+    """Stop can land after read_aloud looked for it and before the next sentence's playback
+    began; that sentence must not play then (it used to, whole, delaying Stop by seconds)."""
+    s = Speaker(rate=150)
+    wav = tmp_path / "long.wav"
+    sf.write(str(wav), np.full(16000 * 5, 0.2, dtype=np.float32), 16000)  # 5 s
+    reading = s._generation  # the reading this sentence belongs to
+    s.stop()  # ... stopped just before its playback starts
+    done = threading.Event()
+    thread = threading.Thread(target=lambda: (s.play(wav, generation=reading), done.set()))
+    thread.start()
+    assert done.wait(1.0)
+    thread.join()
+    assert not s.is_speaking

@@ -380,18 +380,25 @@ class Speaker:
             if on_sentence is not None:
                 on_sentence(i)
             played += 1
-            self.play(result)
+            self.play(result, generation=generation)
             if generation != self._generation:
                 break
         return played
 
-    def play(self, path: Path) -> None:
-        """Play a WAV file on the output device; blocks until done or stopped."""
+    def play(self, path: Path, *, generation: int | None = None) -> None:
+        """Play a WAV file on the output device; blocks until done or stopped.
+
+        ``generation`` is the reading this sentence belongs to: a ``stop()`` that came after the
+        caller last looked, but before playback began, then plays nothing (without it, clearing
+        the stop flag here let one more whole sentence play after Stop).
+        """
         sd = self._sd()
         data, rate = sf.read(str(path), dtype="float32", always_2d=True)
         mono = data.mean(axis=1)
         with self._play_lock:
             self._stop.clear()
+            if generation is not None and generation != self._generation:
+                return  # stopped between two sentences
             dev = find_output(self.device, sd)
             try:
                 sd.check_output_settings(
