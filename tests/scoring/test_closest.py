@@ -2,51 +2,39 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-import yaml
-
-from viva.bank import Question
 from viva.scoring import score_answer
 from viva.scoring.decision import CLOSEST_MIN, PointEvidence, decide, params
 from viva.scoring.feedback import KeyPointResult
 from viva.scoring.judge import Window
 from viva.speech.transcript import Transcript
 
-EVAL_DIR = Path(__file__).resolve().parents[1] / "eval"
-
-
-def _plain(raw: dict) -> Question:
-    return Question.model_validate(
-        {
-            "id": raw["id"],
-            "question": raw["question"],
-            "topic": raw.get("topic") or "general",
-            "difficulty": "intermediate",
-            "reference_answer": " ".join(raw["key_points"]),
-            "key_points": list(raw["key_points"]),
-            "target_seconds": [45, 120],
-        }
-    )
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_closest_is_only_for_missed_points_and_quotes_the_answer() -> None:
     """Over a writer's whole plain set (every answer style): ``closest`` appears only on
     missed points, is words of the transcript, and turns up on some but not most misses."""
-    data = yaml.safe_load((EVAL_DIR / "plain.yaml").read_text(encoding="utf-8"))
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import scoring_eval
+    finally:
+        sys.path.pop(0)
+    items, _ = scoring_eval.load_set("plain")
+    questions = list(dict.fromkeys(it.question.id for it in items))[:6]
     missed = with_closest = 0
-    for raw in data["questions"][:6]:
-        question = _plain(raw)
-        for answer in raw["answers"]:
-            fb = score_answer(question, Transcript.from_text(answer["answer"]))
-            for kp in fb.key_points:
-                if kp.status != "missed":
-                    assert kp.closest is None, (answer["id"], kp)
-                    continue
-                missed += 1
-                if kp.closest is not None:
-                    with_closest += 1
-                    assert kp.closest in fb.transcript
+    for item in (it for it in items if it.question.id in questions):
+        fb = score_answer(item.question, Transcript.from_text(item.answer))
+        for kp in fb.key_points:
+            if kp.status != "missed":
+                assert kp.closest is None, (item.id, kp)
+                continue
+            missed += 1
+            if kp.closest is not None:
+                with_closest += 1
+                assert kp.closest in fb.transcript
     assert missed > 20
     assert 0 < with_closest < missed / 2
 
