@@ -331,8 +331,7 @@ class Speaker:
         A ``stop()`` while the text is still being synthesised cancels the playback."""
         generation = self._generation
         path = self.synthesize(text)
-        if generation == self._generation:
-            self.play(path)
+        self.play(path, generation=generation)
         return path
 
     def read_aloud(
@@ -388,9 +387,10 @@ class Speaker:
     def play(self, path: Path, *, generation: int | None = None) -> None:
         """Play a WAV file on the output device; blocks until done or stopped.
 
-        ``generation`` is the reading this sentence belongs to: a ``stop()`` that came after the
-        caller last looked, but before playback began, then plays nothing (without it, clearing
-        the stop flag here let one more whole sentence play after Stop).
+        ``generation`` is ``self._generation`` when the caller's work began (``say``, a
+        sentence of ``read_aloud``): a ``stop()`` since then, even one just before playback,
+        plays nothing (clearing the stop flag here used to erase it, so one more whole sentence
+        played after Stop).
         """
         sd = self._sd()
         data, rate = sf.read(str(path), dtype="float32", always_2d=True)
