@@ -28,7 +28,6 @@ Sources, per key point of the questions in one split of ``split.json``:
 
 from __future__ import annotations
 
-import functools
 import json
 import random
 import re
@@ -41,6 +40,7 @@ import snowballstemmer
 
 from viva.bank import Question, load_builtin_bank
 from viva.scoring.judge import Judge, JudgeUnavailable
+from viva.scoring.lexicon import NEGATORS
 
 HERE = Path(__file__).resolve().parent
 WRITTEN = HERE / "data" / "written"
@@ -239,17 +239,14 @@ def aligned_sentences(question: Question) -> dict[int, list[str]]:
     return out
 
 
-@functools.cache
-def _negators() -> frozenset[str]:
-    from viva.scoring.lexicon import load_lexicon
-
-    return frozenset(w.replace("'", "") for w in load_lexicon().negators)
+#: The lexicon's negators as ``_WORD`` tokens them (no apostrophes).
+_NEGATORS = frozenset(w.replace("'", "") for w in NEGATORS)
 
 
 def negative_tone(text: str) -> bool:
     """Does ``text`` carry a negator or a word of failure (``_NEGATIVE_STEMS``)?"""
     words = _WORD.findall(text.lower().replace("n't", " not"))
-    return any(w in _negators() or _STEMMER.stemWord(w) in _NEGATIVE_STEMS for w in words)
+    return any(w in _NEGATORS or _STEMMER.stemWord(w) in _NEGATIVE_STEMS for w in words)
 
 
 def build(
