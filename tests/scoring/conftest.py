@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -22,6 +24,18 @@ def bank_question():  # type: ignore[no-untyped-def]
         return q
 
     return _get
+
+
+@pytest.fixture(scope="session")
+def scoring_eval() -> ModuleType:
+    """``benchmarks/scoring_eval.py``: the evaluation sets as the benchmark loads and scores
+    them."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    try:
+        import scoring_eval
+    finally:
+        sys.path.pop(0)
+    return scoring_eval
 
 
 @pytest.fixture(scope="session")

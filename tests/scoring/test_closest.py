@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+from types import ModuleType
 
 from viva.scoring import score_answer
 from viva.scoring.decision import CLOSEST_MIN, PointEvidence, decide, params
@@ -11,17 +10,12 @@ from viva.scoring.feedback import KeyPointResult
 from viva.scoring.judge import Window
 from viva.speech.transcript import Transcript
 
-ROOT = Path(__file__).resolve().parents[2]
 
-
-def test_closest_is_only_for_missed_points_and_quotes_the_answer() -> None:
+def test_closest_is_only_for_missed_points_and_quotes_the_answer(
+    scoring_eval: ModuleType,
+) -> None:
     """Over a writer's whole plain set (every answer style): ``closest`` appears only on
     missed points, is words of the transcript, and turns up on some but not most misses."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import scoring_eval
-    finally:
-        sys.path.pop(0)
     items, _ = scoring_eval.load_set("plain")
     questions = list(dict.fromkeys(it.question.id for it in items))[:6]
     missed = with_closest = 0
