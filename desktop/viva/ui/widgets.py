@@ -421,7 +421,7 @@ class FeedbackPanel(QFrame):
             mark = render.STATUS_MARK.get(point.status, "?")
             label = render.STATUS_LABEL.get(point.status, point.status).upper()
             text = f"{mark}  {label}: {point.text}"
-            closest = getattr(point, "closest", None)
+            closest = point.closest
             if point.status == "incorrect" and point.evidence:
                 text += f"\n      you said: \u201c{point.evidence}\u201d"
             elif point.status == "missed" and closest:
