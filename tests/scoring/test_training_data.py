@@ -34,3 +34,25 @@ def test_every_train_key_point_is_restated_in_each_form() -> None:
     rows = checker.load()
     assert len(rows) >= 400  # the train split's key points
     assert all(set(forms) == set(checker.FORMS) for forms in rows.values())
+
+
+def test_extra_training_questions_are_well_formed_and_in_no_bank_or_evaluation_set() -> None:
+    """``data/extra`` holds questions written for training only: none may be (close to) a
+    question the judge is evaluated on, or the figures on unseen questions would not be."""
+    import yaml
+    from rapidfuzz import fuzz
+
+    from viva.bank import load_builtin_bank
+
+    _load("check_written")  # check_extra reads its KINDS
+    checker = _load("check_extra")
+    questions = checker.load()
+    assert checker.problems(questions) == []
+    evaluated = [q.question for q in load_builtin_bank().questions.values()]
+    for path in sorted((JUDGE_TRAINING.parents[1] / "tests" / "eval").glob("plain*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        evaluated += [q["question"] for q in data["questions"]]
+    assert len(evaluated) > 200
+    for q in questions:
+        closest = max(evaluated, key=lambda e: fuzz.token_set_ratio(q["question"], e))
+        assert fuzz.token_set_ratio(q["question"], closest) < 80, (q["question"], closest)

@@ -19,6 +19,9 @@ Sources, per key point of the questions in one split of ``split.json``:
   to a neighbouring question says);
 - light augmentation that keeps the label: recogniser style (lowercase, no punctuation), a
   spoken lead-in, an unrelated sentence before or after (answers are read in 1-3 sentence windows);
+- extra questions in no bank and no evaluation set (``data/extra/*.yaml``, checked by
+  ``check_extra.py``), key points and lines written by other writers in their own voice, so
+  that the judge does not learn only our way of writing a key point (EXTRA_QUESTIONS);
 - the key point itself phrased another way (``data/restated/*.jsonl``, checked by
   ``check_restated.py``): a rubric line about the candidate, an instruction, a plain restatement
   or a terse noun phrase, used in place of the bank's wording in RESTATE_SHARE of the pairs, so
@@ -44,6 +47,7 @@ from viva.scoring.lexicon import NEGATORS
 
 HERE = Path(__file__).resolve().parent
 WRITTEN = HERE / "data" / "written"
+EXTRA = HERE / "data" / "extra"
 RESTATED = HERE / "data" / "restated"
 SPLIT: dict[str, str] = json.loads((HERE / "split.json").read_text())["questions"]
 
@@ -115,6 +119,11 @@ SIBLING_WRONG = 0
 #: wrongly. Same overlap bound as above. 0 in the shipped recipe: round 5 (2, README "Rounds")
 #: found 2.2 reads only 8 % of them as incorrect at the pair level, and was not shipped.
 SIBLING_NEGATIVE = 0
+#: Train on the extra questions of ``data/extra`` (40 questions, 200 key points written by eight
+#: other writers) as well as the bank's train split. False in the shipped recipe: round 6 (README
+#: "Rounds") lifted the plain sets' paraphrase coverage but lost on ``tuning``, where candidates
+#: are chosen, and credited more wrong statements; not shipped.
+EXTRA_QUESTIONS = False
 #: What makes a sentence negative in tone, for SIBLING_NEGATIVE: the lexicon's negators and
 #: stems of words of failure or cost.
 _NEGATIVE_STEMS = frozenset(
@@ -218,8 +227,41 @@ def restated() -> dict[tuple[str, int], list[str]]:
     return out
 
 
+def extra() -> tuple[list[Question], dict[tuple[str, int], list[dict[str, str]]]]:
+    """The extra questions (``data/extra``) as a user's bank holds them (key points as plain
+    sentences, their reference answer the points themselves) and their lines, as ``written()``
+    gives them: one row per sentence with its kind and label."""
+    from check_extra import KINDS, load
+
+    questions: list[Question] = []
+    lines: dict[tuple[str, int], list[dict[str, str]]] = defaultdict(list)
+    for raw in load():
+        questions.append(
+            Question.model_validate(
+                {
+                    "id": raw["id"],
+                    "question": raw["question"],
+                    "topic": raw["topic"],
+                    "difficulty": "intermediate",
+                    "reference_answer": " ".join(raw["key_points"]),
+                    "key_points": list(raw["key_points"]),
+                    "target_seconds": [45, 120],
+                }
+            )
+        )
+        for i, group in enumerate(raw["lines"]):
+            for kind, texts in group.items():
+                for text in texts:
+                    lines[(raw["id"], i)].append(
+                        {"kind": kind, "label": KINDS[kind], "text": text.strip()}
+                    )
+    return questions, lines
+
+
 def aligned_sentences(question: Question) -> dict[int, list[str]]:
     """Reference-answer sentences per key point, from the rule scorer's evidence."""
+    if question.id.startswith("extra-"):
+        return {}  # its reference answer is its key points: nothing to align
     from viva.scoring.coverage import score_coverage
     from viva.scoring.text import build_answer
     from viva.speech.transcript import Transcript
@@ -264,6 +306,10 @@ def build(
     lines = written()
     restatements = restated()
     chosen = [q for q in bank.values() if SPLIT.get(q.id) == split]
+    if EXTRA_QUESTIONS and split == "train":
+        more, more_lines = extra()
+        chosen += more
+        lines.update(more_lines)
     # Sentences of the *same split* only, for negatives from other questions: nothing of a
     # held-out question leaks into training.
     pool: dict[str, list[tuple[str, str]]] = defaultdict(list)  # topic -> (question id, text)
