@@ -435,7 +435,24 @@ BEFORE_KEYS = (
 )
 
 NOTES = """\
-Issue 12 (this run): a faithfulness guard (viva.speech.guard) checks every decoded segment against
+Issue 12 (2026-12-05 run): every decode now runs at temperature 0. faster-whisper's fallback
+re-decoded a window by *sampling* (temperatures 0.2-1.0) whenever its log-probability was under
+-1.0, which espeak and accented speech often is: at Stop that meant up to six decodes of the tail,
+and the samples wrote words nobody said after an answer ("up 2 3", "5 5 10 6 6 5") that came and
+went between runs of the same audio. Only a decode that loops (compression ratio above 2.4: the
+vocabulary read back, "canary drift feature store Kubernetes canary drift ...", in place of the
+first 25 s of the f3 voice) is decoded again with the sampling schedule. At Stop, Whisper is no
+longer shown the silence after the last voiced window (the tail is cut 0.2 s after it, as pause
+commits are). Against the previous run: post-Stop 1.32 / 1.46 / 1.14 s -> 0.66 / 0.92 / 0.61 s on
+the three 120 s files (jfk 0.89 -> 0.46 s), lag p90 3.36 / 3.81 / 4.30 -> 2.67 / 3.57 / 4.05 s;
+batch WER 11.7 / 18.0 / 20.7 -> 12.6 / 18.6 / 20.7 % (en-us: one looping chunk re-decoded by
+sampling); streamed WER 14.3 / 16.3 / 28.4 -> 15.5 / 17.2 / 30.4 % (one run per file, and the
+live path's greedy catch-up depends on timing). Without the loop re-decode the f3 file's batch
+WER was 33.5 %. On the 36 labelled answers of vocabulary_bias.py (file decode) temperature 0
+alone gave WER 0.1242 against 0.1239 / 0.1245 with the fallback (two seeds), 49 inserted words
+against 52 / 51, and 4 % less decode time.
+
+Issue 12 (2026-12-04 run): a faithfulness guard (viva.speech.guard) checks every decoded segment against
 Silero VAD of the same audio and drops segments with no voice behind any word, doubtful segments
 (no-speech probability >= 0.5) over mostly non-speech, and known hallucinations ("Thank you.",
 "Yeah.", "Thanks for watching") unless VAD backs them; unvoiced edge words are trimmed. Batch

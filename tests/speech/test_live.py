@@ -283,3 +283,42 @@ def test_stop_after_a_pause_reuses_the_decode_made_during_the_pause(
         assert live.stats.reused == 1
         assert live.stats.tail_s == 0.0
         assert after_stop == []  # Stop waited for no decode
+
+
+class _SpanTranscriber(Transcriber):
+    """The real model; remembers the time span of audio each final decode was given."""
+
+    def __init__(self, inner: Transcriber) -> None:
+        super().__init__()
+        self._model = inner.load()
+        self.spans: list[tuple[float, float]] = []
+
+    def decode(self, samples: Any, **kwargs: Any) -> Any:
+        if kwargs.get("word_timestamps", True):
+            start = kwargs.get("offset_s", 0.0)
+            self.spans.append((start, start + len(samples) / 16000))
+        return super().decode(samples, **kwargs)
+
+
+def test_the_tail_at_stop_leaves_the_silence_after_the_last_word_out(
+    jfk_wav: Path, transcriber: Transcriber
+) -> None:
+    """Whisper is not shown the silence after the answer (Stop 0.45 s after the last word, under
+    one pause): on such silence its decoder writes words nobody said (issue 12)."""
+    from viva.speech.audio import SAMPLE_RATE, load_audio
+    from viva.speech.guard import WINDOW_S, VoiceMap
+    from viva.speech.live import PAUSE_PAD_S
+
+    audio = load_audio(jfk_wav)
+    voice = VoiceMap.of(audio)
+    speech_end = (np.nonzero(voice.probs >= voice.threshold)[0][-1] + 1) * WINDOW_S
+    # The recording ends 0.45 s after the last voiced window: less than a pause, so no commit
+    # has cut it off before Stop.
+    speech = audio[: int(speech_end * SAMPLE_RATE)]
+    padded = np.concatenate([speech, np.zeros(int(0.45 * SAMPLE_RATE), dtype=np.float32)])
+    spans = _SpanTranscriber(transcriber)
+    live = LiveTranscriber(spans, prepare=False)
+    transcript = live.transcribe_all(padded)
+    assert spans.spans
+    assert spans.spans[-1][1] <= speech_end + PAUSE_PAD_S + 2 * WINDOW_S, (spans.spans, speech_end)
+    assert "country" in normalise(transcript.text).split()[-1], transcript.text

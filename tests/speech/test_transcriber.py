@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -134,3 +136,38 @@ def test_question_vocabulary_invents_nothing_at_the_end(transcriber: Transcriber
     assert "canary" in text
     assert "blue green" in text
     assert text.split()[-1] == "infrastructure", text
+
+
+class _LoopSignal:
+    """The real Whisper model, whose first decode at temperature 0 reports a repetition loop
+    (compression ratio 3.0, as a read-back vocabulary list does); records each call's
+    temperature. A real loop cannot be produced on demand: it depends on the CPU's int8 maths."""
+
+    def __init__(self, model: Any, loop_at_zero: bool) -> None:
+        self._model = model
+        self.loop_at_zero = loop_at_zero
+        self.temperatures: list[Any] = []
+
+    def transcribe(self, audio: Any, **options: Any) -> tuple[Any, Any]:
+        self.temperatures.append(options["temperature"])
+        segments, info = self._model.transcribe(audio, **options)
+        if self.loop_at_zero and options["temperature"] == 0.0:
+            segments = (replace(s, compression_ratio=3.0) for s in segments)
+        return segments, info
+
+
+@pytest.mark.parametrize("loops", [False, True])
+def test_only_a_looping_decode_is_decoded_again_by_sampling(
+    jfk_wav: Path, transcriber: Transcriber, loops: bool
+) -> None:
+    """Decodes run at temperature 0 (faster-whisper's fallback sampled words after an answer
+    that nobody said); only one whose text repeats itself is decoded again with sampling."""
+    from viva.speech.audio import load_audio
+    from viva.speech.transcriber import LOOP_TEMPERATURES
+
+    model = _LoopSignal(transcriber.load(), loop_at_zero=loops)
+    looping = Transcriber()
+    looping._model = model  # type: ignore[assignment]
+    text = looping.decode(load_audio(jfk_wav), fillers=False).text
+    assert model.temperatures == ([0.0, LOOP_TEMPERATURES] if loops else [0.0])
+    assert wer(JFK_TEXT, text) <= 0.15, text

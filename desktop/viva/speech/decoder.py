@@ -26,6 +26,6 @@ class Decoder(Protocol):
         prompt: str | None = None,
         beam_size: int | None = None,
         word_timestamps: bool = True,
-        temperature: float | tuple[float, ...] | None = None,
+        temperature: float | tuple[float, ...] = 0.0,
         voice: VoiceMap | None = None,
     ) -> Transcript: ...

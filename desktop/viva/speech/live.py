@@ -13,9 +13,9 @@ tail**, built so that little is left to decode when the user presses Stop.
   before its end are kept, the rest (the overlap) is decoded again, with right context, as the
   start of the next chunk. A word repeated across a border is dropped. (Cutting at Whisper's word
   times alone lost words: tiny.en squeezes the times of the last words of a cut chunk.)
-* About once a second the open chunk is re-decoded cheaply (beam 1, no timestamps, no temperature
-  fallback) and shown as *tentative* text - only when no commit is waiting, only on the newest
-  audio, and never after Stop: there is no queue of tentative jobs that could go stale.
+* About once a second the open chunk is re-decoded cheaply (beam 1, no timestamps) and shown
+  as *tentative* text - only when no commit is waiting, only on the newest audio, and never
+  after Stop: there is no queue of tentative jobs that could go stale.
 * At ``finish()`` only the open chunk (< ``max_chunk_s``, usually the last phrase) is left; it is
   decoded with ``tail_beam_size``.
 * A worker that falls behind (a busy machine) commits with beam 1 while more than
@@ -457,7 +457,6 @@ class LiveTranscriber:
             prompt=self._prompt(),
             beam_size=beam if final else 1,
             word_timestamps=final,
-            temperature=None if final else 0.0,
             voice=VoiceMap(self._probs, threshold=self.threshold),
         )
         self._stats.decode_s += time.perf_counter() - t0
@@ -630,7 +629,11 @@ class LiveTranscriber:
         if end - start < WINDOW:
             return
         start_w, end_w = start // WINDOW, (end + WINDOW - 1) // WINDOW
-        if len(self._speech_windows(start_w, end_w)) >= MIN_SPEECH_WINDOWS:
+        speech = self._speech_windows(start_w, end_w)
+        if len(speech) >= MIN_SPEECH_WINDOWS:
+            # Whisper is not shown the silence after the last voiced window (as at a pause):
+            # on it the temperature fallback samples words nobody said.
+            end = min(end, int(speech[-1] + 1) * WINDOW + int(PAUSE_PAD_S * SAMPLE_RATE))
             self._commit(start, end, beam=self.tail_beam_size or self.commit_beam_size)
             self._stats.tail_s = 0.0 if self._stats.reused > reused else self._stats.tail_s
 

@@ -36,7 +36,21 @@ REQUIRED_FILES = ("model.bin", "tokenizer.json")
 #: cheap second pass (beam 1, no timestamps) uses it, to find the fillers - see FillerPass.
 FILLER_PROMPT = "Um, uh, so I think, uh, the model, um, drifts."
 
-#: Seed of the sampling in Whisper's temperature fallback (see ``Transcriber.load``).
+#: Decodes run at temperature 0. faster-whisper's fallback schedule re-decodes a window by
+#: *sampling* (0.2 ... 1.0) whenever its log-probability is under -1.0, which synthetic and
+#: accented speech often is: its sampling wrote words nobody said after an answer ("up 2 3",
+#: "5 5 10 6 6 5") that came and went between runs of the same audio (issue 12). Measured on the
+#: 36 labelled answers of benchmarks/vocabulary_bias.py (espeak, file decode with the question's
+#: vocabulary): WER 0.1242 vs 0.1239 / 0.1245 with the fallback (two seeds), inserted words 49 vs
+#: 52 / 51, and 4 % less decode time (one answer took 1.6x longer with it).
+TEMPERATURE = 0.0
+#: ... except that a decode that loops (compression ratio above faster-whisper's own 2.4: the
+#: vocabulary prompt read back, "canary drift feature store Kubernetes canary drift ...", in
+#: place of 25 s of a fast f3 voice) is decoded again with the sampling schedule, as Whisper's
+#: fallback would (benchmarks/results/transcription.md: that file's batch WER 33.5 % without it).
+LOOP_COMPRESSION_RATIO = 2.4
+LOOP_TEMPERATURES = (0.2, 0.4, 0.6, 0.8, 1.0)
+#: Seed of that sampling (see ``Transcriber.load``).
 SAMPLING_SEED = 0
 
 #: Filler words taken from the second pass (normalised).
@@ -151,12 +165,10 @@ class Transcriber:
                     import ctranslate2
                     from faster_whisper import WhisperModel
 
-                    # Whisper's temperature fallback samples; CTranslate2 seeds each worker
-                    # thread's generator once, from this value, when the thread first samples.
-                    # A fixed seed makes a process's transcripts reproducible (the same audio
-                    # in the same order gives the same text) instead of varying run to run: a
-                    # sampled guess on the silence after an answer ("up 2 3") came and went
-                    # between two CI runs of the same commit (issue 12).
+                    # A looping decode is re-decoded by sampling; CTranslate2 seeds each worker
+                    # thread's generator once, from this value, when the thread first samples,
+                    # so a process's transcripts are reproducible (the same audio in the same
+                    # order gives the same text) instead of varying from run to run.
                     ctranslate2.set_random_seed(SAMPLING_SEED)
                     t0 = time.perf_counter()
                     try:
@@ -234,7 +246,7 @@ class Transcriber:
         word_timestamps: bool = True,
         vad_filter: bool = False,
         no_speech_threshold: float | None = 0.6,
-        temperature: float | tuple[float, ...] | None = None,
+        temperature: float | tuple[float, ...] = TEMPERATURE,
         progress: Callable[[float], None] | None = None,
         voice: VoiceMap | None = None,
         guard: bool = True,
@@ -243,9 +255,9 @@ class Transcriber:
         """Decode 16 kHz float32 samples (the live path uses this per chunk).
 
         ``offset_s`` is added to every time stamp. ``prompt`` is appended after the filler prompt
-        (previous text, for continuity across chunks). ``temperature`` None keeps faster-whisper's
-        fallback schedule (re-decodes when the result looks wrong); ``0.0`` decodes once, for a
-        bounded cost. With ``guard`` (the default) segments without voice behind them are dropped
+        (previous text, for continuity across chunks). ``temperature`` is 0 (see TEMPERATURE: a
+        decode that loops is decoded again by sampling); a tuple is faster-whisper's own fallback
+        schedule. With ``guard`` (the default) segments without voice behind them are dropped
         (:mod:`viva.speech.guard`); ``voice`` gives the VAD probabilities on the same time base as
         ``offset_s`` (computed from ``samples`` when missing). With ``fillers`` and word
         timestamps, fillers the main decode skipped are found by a cheap second pass with the
@@ -258,50 +270,32 @@ class Transcriber:
             return Transcript(text="", language=self.language or "en", duration_s=duration)
         model = self.load()
         full_prompt = " ".join(p for p in (self.initial_prompt, prompt) if p) or None
-        kwargs: dict[str, Any] = {}
-        if temperature is not None:
-            kwargs["temperature"] = temperature
+        kwargs: dict[str, Any] = {"temperature": temperature}
         if vad_filter:
             kwargs["vad_parameters"] = {"min_silence_duration_ms": 1000, "speech_pad_ms": 400}
+        options: dict[str, Any] = {
+            "language": self.language,
+            "beam_size": beam_size or self.beam_size,
+            "word_timestamps": word_timestamps,
+            "without_timestamps": not word_timestamps,
+            "initial_prompt": full_prompt,
+            "hotwords": hotwords or None,
+            "condition_on_previous_text": False,
+            "no_speech_threshold": no_speech_threshold,
+            "vad_filter": vad_filter,
+            **kwargs,
+        }
         with self._decode_lock:
-            segments_iter, info = model.transcribe(
-                samples,
-                language=self.language,
-                beam_size=beam_size or self.beam_size,
-                word_timestamps=word_timestamps,
-                without_timestamps=not word_timestamps,
-                initial_prompt=full_prompt,
-                hotwords=hotwords or None,
-                condition_on_previous_text=False,
-                no_speech_threshold=no_speech_threshold,
-                vad_filter=vad_filter,
-                **kwargs,
-            )
-            decoded: list[DecodedSegment] = []
-            # The generator does the work: consume it here, inside the worker that called us.
-            for seg in segments_iter:
-                text = seg.text.strip()
-                if text:
-                    decoded.append(
-                        DecodedSegment(
-                            start=round(float(seg.start) + offset_s, 3),
-                            end=round(float(seg.end) + offset_s, 3),
-                            text=text,
-                            words=tuple(
-                                Word(
-                                    word=w.word.strip(),
-                                    start=round(float(w.start) + offset_s, 3),
-                                    end=round(float(w.end) + offset_s, 3),
-                                    probability=round(float(w.probability), 4),
-                                )
-                                for w in seg.words or ()
-                            ),
-                            no_speech_prob=float(seg.no_speech_prob),
-                            avg_logprob=float(seg.avg_logprob),
-                        )
-                    )
-                if progress and duration > 0:
-                    progress(min(1.0, seg.end / duration))
+            decoded, info, ratio = self._run(model, samples, options, offset_s, progress)
+            if ratio > LOOP_COMPRESSION_RATIO and not isinstance(temperature, tuple):
+                log.info(
+                    "repetition loop at temperature %s (compression ratio %.1f): decoding again "
+                    "with sampling",
+                    temperature,
+                    ratio,
+                )
+                options["temperature"] = LOOP_TEMPERATURES
+                decoded, info, _ = self._run(model, samples, options, offset_s, progress)
         if guard and decoded and voice is None:
             voice = VoiceMap.of(samples, offset_s)
         if fillers and word_timestamps and self.filler_prompt and decoded:
@@ -334,6 +328,47 @@ class Transcriber:
             language=getattr(info, "language", None) or self.language or "en",
             duration_s=round(duration, 3),
         )
+
+    @staticmethod
+    def _run(
+        model: WhisperModel,
+        samples: np.ndarray,
+        options: dict[str, Any],
+        offset_s: float,
+        progress: Callable[[float], None] | None,
+    ) -> tuple[list[DecodedSegment], Any, float]:
+        """One faster-whisper pass: the non-empty segments (times shifted by ``offset_s``), its
+        info, and the highest compression ratio of its windows (a loop repeats itself)."""
+        duration = len(samples) / SAMPLE_RATE
+        segments_iter, info = model.transcribe(samples, **options)
+        decoded: list[DecodedSegment] = []
+        ratio = 0.0
+        # The generator does the work: consume it here, inside the worker that called us.
+        for seg in segments_iter:
+            ratio = max(ratio, float(seg.compression_ratio))
+            text = seg.text.strip()
+            if text:
+                decoded.append(
+                    DecodedSegment(
+                        start=round(float(seg.start) + offset_s, 3),
+                        end=round(float(seg.end) + offset_s, 3),
+                        text=text,
+                        words=tuple(
+                            Word(
+                                word=w.word.strip(),
+                                start=round(float(w.start) + offset_s, 3),
+                                end=round(float(w.end) + offset_s, 3),
+                                probability=round(float(w.probability), 4),
+                            )
+                            for w in seg.words or ()
+                        ),
+                        no_speech_prob=float(seg.no_speech_prob),
+                        avg_logprob=float(seg.avg_logprob),
+                    )
+                )
+            if progress and duration > 0:
+                progress(min(1.0, seg.end / duration))
+        return decoded, info, ratio
 
     # -- fillers ---------------------------------------------------------------------------------
     def _add_fillers(
