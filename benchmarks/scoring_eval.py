@@ -18,8 +18,8 @@ partial), coverage MAE, mean coverage of keyword-dropping and off-topic answers,
 statements credited (points labelled incorrect, or missed in a ``wrong``-style answer, that get
 covered), correct points called incorrect, and the time per answer.
 
-    python benchmarks/scoring_eval.py [--sets plain,plain2,plain3,plain4,plain5,plain6,heldout,tuning]
-                                       [--spoken 24] [--write]
+    python benchmarks/scoring_eval.py
+        [--sets plain,plain2,plain3,plain4,plain5,plain6,heldout,tuning] [--spoken 24] [--write]
 """
 
 from __future__ import annotations

@@ -452,7 +452,7 @@ WER was 33.5 %. On the 36 labelled answers of vocabulary_bias.py (file decode) t
 alone gave WER 0.1242 against 0.1239 / 0.1245 with the fallback (two seeds), 49 inserted words
 against 52 / 51, and 4 % less decode time.
 
-Issue 12 (2026-12-04 run): a faithfulness guard (viva.speech.guard) checks every decoded segment against
+Issue 12 (04 Dec run): a faithfulness guard (viva.speech.guard) checks every decoded segment against
 Silero VAD of the same audio and drops segments with no voice behind any word, doubtful segments
 (no-speech probability >= 0.5) over mostly non-speech, and known hallucinations ("Thank you.",
 "Yeah.", "Thanks for watching") unless VAD backs them; unvoiced edge words are trimmed. Batch
