@@ -67,16 +67,8 @@ class Item:
 
 def plain_question(raw: dict[str, Any]) -> Question:
     """A question of the plain set as a user's bank would hold it: key points as sentences."""
-    return Question.model_validate(
-        {
-            "id": raw["id"],
-            "question": raw["question"],
-            "topic": raw.get("topic") or "general",
-            "difficulty": "intermediate",
-            "reference_answer": " ".join(raw["key_points"]),
-            "key_points": list(raw["key_points"]),
-            "target_seconds": [45, 120],
-        }
+    return Question.from_key_points(
+        raw["id"], raw["question"], raw["key_points"], raw.get("topic") or "general"
     )
 
 

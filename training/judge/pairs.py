@@ -47,7 +47,6 @@ from viva.scoring.lexicon import NEGATORS
 
 HERE = Path(__file__).resolve().parent
 WRITTEN = HERE / "data" / "written"
-EXTRA = HERE / "data" / "extra"
 RESTATED = HERE / "data" / "restated"
 SPLIT: dict[str, str] = json.loads((HERE / "split.json").read_text())["questions"]
 
@@ -237,17 +236,7 @@ def extra() -> tuple[list[Question], dict[tuple[str, int], list[dict[str, str]]]
     lines: dict[tuple[str, int], list[dict[str, str]]] = defaultdict(list)
     for raw in load():
         questions.append(
-            Question.model_validate(
-                {
-                    "id": raw["id"],
-                    "question": raw["question"],
-                    "topic": raw["topic"],
-                    "difficulty": "intermediate",
-                    "reference_answer": " ".join(raw["key_points"]),
-                    "key_points": list(raw["key_points"]),
-                    "target_seconds": [45, 120],
-                }
-            )
+            Question.from_key_points(raw["id"], raw["question"], raw["key_points"], raw["topic"])
         )
         for i, group in enumerate(raw["lines"]):
             for kind, texts in group.items():

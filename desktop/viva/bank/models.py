@@ -7,6 +7,7 @@ A bank file is YAML whose top level is a mapping with a ``questions:`` list; fil
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -83,6 +84,24 @@ class Question(_Strict):
     variants: list[NonEmpty] = Field(default_factory=list)
     #: STAR hints (behavioural questions): an answer is then also checked for its structure.
     star: StarHints | None = None
+
+    @classmethod
+    def from_key_points(
+        cls, qid: str, question: str, key_points: Sequence[str], topic: str = "general"
+    ) -> Question:
+        """A question as someone else's bank holds it: key points as plain sentences (no
+        hints), the points themselves as its reference answer (evaluation and training sets)."""
+        return cls.model_validate(
+            {
+                "id": qid,
+                "question": question,
+                "topic": topic,
+                "difficulty": "intermediate",
+                "reference_answer": " ".join(key_points),
+                "key_points": list(key_points),
+                "target_seconds": [45, 120],
+            }
+        )
 
     @field_validator("id")
     @classmethod

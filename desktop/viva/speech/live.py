@@ -631,8 +631,8 @@ class LiveTranscriber:
         start_w, end_w = start // WINDOW, (end + WINDOW - 1) // WINDOW
         speech = self._speech_windows(start_w, end_w)
         if len(speech) >= MIN_SPEECH_WINDOWS:
-            # Whisper is not shown the silence after the last voiced window (as at a pause):
-            # on it the temperature fallback samples words nobody said.
+            # Whisper is not shown the silence after the last voiced window (as at a pause
+            # commit): on silence its decoder writes words nobody said.
             end = min(end, int(speech[-1] + 1) * WINDOW + int(PAUSE_PAD_S * SAMPLE_RATE))
             self._commit(start, end, beam=self.tail_beam_size or self.commit_beam_size)
             self._stats.tail_s = 0.0 if self._stats.reused > reused else self._stats.tail_s

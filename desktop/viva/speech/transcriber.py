@@ -270,9 +270,6 @@ class Transcriber:
             return Transcript(text="", language=self.language or "en", duration_s=duration)
         model = self.load()
         full_prompt = " ".join(p for p in (self.initial_prompt, prompt) if p) or None
-        kwargs: dict[str, Any] = {"temperature": temperature}
-        if vad_filter:
-            kwargs["vad_parameters"] = {"min_silence_duration_ms": 1000, "speech_pad_ms": 400}
         options: dict[str, Any] = {
             "language": self.language,
             "beam_size": beam_size or self.beam_size,
@@ -283,8 +280,10 @@ class Transcriber:
             "condition_on_previous_text": False,
             "no_speech_threshold": no_speech_threshold,
             "vad_filter": vad_filter,
-            **kwargs,
+            "temperature": temperature,
         }
+        if vad_filter:
+            options["vad_parameters"] = {"min_silence_duration_ms": 1000, "speech_pad_ms": 400}
         with self._decode_lock:
             decoded, info, ratio = self._run(model, samples, options, offset_s, progress)
             if ratio > LOOP_COMPRESSION_RATIO and not isinstance(temperature, tuple):
