@@ -58,7 +58,10 @@ def test_tuning_set_size() -> None:
     } <= {it["style"] for it in data}
 
 
-@pytest.mark.parametrize("name", ["plain", "plain2", "plain3", "plain4", "plain5", "plain6"])
+PLAIN_SETS = ["plain", "plain2", "plain3", "plain4", "plain5", "plain6", "plain7"]
+
+
+@pytest.mark.parametrize("name", PLAIN_SETS)
 def test_plain_set_is_well_formed(name: str) -> None:
     data = yaml.safe_load((EVAL / f"{name}.yaml").read_text(encoding="utf-8"))
     bank = load_builtin_bank()
@@ -80,7 +83,7 @@ def test_plain_set_is_well_formed(name: str) -> None:
 def test_scorer_keeps_its_committed_figures_on_unseen_questions(scoring_eval: ModuleType) -> None:
     """Strict F1 and MAE on questions nothing was fitted on may not slip past the margin."""
     committed = json.loads((ROOT / "benchmarks" / "results" / "scoring_eval.json").read_text())
-    for name in ("plain", "plain2", "plain3", "plain4", "plain5", "plain6", "heldout"):
+    for name in [*PLAIN_SETS, "heldout"]:
         items, _ = scoring_eval.load_set(name)
         now = scoring_eval.metrics(scoring_eval.score_items(items, "judge"))
         then = committed["sets"][name]["judge"]["overall"]
