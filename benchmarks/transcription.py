@@ -244,6 +244,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     rows = []
     for item in files:
         batch_times, post, lag50, lag90, clag50, clag90, tails = [], [], [], [], [], [], []
+        waits: list[float] = []
         post_late: list[float] = []
         reused = filler_passes = 0
         batch_text = live_text = ""
@@ -262,6 +263,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             )
             live_text = live.text
             post.append(stats.after_stop_s or 0.0)
+            waits.append(stats.stop_wait_s or 0.0)
             tails.append(stats.tail_s or 0.0)
             reused += stats.reused
             for lst, v in (
@@ -296,6 +298,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "after_stop_s": round(med(post), 2),
             "after_stop_max_s": round(max(post), 2),
             "after_stop_runs_s": [round(x, 2) for x in post],
+            "stop_wait_s": round(med(waits), 2),
             "tail_s": round(med(tails), 2),
             "stop_reused_tail": f"{reused}/{live_runs}",
             "after_stop_late_s": round(med(post_late), 2) if post_late else None,
@@ -369,12 +372,15 @@ def write_markdown(
         "WER: jiwer on lower-cased text without punctuation, vs the text espeak-ng was given "
         "(jfk: the known transcript). Lag: wall time a word is first *shown* (tentative or "
         "committed) minus the time its end was fed; commit lag: until it is final. Post-stop: "
-        "end of audio to final transcript; tail: audio still undecoded at Stop.",
+        "end of audio to final transcript, of which *waiting*: for the decode under way at Stop "
+        "and any commit behind it, before the tail's own decode; tail: audio still undecoded at "
+        "Stop.",
         "",
         "| file | dur s | WER batch % | WER stream % | invented words batch / stream "
-        "| batch s | RTF | post-stop s (max) | post-stop, Stop 1 s late | tail reused "
+        "| batch s | RTF | post-stop s (max) | of which waiting s | post-stop, Stop 1 s late "
+        "| tail reused "
         "| tail s | lag med / p90 s | commit lag med / p90 s | peak RSS MB | load |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         ins = (
@@ -385,7 +391,8 @@ def write_markdown(
         lines.append(
             f"| {r['file']} | {r['duration_s']} | {r['batch_wer_pct']} | {r['stream_wer_pct']} "
             f"| {ins} | {r['batch_s']} | {r['batch_rtf']} "
-            f"| {r['after_stop_s']} ({r['after_stop_max_s']}) | {r.get('after_stop_late_s')} "
+            f"| {r['after_stop_s']} ({r['after_stop_max_s']}) | {r.get('stop_wait_s', '-')} "
+            f"| {r.get('after_stop_late_s')} "
             f"| {r.get('stop_reused_tail', '-')} "
             f"| {r.get('tail_s')} | {r['lag_median_s']} / {r['lag_p90_s']} "
             f"| {r['commit_lag_median_s']} / {r['commit_lag_p90_s']} | {r['peak_rss_mb']:.0f} "
@@ -435,6 +442,20 @@ BEFORE_KEYS = (
 )
 
 NOTES = """\
+Issue 12 (2026-12-05, third run): where the time after Stop goes. ``finish()`` now records how
+long it waited for the decode under way at Stop (and any commit behind it) before the tail's own
+decode ("of which waiting"). With the tail at beam 5 (120 s files, 2 runs each, load 0.8-0.9):
+en-us 0.95 / 0.67 s after Stop, 0.19 s of it waiting, 4.0 s of tail decoded; en-gb 0.91 / 0.90 s,
+all of it waiting (the tail had been decoded ahead at the last pause, and Stop came while that
+decode ran; 1 s later it still waited 0.8 s); f3 0.58 / 0.64 s, no waiting, 4.6 s of tail. The
+tail is now decoded greedily (``live.TAIL_BEAM_SIZE``; batch keeps beam 5 for its last chunk):
+en-us 0.73 / 0.63 s, en-gb 0.97 / 0.88 s, f3 0.45 / 0.50 s, with the same streamed WER on all
+three (15.5 / 17.2 / 30.4 %) and the same batch WER. The en-gb case, a decode already running
+when Stop comes, is what is left: the next step is to make that ahead-of-time decode cheaper or
+interruptible. Commands: ``--only 120s --runs 1 --live-runs 2 --long-runs 2 --late-runs 1
+--stop-after 1 --texts-from <previous json>`` with ``--tail-beam 5`` and with the new default,
+and ``--only jfk`` with the new default; the 30 s and 60 s files were not re-run.
+
 Issue 12 (2026-12-05 run): every decode now runs at temperature 0. faster-whisper's fallback
 re-decoded a window by *sampling* (temperatures 0.2-1.0) whenever its log-probability was under
 -1.0, which espeak and accented speech often is: at Stop that meant up to six decodes of the tail,
@@ -473,7 +494,7 @@ late``: the same file with 1 s of silence before Stop, as when a user presses St
 word. "invented words": jiwer insertions against the reference text.
 
 Chosen policy (viva.speech.live.LiveTranscriber): **VAD-bounded commits + a tentative tail**,
-pause 0.5 s, minimum chunk 3 s, cap 8 s, beam 5 for commits and for the tail at Stop.
+pause 0.5 s, minimum chunk 3 s, cap 8 s, beam 5 for commits, greedy for the tail at Stop.
 Silero VAD runs window by window (32 ms); its recurrent state is carried across pushes, so the
 probabilities equal faster-whisper's one-pass VAD and the chunk borders no longer depend on how
 the audio arrives (before, the same file cut at 4.49 s or 4.55 s depending on the feeding pace).

@@ -37,6 +37,9 @@ def test_live_path_on_a_file(jfk_wav: Path, transcriber: Transcriber) -> None:
     assert ends == sorted(ends)
     assert ends[-1] <= 11.0 + 0.01
     assert stats.after_stop_s is not None
+    # The wait for the decode under way at Stop is part of the time after Stop.
+    assert stats.stop_wait_s is not None
+    assert 0.0 <= stats.stop_wait_s <= stats.after_stop_s
     # Timings are benchmarked (benchmarks/transcription.py), never asserted here.
     assert stats.lag_median_s is not None
 
