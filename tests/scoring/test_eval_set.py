@@ -58,7 +58,18 @@ def test_tuning_set_size() -> None:
     } <= {it["style"] for it in data}
 
 
-PLAIN_SETS = ["plain", "plain2", "plain3", "plain4", "plain5", "plain6", "plain7"]
+PLAIN_SETS = ["plain", "plain2", "plain3", "plain4", "plain5", "plain6", "plain7", "plain8"]
+
+
+def test_answer_ids_are_unique_across_sets() -> None:
+    """An id names one answer in all of ``tests/eval`` (error lists and notes quote them)."""
+    seen: dict[str, str] = {}
+    for path in sorted(EVAL.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        answers = [a for q in data.get("questions") or [] for a in q.get("answers") or []]
+        for a in [*answers, *(data.get("items") or [])]:
+            assert a["id"] not in seen, (a["id"], path.name, seen.get(a["id"]))
+            seen[a["id"]] = path.name
 
 
 @pytest.mark.parametrize("name", PLAIN_SETS)
