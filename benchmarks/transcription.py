@@ -442,6 +442,19 @@ BEFORE_KEYS = (
 )
 
 NOTES = """\
+Issue 12 (2026-12-05, fourth run; not adopted): reusing a decode made ahead at a pause when the
+cap's quiet cut falls inside the 0.2 s of silence it keeps after the speech (``_take_prepared``
+accepted it only if its audio ended before the cut, so the same chunk was decoded twice). Three
+runs each with the change, against the committed policy (``--only 120s,jfk --live-runs 3
+--long-runs 3 --late-runs 1 --stop-after 1``, load 0.8-1.6): ahead-of-time decodes reused per run
+0 -> 11 (en-us), 1 -> 10 (en-gb), 0 -> 5 (f3); after Stop jfk 0.63 -> 0.48 s, en-us 0.68 -> 0.67 s,
+en-gb 0.92 -> 1.06 s, f3 0.48 -> 0.43 s; Stop 1 s after the last word, en-gb 0.79 -> 0.14 s; but
+streamed WER 15.5 -> 16.7 % (en-us) and 17.2 -> 18.3 % (en-gb), f3 30.4 -> 30.2 %, the same in
+every run (a decode with 0.1 s more trailing silence reads a few words differently: "model
+release stopped" -> "model released up to"). Stop right at the end of en-gb still waits for the
+decode of the last phrase started at the pause before it (0.9 s at beam 5), which the change does
+not shorten. Kept as it was: the WER cost is larger than the gain where it counts.
+
 Issue 12 (2026-12-05, third run): where the time after Stop goes. ``finish()`` now records how
 long it waited for the decode under way at Stop (and any commit behind it) before the tail's own
 decode ("of which waiting"). With the tail at beam 5 (120 s files, 2 runs each, load 0.8-0.9):
