@@ -77,9 +77,9 @@ def main() -> None:
                 statuses = tuple(decide(e, relevance, shifted).status for e in found)
                 coverage = sum(scoring_eval.VALUE[s] for s in statuses) / len(statuses)
                 scored.append(scoring_eval.Scored(item, statuses, coverage, 0.0))
-            m = scoring_eval.metrics(scored)
-            off = [s.coverage for s in scored if s.item.style == "off_topic"]
-            m["off_topic"] = round(statistics.fmean(off), 3) if off else None
+            rep = scoring_eval.report(scored)
+            m = dict(rep["overall"])
+            m["off_topic"] = rep["styles"].get("off_topic", {}).get("mean_coverage")
             rows[name] = m
             out.append(
                 f"| {margin} | {name} | {m['f1_strict']} | {m['coverage_mae']} "
