@@ -325,3 +325,30 @@ def test_the_tail_at_stop_leaves_the_silence_after_the_last_word_out(
     assert spans.spans
     assert spans.spans[-1][1] <= speech_end + PAUSE_PAD_S + 2 * WINDOW_S, (spans.spans, speech_end)
     assert "country" in normalise(transcript.text).split()[-1], transcript.text
+
+
+@pytest.mark.parametrize(
+    ("cut_window", "speech_again", "reused"),
+    [(13, False, True), (16, False, True), (18, False, True), (8, False, False), (14, True, False)],
+    ids=["cut-in-pad", "cut-at-pad-end", "cut-after-pad", "cut-in-speech", "speech-after"],
+)
+def test_a_decode_made_at_a_pause_stands_for_the_chunk_when_only_silence_follows(
+    cut_window: int, speech_again: bool, reused: bool
+) -> None:
+    # 10 windows of speech, then silence; the decode made ahead covers the speech and 6
+    # windows of pad. The commit's cut may fall anywhere in the silence after the speech.
+    from viva.speech.live import WINDOW, _Prepared
+    from viva.speech.transcript import Transcript
+
+    live = LiveTranscriber(Transcriber())
+    probs = np.zeros(20, dtype=np.float32)
+    probs[:10] = 0.9
+    if speech_again:
+        probs[12:14] = 0.9
+    live._probs_buf.append(probs)
+    result = Transcript.from_text("and so my fellow americans")
+    live._prepared = _Prepared(start=0, speech_end=10 * WINDOW, end=16 * WINDOW, result=result)
+    taken = live._take_prepared(0, cut_window * WINDOW)
+    assert (taken is result) is reused
+    assert live.stats.reused == int(reused)
+    assert live._prepared is None  # used or stale, never offered twice

@@ -495,9 +495,13 @@ class LiveTranscriber:
         self._emit_partial("")
 
     def _take_prepared(self, start: int, end: int) -> Transcript | None:
-        """The prepared decode of [start, end), if only silence followed the speech it covers."""
+        """The prepared decode of [start, end), if only silence followed the speech it covers.
+
+        The cut may fall inside the silence the prepared decode kept after the speech (it keeps
+        PAUSE_PAD_S, the commit cuts halfway into the pause): the audio between the two cuts is
+        silence, so the decode stands for the chunk and the next one starts at ``end``."""
         prepared, self._prepared = self._prepared, None
-        if prepared is None or prepared.start != start or prepared.end > end:
+        if prepared is None or prepared.start != start or prepared.speech_end > end:
             return None
         after = self._speech_windows(prepared.speech_end // WINDOW, (end + WINDOW - 1) // WINDOW)
         if len(after):
