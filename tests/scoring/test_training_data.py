@@ -56,3 +56,13 @@ def test_extra_training_questions_are_well_formed_and_in_no_bank_or_evaluation_s
     for q in questions:
         closest = max(evaluated, key=lambda e: fuzz.token_set_ratio(q["question"], e))
         assert fuzz.token_set_ratio(q["question"], closest) < 80, (q["question"], closest)
+
+
+def test_mechanism_lines_name_real_points_and_stay_off_the_own_question_subject() -> None:
+    """``data/mechanism`` (round 9): every line names a train or extra key point, has its
+    kind's label, and none is about retries, backoff, jitter, timeouts or idempotency, the
+    subject of the own-question test the judge must pass without having seen it."""
+    checker = _load("check_mechanism")
+    rows = checker.load()
+    assert len(rows) >= 2000
+    assert checker.problems(rows, checker.key_points()) == []

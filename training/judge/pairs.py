@@ -22,6 +22,8 @@ Sources, per key point of the questions in one split of ``split.json``:
 - extra questions in no bank and no evaluation set (``data/extra/*.yaml``, checked by
   ``check_extra.py``), key points and lines written by other writers in their own voice, so
   that the judge does not learn only our way of writing a key point (EXTRA_QUESTIONS);
+- every train and extra point said without its terms, and described wrongly in the same plain
+  words (``data/mechanism/*.jsonl``, checked by ``check_mechanism.py``; MECHANISM_LINES);
 - the key point itself phrased another way (``data/restated/*.jsonl``, checked by
   ``check_restated.py``): a rubric line about the candidate, an instruction, a plain restatement
   or a terse noun phrase, used in place of the bank's wording in RESTATE_SHARE of the pairs, so
@@ -123,6 +125,9 @@ SIBLING_NEGATIVE = 0
 #: "Rounds") lifted the plain sets' paraphrase coverage but lost on ``tuning``, where candidates
 #: are chosen, and credited more wrong statements; not shipped.
 EXTRA_QUESTIONS = False
+#: Train on ``data/mechanism`` too (``check_mechanism.py``): every train and extra point said
+#: without its terms (covered) and described wrongly in the same plain words (incorrect), round 9.
+MECHANISM_LINES = False
 #: What makes a sentence negative in tone, for SIBLING_NEGATIVE: the lexicon's negators and
 #: stems of words of failure or cost.
 _NEGATIVE_STEMS = frozenset(
@@ -247,6 +252,18 @@ def extra() -> tuple[list[Question], dict[tuple[str, int], list[dict[str, str]]]
     return questions, lines
 
 
+def mechanism() -> dict[tuple[str, int], list[dict[str, str]]]:
+    """The lines of ``data/mechanism`` per (question id, point), as ``written()`` gives them."""
+    from check_mechanism import load
+
+    out: dict[tuple[str, int], list[dict[str, str]]] = defaultdict(list)
+    for row in load():
+        out[(str(row["question_id"]), int(str(row["point"])))].append(
+            {"kind": str(row["kind"]), "label": str(row["label"]), "text": str(row["text"]).strip()}
+        )
+    return out
+
+
 def aligned_sentences(question: Question) -> dict[int, list[str]]:
     """Reference-answer sentences per key point, from the rule scorer's evidence."""
     if question.id.startswith("extra-"):
@@ -299,6 +316,9 @@ def build(
         more, more_lines = extra()
         chosen += more
         lines.update(more_lines)
+    if MECHANISM_LINES and split == "train":
+        for key, rows in mechanism().items():
+            lines[key] = lines.get(key, []) + rows
     # Sentences of the *same split* only, for negatives from other questions: nothing of a
     # held-out question leaks into training.
     pool: dict[str, list[tuple[str, str]]] = defaultdict(list)  # topic -> (question id, text)
@@ -370,7 +390,7 @@ def build(
             covered_by[i] += [
                 r["text"]
                 for r in lines.get((q.id, i), [])
-                if r["kind"] in ("paraphrase", "spoken", "concrete")
+                if r["kind"] in ("paraphrase", "spoken", "concrete", "mechanism")
             ]
         for i, kp in enumerate(q.key_points):
             point = kp.text
