@@ -214,3 +214,25 @@ def test_a_denial_elsewhere_does_not_make_a_right_statement_wrong() -> None:
     assert fb.key_points[2].status != "incorrect", fb.key_points[2]
     assert fb.key_points[0].status == "covered"
     assert fb.key_points[3].status == "covered"
+
+
+def test_a_covered_margin_only_ever_withholds_credit() -> None:
+    """``covered_margin`` weighs a wrong credit above a withheld one: raising it can turn a
+    covered point into partial or missed, never the other way, and it leaves the judge alone."""
+    from viva.scoring.decision import decide, point_evidence
+
+    order = {"missed": 0, "incorrect": 0, "partial": 1, "covered": 2}
+    answer = _answer(
+        "Every request gets a two second deadline. When a call fails we try again after one "
+        "second, then two, then four, with some randomness. Requests carry an idempotency key."
+    )
+    found, relevance = point_evidence(_own_question(), answer)
+    base = params()
+    levels = []
+    for margin in (0.0, 0.5, 1.0, 3.0, 50.0):
+        shifted = base.model_copy(update={"covered_margin": base.covered_margin + margin})
+        levels.append([order[decide(e, relevance, shifted).status] for e in found])
+    assert levels[0] != [0, 0, 0]  # something is credited to begin with
+    for before, after in zip(levels, levels[1:], strict=False):
+        assert all(a <= b for a, b in zip(after, before, strict=True)), levels
+    assert 2 not in levels[-1]  # nothing wins by 50 nats

@@ -7,7 +7,8 @@ answers were written by people who had read the bank's key points. This tool ask
 same judge and decision would do on other writers' questions if *covered* had to win by a
 log-odds margin ``d`` over the other classes: a credit given wrongly is then treated as costing
 e^d times a credit withheld. The judge runs once per answer; every margin is decided from
-the same evidence with the product's own ``decide()``.
+the same evidence with the product's own ``decide()`` (``DecisionParams.covered_margin``, the
+shipped decision's own margin replaced by ``d``).
 
 For each margin it prints, per evaluation set and as a mean over the sets nothing was fitted
 on: strict F1, coverage MAE, wrong statements credited, off-topic coverage and right points
@@ -49,7 +50,6 @@ def main() -> None:
     from viva.speech.transcript import Transcript
 
     base = params()
-    covered = base.classes.index("covered")
     evidence: dict[str, list[tuple[Any, list[Any], float]]] = {}
     for name in args.sets.split(","):
         items, _ = scoring_eval.load_set(name)
@@ -67,9 +67,7 @@ def main() -> None:
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for margin in (float(m) for m in args.margins.split(",")):
-        intercept = list(base.intercept)
-        intercept[covered] -= margin
-        shifted = base.model_copy(update={"intercept": tuple(intercept)})
+        shifted = base.model_copy(update={"covered_margin": margin})
         rows: dict[str, dict[str, Any]] = {}
         for name, judged in evidence.items():
             scored = []

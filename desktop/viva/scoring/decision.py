@@ -91,6 +91,10 @@ class DecisionParams(BaseModel):
     lexical_incorrect_threshold: float = 0.6
     #: Below this relevance nothing is credited: the answer is about another question.
     relevance_threshold: float = 0.2
+    #: Log-odds by which *covered* must beat the other classes: a credit given wrongly is
+    #: weighed as e^margin times a credit withheld. The fit weighs them alike, but its answers
+    #: were written by people who had read the points (``training/judge/margin.py``).
+    covered_margin: float = 0.0
     fitted_on: str = ""
 
     @classmethod
@@ -257,6 +261,7 @@ def decide(evidence: PointEvidence, relevance: float, p: DecisionParams | None =
         return Judged("missed", 1.0 - relevance, None, None, lex)
     x = np.array(evidence.features)
     scores = np.array(p.coef) @ x + np.array(p.intercept)
+    scores[p.classes.index("covered")] -= p.covered_margin
     scores = np.exp(scores - scores.max())
     probs = scores / scores.sum()
     k = int(probs.argmax())
