@@ -131,15 +131,19 @@ def main() -> None:
     missed = pred == CLASSES.index("missed")
     denied = (x[:, FEATURES.index("lexical_denied")] + x[:, FEATURES.index("plain_denied")]) > 0
 
+    # A judge trained on many wrong statements is sure of them (P(incorrect) > 0.99 for right
+    # ones too): above 0.99 the grid gets finer rather than stopping there (round 9).
+    grid = [*np.arange(0.3, 0.99, 0.01), 0.99, 0.992, 0.994, 0.996, 0.998, 0.999, 0.9995]
+
     def threshold(candidates: np.ndarray) -> float:
-        for t in np.arange(0.3, 0.99, 0.01):
+        for t in grid:
             flagged = candidates & (p_inc >= t)
             n = int(flagged.sum())
             right = sum(1 for g, f in zip(gold, flagged, strict=True)
                         if f and g in ("covered", "partial"))
             if n >= 10 and right <= 0.03 * n:
-                return round(float(t), 3)
-        return 0.99
+                return round(float(t), 4)
+        return 0.9999
 
     incorrect_threshold = threshold(missed)
     lexical_incorrect_threshold = min(incorrect_threshold, threshold(missed & denied))
