@@ -62,6 +62,8 @@ def test_mechanism_lines_name_real_points_and_stay_off_the_own_question_subject(
     """``data/mechanism`` (round 9): every line names a train or extra key point, has its
     kind's label, and none is about retries, backoff, jitter, timeouts or idempotency, the
     subject of the own-question test the judge must pass without having seen it."""
+    _load("check_written")  # check_mechanism reads the split and the extra questions
+    _load("check_extra")
     checker = _load("check_mechanism")
     rows = checker.load()
     assert len(rows) >= 2000

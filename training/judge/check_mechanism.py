@@ -30,11 +30,11 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-import yaml
+from check_extra import load as load_extra
+from check_written import SPLIT
 
 HERE = Path(__file__).resolve().parent
 MECHANISM = HERE / "data" / "mechanism"
-SPLIT = json.loads((HERE / "split.json").read_text())["questions"]
 KINDS = {"mechanism": "covered", "mechanism_wrong": "incorrect", "reasoned_wrong": "incorrect"}
 #: The own-question test's subject: no line may touch it.
 FORBIDDEN = re.compile(
@@ -54,9 +54,8 @@ def key_points() -> dict[str, list[str]]:
         for q in load_builtin_bank().questions.values()
         if SPLIT.get(q.id) == "train"
     }
-    for path in sorted((HERE / "data" / "extra").glob("*.yaml")):
-        for q in yaml.safe_load(path.read_text())["questions"]:
-            out[q["id"]] = list(q["key_points"])
+    for q in load_extra():
+        out[q["id"]] = list(q["key_points"])
     return out
 
 

@@ -318,7 +318,7 @@ def build(
         lines.update(more_lines)
     if MECHANISM_LINES and split == "train":
         for key, rows in mechanism().items():
-            lines[key] = lines.get(key, []) + rows
+            lines[key].extend(rows)
     # Sentences of the *same split* only, for negatives from other questions: nothing of a
     # held-out question leaks into training.
     pool: dict[str, list[tuple[str, str]]] = defaultdict(list)  # topic -> (question id, text)
