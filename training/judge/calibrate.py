@@ -10,8 +10,9 @@ Calibration data, all on questions the judge never saw in training (``split.json
   short answer and labelled for its own key point (covered / partial / incorrect / missed).
 
 Fits a multinomial logistic regression (covered / partial / missed; incorrect counts as missed
-there), then the incorrect threshold (highest recall with precision >= 0.9 among points the
-regression calls missed) and the relevance gate (below every on-topic calibration answer, with
+there, its rows optionally weighted by ``--incorrect-weight``), then the incorrect thresholds
+(the lowest P(incorrect) at which at most 3 % of the points the regression calls missed and
+flags are in fact right) and the relevance gate (below every on-topic calibration answer, with
 margin). Writes ``decision.json`` next to the model and prints the fit.
 """
 
@@ -37,6 +38,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--judge", type=Path, required=True)
     parser.add_argument("--C", type=float, default=1.0)
+    parser.add_argument(
+        "--incorrect-weight",
+        type=float,
+        default=1.0,
+        help="weight of the wrong statements (gold incorrect, fitted as missed) in the fit: a "
+        "credit given to a wrong statement then costs this many credits withheld, and the fit "
+        "decides from the evidence which credit to withhold (round 10; 1 = unweighted)",
+    )
     parser.add_argument(
         "--plain-overlap",
         choices=("use", "drop"),
@@ -115,8 +124,9 @@ def main() -> None:
         # than it will for a candidate who never saw the point. Zero columns get zero weight.
         x[:, FEATURES.index("plain_fraction")] = 0.0
         x[:, FEATURES.index("plain_covered")] = 0.0
-    model = LogisticRegression(C=args.C, max_iter=2000)
-    model.fit(x, y)
+    weight = np.where(np.array([r[1] for r in rows]) == "incorrect", args.incorrect_weight, 1.0)
+    model = LogisticRegression(C=args.C, max_iter=3000)
+    model.fit(x, y, sample_weight=weight)
     pred = model.predict(x)
     log.info("regression accuracy on calibration %.3f", float((pred == y).mean()))
     for name, w in zip(FEATURES, model.coef_.T, strict=True):
@@ -169,7 +179,9 @@ def main() -> None:
         lexical_incorrect_threshold=lexical_incorrect_threshold,
         relevance_threshold=relevance_threshold,
         fitted_on=f"calibration split: {answers} answers of tests/eval/tuning.yaml and "
-        f"{lines} written lines, {len(rows)} labelled points",
+        f"{lines} written lines, {len(rows)} labelled points"
+        + (f"; wrong statements weighted {args.incorrect_weight:g}"
+           if args.incorrect_weight != 1.0 else ""),
     )
     (args.judge / "decision.json").write_text(
         json.dumps(params.model_dump(mode="json"), indent=1) + "\n"
