@@ -352,3 +352,36 @@ def test_a_decode_made_at_a_pause_stands_for_the_chunk_when_only_silence_follows
     assert (taken is result) is reused
     assert live.stats.reused == int(reused)
     assert live._prepared is None  # used or stale, never offered twice
+
+
+class _BeamRecorder(Transcriber):
+    """No model: records the beam of each decode and returns a fixed transcript."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.beams: list[int | None] = []
+
+    def decode(self, samples: Any, **kwargs: Any) -> Any:
+        from viva.speech.transcript import Transcript
+
+        self.beams.append(kwargs.get("beam_size"))
+        return Transcript.from_text("and so my fellow americans")
+
+
+@pytest.mark.parametrize(("prepare_beam", "expected"), [(None, 5), (1, 1)])
+def test_the_decode_made_at_a_pause_uses_its_own_beam_when_given_one(
+    prepare_beam: int | None, expected: int
+) -> None:
+    # 20 windows of speech, then 0.32 s of silence: a short pause, enough to decode ahead.
+    from viva.speech.live import WINDOW
+
+    recorder = _BeamRecorder()
+    live = LiveTranscriber(recorder, commit_beam_size=5, prepare_beam_size=prepare_beam)
+    probs = np.zeros(30, dtype=np.float32)
+    probs[:20] = 0.9
+    live._probs_buf.append(probs)
+    live._audio_buf.append(np.zeros(30 * WINDOW, dtype=np.float32))
+    assert live._maybe_prepare()
+    assert recorder.beams == [expected]
+    assert live.stats.prepared == 1
+    assert not live._maybe_prepare()  # once per pause

@@ -111,6 +111,10 @@ BACKLOG_GREEDY_S = 8.0
 #: same streamed WER on all three; commits keep beam 5, as nobody waits for them.
 TAIL_BEAM_SIZE = 1
 
+#: Beam size for the final decode made ahead at a short pause (``_maybe_prepare``). None: the
+#: commits' beam. When Stop comes while that decode runs, the user waits for it.
+PREPARE_BEAM_SIZE: int | None = None
+
 #: Samples handed to the VAD at a time when a whole recording is transcribed (30 s).
 INGEST_BLOCK = 30 * SAMPLE_RATE
 
@@ -239,6 +243,7 @@ class LiveTranscriber:
         tentative_every_s: float = 1.0,
         commit_beam_size: int | None = None,
         tail_beam_size: int | None = TAIL_BEAM_SIZE,
+        prepare_beam_size: int | None = PREPARE_BEAM_SIZE,
         threshold: float = 0.5,
         prepare: bool = True,
         clock: Callable[[], float] = time.monotonic,
@@ -254,6 +259,7 @@ class LiveTranscriber:
         self.tentative_every_s = tentative_every_s
         self.commit_beam_size = commit_beam_size  # None: the transcriber's (5)
         self.tail_beam_size = tail_beam_size  # None: the commits' beam
+        self.prepare_beam_size = prepare_beam_size  # None: the commits' beam
         self.threshold = threshold
         self.prepare = prepare  # final decode ahead at a short pause (see _maybe_prepare)
         self.neg_threshold = max(threshold - 0.15, 0.01)
@@ -565,7 +571,9 @@ class LiveTranscriber:
         if prepared is not None and prepared.start == start and prepared.speech_end == speech_end:
             return False  # already done for this pause
         cut = speech_end + min(int(PAUSE_PAD_S * SAMPLE_RATE), silence)
-        result = self._decode(start, cut, final=True, beam=self.commit_beam_size)
+        result = self._decode(
+            start, cut, final=True, beam=self.prepare_beam_size or self.commit_beam_size
+        )
         self._prepared = _Prepared(start=start, speech_end=speech_end, end=cut, result=result)
         self._stats.prepared += 1
         if not self._stopping.is_set() and result.text:
