@@ -444,14 +444,15 @@ BEFORE_KEYS = (
 
 NOTES = """\
 Issue 12 (2026-12-05, sixth run; not adopted): the decode made ahead at a short pause at beam 1
-(``--prepare-beam 1``; ``LiveTranscriber(prepare_beam_size=...)``, default None = the commits'
-beam 5), so that a Stop that comes while it runs waits less. Same session, two runs each, the
-committed policy first (``--only 120s,jfk --runs 1 --live-runs 2 --long-runs 2 --late-runs 1
---stop-after 1 --texts-from``), load 0.4-1.4: after Stop en-us 0.71 -> 0.54 s, en-gb 0.93 -> 0.80
-s (still all of it waiting, which suggests that the decode under way at Stop is mostly a beam-5
-commit rather than the prepared one), f3 0.45 -> 0.47 s, jfk twice 0.15 -> 0.45 s; streamed WER en-us 16.7 -> 15.5 %,
-en-gb 18.3 -> 20.8 %, f3 30.2 -> 32.2 %; lag p90 2.65 / 3.36 / 4.08 -> 2.63 / 3.23 / 3.57 s. A
-0.1-0.2 s gain at Stop for 2 points of WER on two of three voices: kept as a knob, not the policy.
+(``--prepare-beam 1``; ``LiveTranscriber(prepare_beam_size=...)``, default None = the commits' beam
+5), so that a Stop that comes while it runs waits less. Same session, two runs each, beam 1 first,
+then the committed policy (``--only 120s,jfk --runs 1 --live-runs 2 --long-runs 2 --late-runs 1
+--stop-after 1 --texts-from``), load 0.3-1.7: after Stop en-us 0.71 -> 0.54 s, en-gb 0.93 -> 0.80 s
+(still all of it waiting, which suggests that the decode under way at Stop is mostly a beam-5
+commit rather than the prepared one), f3 0.45 -> 0.47 s, jfk twice 0.15 -> 0.45 s; streamed WER
+en-us 16.7 -> 15.5 %, en-gb 18.3 -> 20.8 %, f3 30.2 -> 32.2 %; lag p90 2.65 / 3.36 / 4.08 -> 2.63 /
+3.23 / 3.57 s. A 0.1-0.2 s gain at Stop for 2 points of WER on two of three voices: kept as a knob,
+not the policy.
 
 Issue 12 (2026-12-05, fifth run; adopted): the reuse below is now the policy. Over the nine
 synthesised files and jfk it changed streamed WER by a few words either way (sum over the nine:
