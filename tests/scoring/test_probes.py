@@ -192,3 +192,34 @@ def test_like_before_an_example_is_not_a_filler() -> None:
     )
     timing = measure_timing(t, (30, 90))
     assert [f["index"] for f in timing.fillers] == [12, 16]
+
+
+
+def _contradicted(q: Question, text: str) -> bool:
+    results, _ = score_coverage(q, build_answer(Transcript.from_text(text)), gate=False)
+    return results[0].contradicted
+
+
+@pytest.mark.parametrize(
+    ("point", "text"),
+    [
+        (
+            "An index lets the database find matching rows without scanning the whole table.",
+            "An index lets the database find the matching rows, so it does not scan the whole "
+            "table.",
+        ),
+        (
+            "Clients poll a status endpoint until the job is done.",
+            "No job is ever dropped, because clients keep polling the status endpoint.",
+        ),
+    ],
+    ids=["negated-in-the-point-too", "negator-near-a-word"],
+)
+def test_a_negator_near_a_plain_points_word_is_not_a_denial(point: str, text: str) -> None:
+    # A key point written as a plain sentence: its groups are single words, not ideas, so a
+    # negator near one of them denies nothing; whether the answer states the point wrongly is
+    # the judge's call. (Scorer 2.2 read such words as denials: 10 right points on the
+    # development sets were called incorrect that way.)
+    q = question(KeyPoint(text=point), ask="How would you design this?")
+    assert not _contradicted(q, text)
+    assert score_answer(q, Transcript.from_text(text)).key_points[0].status != "incorrect"

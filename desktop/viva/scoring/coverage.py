@@ -272,7 +272,9 @@ def build_spec(point: KeyPoint, question_stems: frozenset[str] = frozenset()) ->
             groups = tuple(replace(g, subject=False) for g in groups)
         derived = False
     else:
-        groups = derive_groups(point.text, question_stems)
+        # Polarised like hinted groups: for "... without scanning the whole table", an answer
+        # that says the table is not scanned agrees with the point rather than denying it.
+        groups = tuple(_polarised(g, point.text) for g in derive_groups(point.text, question_stems))
         derived = True
     groups = _without_inner_opposites(groups)
     # The point's own text is one more whole-point wording: saying it nearly verbatim makes it.
@@ -781,7 +783,9 @@ def score_point(
     hits = _bound(_hits(spec.groups, matcher, lists), foreign)
     # A subject wording widened into another idea of the point does not say that idea.
     hits = _without_subject_words(spec.groups, hits)
-    contradiction = _contradiction(spec.groups, hits)
+    # A derived group is one word of a plain key point, not an idea: a negator near it ("I
+    # haven't had a project fail") does not deny the point, so denial there is the judge's call.
+    contradiction = None if spec.derived else _contradiction(spec.groups, hits)
     if contradiction is not None:
         return PointResult(spec.text, "missed", 0.0, None, None, 0.0, True, contradiction, ())
     window = _best_window(spec.groups, hits) if spec.groups else None
@@ -804,10 +808,14 @@ def score_point(
         # With the subject unsaid, the rest said only in widened wordings does not make it.
         if _implied_and_widened(spec.groups, hits, window):
             status = "missed"
-        denial = _denied_in_same_sentence(spec.groups, hits, window, matcher.answer)
+        denial = (
+            None
+            if spec.derived
+            else _denied_in_same_sentence(spec.groups, hits, window, matcher.answer)
+        )
         if denial is not None:
             return PointResult(spec.text, "missed", 0.0, None, None, 0.0, True, denial, ())
-    if window is not None and window.denied and status != "covered":
+    if window is not None and window.denied and status != "covered" and not spec.derived:
         # Part of the point said, another part denied in the same stretch: the point is wrong.
         denied = [
             h
