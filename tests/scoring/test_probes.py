@@ -194,7 +194,6 @@ def test_like_before_an_example_is_not_a_filler() -> None:
     assert [f["index"] for f in timing.fillers] == [12, 16]
 
 
-
 def _contradicted(q: Question, text: str) -> bool:
     results, _ = score_coverage(q, build_answer(Transcript.from_text(text)), gate=False)
     return results[0].contradicted

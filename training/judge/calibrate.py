@@ -113,10 +113,12 @@ def main() -> None:
              len(rows))
 
     x = np.stack([r[0] for r in rows])
+    gold = np.array([r[1] for r in rows])
+    p_inc = np.array([r[2] for r in rows])
     y = np.array([CLASSES.index(r[1]) if r[1] in CLASSES else CLASSES.index("missed")
                   for r in rows])
     np.savez(args.judge / "_work" / "calibration-rows.npz", x=x, y=y,
-             gold=np.array([r[1] for r in rows]), p_inc=np.array([r[2] for r in rows]),
+             gold=gold, p_inc=p_inc,
              source=np.array([r[4] for r in rows]))
     if args.plain_overlap == "drop":
         # The calibration answers were written by people who had read the bank's points, so
@@ -124,7 +126,7 @@ def main() -> None:
         # than it will for a candidate who never saw the point. Zero columns get zero weight.
         x[:, FEATURES.index("plain_fraction")] = 0.0
         x[:, FEATURES.index("plain_covered")] = 0.0
-    weight = np.where(np.array([r[1] for r in rows]) == "incorrect", args.incorrect_weight, 1.0)
+    weight = np.where(gold == "incorrect", args.incorrect_weight, 1.0)
     model = LogisticRegression(C=args.C, max_iter=3000)
     model.fit(x, y, sample_weight=weight)
     pred = model.predict(x)
@@ -136,8 +138,6 @@ def main() -> None:
     # at which at most 3 % of the flagged points were in fact (partly) right; once for all
     # points, once for points the concept matcher also found denied. Calling a correct
     # sentence wrong costs the user's trust more than calling a wrong one missed.
-    gold = [r[1] for r in rows]
-    p_inc = np.array([r[2] for r in rows])
     missed = pred == CLASSES.index("missed")
     denied = (x[:, FEATURES.index("lexical_denied")] + x[:, FEATURES.index("plain_denied")]) > 0
 

@@ -235,13 +235,11 @@ def derive_groups(
     return tuple(groups)
 
 
-def _polarised(group: Group, text: str) -> Group:
-    """``group``, marked negated if the key point's own text says it under a negator."""
-    from viva.speech.transcript import Transcript
-
-    matcher = Matcher(build_answer(Transcript.from_text(text)))
+def _polarised(group: Group, point: Matcher) -> Group:
+    """``group``, marked negated if the key point's own text (``point``) says it under a
+    negator."""
     for phrase in group.phrases[: group.own]:
-        occs = matcher.find(phrase)
+        occs = point.find(phrase)
         if occs:
             negated = occs[0].negated != phrase.negated
             return replace(group, negated=negated)
@@ -257,12 +255,16 @@ def _subject(group: Group, question_stems: frozenset[str]) -> Group:
 
 def build_spec(point: KeyPoint, question_stems: frozenset[str] = frozenset()) -> PointSpec:
     """The concept groups, synonyms and wrong statements the scorer uses for ``point``."""
+    from viva.speech.transcript import Transcript
+
+    # The point's own text, read once: each group is polarised against it.
+    own = Matcher(build_answer(Transcript.from_text(point.text)))
     if point.concepts:
         groups = tuple(
             _subject(
                 _polarised(
                     _widen([p for p in (Phrase.parse(w) for w in wordings) if p is not None]),
-                    point.text,
+                    own,
                 ),
                 question_stems,
             )
@@ -274,7 +276,7 @@ def build_spec(point: KeyPoint, question_stems: frozenset[str] = frozenset()) ->
     else:
         # Polarised like hinted groups: for "... without scanning the whole table", an answer
         # that says the table is not scanned agrees with the point rather than denying it.
-        groups = tuple(_polarised(g, point.text) for g in derive_groups(point.text, question_stems))
+        groups = tuple(_polarised(g, own) for g in derive_groups(point.text, question_stems))
         derived = True
     groups = _without_inner_opposites(groups)
     # The point's own text is one more whole-point wording: saying it nearly verbatim makes it.
@@ -784,8 +786,10 @@ def score_point(
     # A subject wording widened into another idea of the point does not say that idea.
     hits = _without_subject_words(spec.groups, hits)
     # A derived group is one word of a plain key point, not an idea: a negator near it ("I
-    # haven't had a project fail") does not deny the point, so denial there is the judge's call.
-    contradiction = None if spec.derived else _contradiction(spec.groups, hits)
+    # haven't had a project fail") does not deny the point, so denial there is the judge's call
+    # (none of the three denials below).
+    deniable = not spec.derived
+    contradiction = _contradiction(spec.groups, hits) if deniable else None
     if contradiction is not None:
         return PointResult(spec.text, "missed", 0.0, None, None, 0.0, True, contradiction, ())
     window = _best_window(spec.groups, hits) if spec.groups else None
@@ -809,13 +813,13 @@ def score_point(
         if _implied_and_widened(spec.groups, hits, window):
             status = "missed"
         denial = (
-            None
-            if spec.derived
-            else _denied_in_same_sentence(spec.groups, hits, window, matcher.answer)
+            _denied_in_same_sentence(spec.groups, hits, window, matcher.answer)
+            if deniable
+            else None
         )
         if denial is not None:
             return PointResult(spec.text, "missed", 0.0, None, None, 0.0, True, denial, ())
-    if window is not None and window.denied and status != "covered" and not spec.derived:
+    if deniable and window is not None and window.denied and status != "covered":
         # Part of the point said, another part denied in the same stretch: the point is wrong.
         denied = [
             h
