@@ -59,15 +59,17 @@ def key_points() -> dict[str, list[str]]:
     return out
 
 
-def load() -> list[dict[str, object]]:
-    """Every line of ``data/mechanism``, as written."""
+def load(folder: Path = MECHANISM) -> list[dict[str, object]]:
+    """Every line of ``folder`` (``data/mechanism`` unless told), as written."""
     rows = []
-    for path in sorted(MECHANISM.glob("*.jsonl")):
+    for path in sorted(folder.glob("*.jsonl")):
         rows += [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     return rows
 
 
-def problems(rows: list[dict[str, object]], points: dict[str, list[str]]) -> list[str]:
+def problems(
+    rows: list[dict[str, object]], points: dict[str, list[str]], kinds: dict[str, str] = KINDS
+) -> list[str]:
     found = []
     seen: set[str] = set()
     for n, row in enumerate(rows):
@@ -80,7 +82,7 @@ def problems(rows: list[dict[str, object]], points: dict[str, list[str]]) -> lis
         if not isinstance(point, int) or not 0 <= point < len(points[str(qid)]):
             found.append(f"{where}: no such point")
             continue
-        if kind not in KINDS or row.get("label") != KINDS[str(kind)]:
+        if kind not in kinds or row.get("label") != kinds[str(kind)]:
             found.append(f"{where}: kind {kind!r} with label {row.get('label')!r}")
         if FORBIDDEN.search(text) or FORBIDDEN.search(points[str(qid)][point]):
             found.append(f"{where}: about the own-question test's subject")
@@ -92,10 +94,11 @@ def problems(rows: list[dict[str, object]], points: dict[str, list[str]]) -> lis
     return found
 
 
-def main() -> int:
+def check(folder: Path, kinds: dict[str, str]) -> int:
+    """Log every problem of ``folder``'s lines and a summary; 1 if there was a problem."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    rows, points = load(), key_points()
-    found = problems(rows, points)
+    rows, points = load(folder), key_points()
+    found = problems(rows, points, kinds)
     for p in found:
         log.error(p)
     kinds = Counter(str(r.get("kind")) for r in rows)
@@ -108,4 +111,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(check(MECHANISM, KINDS))

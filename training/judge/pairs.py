@@ -24,6 +24,9 @@ Sources, per key point of the questions in one split of ``split.json``:
   that the judge does not learn only our way of writing a key point (EXTRA_QUESTIONS);
 - every train and extra point said without its terms, and described wrongly in the same plain
   words (``data/mechanism/*.jsonl``, checked by ``check_mechanism.py``; MECHANISM_LINES);
+- every train and extra point made by naming the bad alternative and rejecting it, and the same
+  contrast landing on the wrong side (``data/contrast/*.jsonl``, checked by
+  ``check_contrast.py``; CONTRAST_LINES);
 - the key point itself phrased another way (``data/restated/*.jsonl``, checked by
   ``check_restated.py``): a rubric line about the candidate, an instruction, a plain restatement
   or a terse noun phrase, used in place of the bank's wording in RESTATE_SHARE of the pairs, so
@@ -128,6 +131,10 @@ EXTRA_QUESTIONS = False
 #: Train on ``data/mechanism`` too (``check_mechanism.py``): every train and extra point said
 #: without its terms (covered) and described wrongly in the same plain words (incorrect), round 9.
 MECHANISM_LINES = False
+#: Train on ``data/contrast`` too (``check_contrast.py``): every train and extra point made by
+#: naming the bad alternative and rejecting it (covered), and the same contrast landing on the
+#: wrong side (incorrect), round 11.
+CONTRAST_LINES = False
 #: What makes a sentence negative in tone, for SIBLING_NEGATIVE: the lexicon's negators and
 #: stems of words of failure or cost.
 _NEGATIVE_STEMS = frozenset(
@@ -252,12 +259,13 @@ def extra() -> tuple[list[Question], dict[tuple[str, int], list[dict[str, str]]]
     return questions, lines
 
 
-def mechanism() -> dict[tuple[str, int], list[dict[str, str]]]:
-    """The lines of ``data/mechanism`` per (question id, point), as ``written()`` gives them."""
+def mechanism(folder: str = "mechanism") -> dict[tuple[str, int], list[dict[str, str]]]:
+    """The lines of ``data/<folder>`` (mechanism or contrast) per (question id, point), as
+    ``written()`` gives them."""
     from check_mechanism import load
 
     out: dict[tuple[str, int], list[dict[str, str]]] = defaultdict(list)
-    for row in load():
+    for row in load(HERE / "data" / folder):
         out[(str(row["question_id"]), int(str(row["point"])))].append(
             {"kind": str(row["kind"]), "label": str(row["label"]), "text": str(row["text"]).strip()}
         )
@@ -316,9 +324,10 @@ def build(
         more, more_lines = extra()
         chosen += more
         lines.update(more_lines)
-    if MECHANISM_LINES and split == "train":
-        for key, rows in mechanism().items():
-            lines[key].extend(rows)
+    for folder, wanted in (("mechanism", MECHANISM_LINES), ("contrast", CONTRAST_LINES)):
+        if wanted and split == "train":
+            for key, rows in mechanism(folder).items():
+                lines[key].extend(rows)
     # Sentences of the *same split* only, for negatives from other questions: nothing of a
     # held-out question leaks into training.
     pool: dict[str, list[tuple[str, str]]] = defaultdict(list)  # topic -> (question id, text)
@@ -390,7 +399,7 @@ def build(
             covered_by[i] += [
                 r["text"]
                 for r in lines.get((q.id, i), [])
-                if r["kind"] in ("paraphrase", "spoken", "concrete", "mechanism")
+                if r["kind"] in ("paraphrase", "spoken", "concrete", "mechanism", "contrast")
             ]
         for i, kp in enumerate(q.key_points):
             point = kp.text
