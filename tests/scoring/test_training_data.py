@@ -68,3 +68,15 @@ def test_mechanism_lines_name_real_points_and_stay_off_the_own_question_subject(
     rows = checker.load()
     assert len(rows) >= 2000
     assert checker.problems(rows, checker.key_points()) == []
+
+
+def test_contrast_lines_name_real_points_and_stay_off_the_own_question_subject() -> None:
+    """``data/contrast`` (round 11): the same checks, with the contrast kinds."""
+    _load("check_written")
+    _load("check_extra")
+    mechanism = _load("check_mechanism")
+    contrast = _load("check_contrast")
+    rows = mechanism.load(contrast.CONTRAST)
+    assert len(rows) >= 1800
+    assert {r["kind"] for r in rows} == set(contrast.KINDS)
+    assert mechanism.problems(rows, mechanism.key_points(), contrast.KINDS) == []
