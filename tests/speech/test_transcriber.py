@@ -171,3 +171,55 @@ def test_only_a_looping_decode_is_decoded_again_by_sampling(
     text = looping.decode(load_audio(jfk_wav), fillers=False).text
     assert model.temperatures == ([0.0, LOOP_TEMPERATURES] if loops else [0.0])
     assert wer(JFK_TEXT, text) <= 0.15, text
+
+
+def _count_encoder_passes(model: Any, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Each Whisper encoder pass (one per 30 s window decoded) appends to the list returned."""
+    passes: list[int] = []
+    real = model.encode
+
+    def encode(features: Any) -> Any:
+        passes.append(1)
+        return real(features)
+
+    monkeypatch.setattr(model, "encode", encode)
+    return passes
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("need_espeak")
+def test_silence_after_the_last_word_costs_no_second_window(
+    tmp_path: Path, transcriber: Transcriber, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A live chunk as cut at a pause (lead-in, a sentence, a little silence) with the previous
+    text as prompt: faster-whisper would decode the silence after the last word as a second
+    30 s window, a whole second encoder pass (benchmarks/results/transcription.md). VAD shows
+    nothing there, so it is not decoded."""
+    from viva.speech.audio import SAMPLE_RATE, load_audio
+
+    text = "A model registry keeps every version with its metrics, so a rollback takes one click."
+    said = load_audio(espeak_wav(text, tmp_path / "s.wav", voice="en-gb", speed=175))
+    quiet = np.zeros(SAMPLE_RATE // 2, dtype=np.float32)
+    passes = _count_encoder_passes(transcriber.load(), monkeypatch)
+    result = transcriber.decode(
+        np.concatenate([quiet, said, quiet[: SAMPLE_RATE // 5]]),
+        prompt="I would start with the pipeline. Every change is tested, then deployed.",
+        fillers=False,
+    )
+    assert len(passes) == 1
+    assert {"model", "registry", "version", "metrics"} <= set(normalise(result.text).split())
+
+
+@pytest.mark.slow
+def test_speech_beyond_the_first_window_is_still_decoded(
+    jfk_wav: Path, transcriber: Transcriber, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """35 s of speech need a second window: voice follows the first window's last word."""
+    from viva.speech.audio import SAMPLE_RATE, load_audio
+
+    jfk = load_audio(jfk_wav)
+    gap = np.zeros(SAMPLE_RATE, dtype=np.float32)
+    passes = _count_encoder_passes(transcriber.load(), monkeypatch)
+    text = transcriber.decode(np.concatenate([jfk, gap, jfk, gap, jfk]), fillers=False).text
+    assert len(passes) >= 2
+    assert normalise(text).split().count("country") >= 5, text
