@@ -443,6 +443,24 @@ BEFORE_KEYS = (
 )
 
 NOTES = """\
+Issue 12 (2026-12-05, seventh run; adopted): no second Whisper window over silence
+(``transcriber.NEXT_WINDOW_VOICE_S``). With word timestamps faster-whisper decoded the audio
+after each window's last word as a new 30 s window, a whole encoder pass, and a live chunk cut
+at a pause (with the previous text as prompt) always had such a remainder: every commit, every
+decode made ahead and the tail at Stop ran the encoder twice. Profiled on the last 8 s of the
+en-gb answer, the encoder was 71 % of a decode. That remainder is no longer decoded when VAD
+finds no voice from 0.4 s after the last word on. Over the 12 files in live-sized chunks:
+encoder passes 322 -> 186, decode time -41 %, mean WER 15.86 -> 15.71 %, inserted words 54 ->
+54. The table above is that change against the committed policy's run (``--only 120s,jfk --runs
+1 --live-runs 2 --long-runs 2 --late-runs 1 --stop-after 1 --texts-from``, load 0.3-1.1):
+after Stop jfk 0.48 -> 0.27 s, jfk twice 0.34 -> 0.02 s, en-us 0.67 -> 0.37 s, en-gb 1.06 ->
+0.80 s, f3 0.43 -> 0.30 s; batch decode time 10.7 / 7.7 / 10.6 -> 9.0 / 6.6 / 9.6 s; streamed
+WER within a point (16.7 -> 16.7, 18.3 -> 19.4, 30.2 -> 30.7 %). en-gb is now not waiting
+(0.16 s) but decoding a 7.9 s tail: its file ends 0.31 s after the last sound, too soon for
+the decode made ahead at a 0.25 s pause, so at Stop the whole open chunk (cut at the 8 s cap,
+the voice leaves no 0.5 s pause) is still to decode. Since a decode now costs less, shorter
+chunks (a lower cap or pause) are worth measuring again.
+
 Issue 12 (2026-12-05, sixth run; not adopted): the decode made ahead at a short pause at beam 1
 (``--prepare-beam 1``; ``LiveTranscriber(prepare_beam_size=...)``, default None = the commits' beam
 5), so that a Stop that comes while it runs waits less. Same session, two runs each, beam 1 first,
