@@ -1,9 +1,10 @@
 """Check the round-11 judge training lines in ``data/contrast/*.jsonl`` (development time only).
 
-Every judge up to round 10 read a mention of the practice a key point replaces as a
-contradiction: "Manual deployments are slow, so we automate them in a pipeline" for "Replace
-manual release steps with automation" got P(covered) ~0.01 from all four, because every wrong
-line of the training data names the bad practice and no covered line does. These lines make a
+Written for a guess that round 11 then refuted (README, round 11): that the judges read a mention
+of the practice a key point replaces as a contradiction, because every wrong line of the
+training data names the bad practice and no covered line does. In fact every judge calls
+"Manual deployments are slow, so we automate them in a pipeline" *partial* for "Replace manual
+release steps with automation" (P(incorrect) 0.09-0.31). The lines stay as data: they make a
 point the way candidates often do, by naming the bad alternative and rejecting it, with a wrong
 line in the same words that lands on the other side::
 

@@ -101,11 +101,11 @@ def check(folder: Path, kinds: dict[str, str]) -> int:
     found = problems(rows, points, kinds)
     for p in found:
         log.error(p)
-    kinds = Counter(str(r.get("kind")) for r in rows)
+    counts = Counter(str(r.get("kind")) for r in rows)
     done = {(r.get("question_id"), r.get("point")) for r in rows}
     total = sum(len(v) for v in points.values())
     log.info(
-        "%d lines %s; %d of %d key points have lines", len(rows), dict(kinds), len(done), total
+        "%d lines %s; %d of %d key points have lines", len(rows), dict(counts), len(done), total
     )
     return 1 if found else 0
 

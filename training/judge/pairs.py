@@ -259,9 +259,9 @@ def extra() -> tuple[list[Question], dict[tuple[str, int], list[dict[str, str]]]
     return questions, lines
 
 
-def mechanism(folder: str = "mechanism") -> dict[tuple[str, int], list[dict[str, str]]]:
-    """The lines of ``data/<folder>`` (mechanism or contrast) per (question id, point), as
-    ``written()`` gives them."""
+def folder_lines(folder: str) -> dict[tuple[str, int], list[dict[str, str]]]:
+    """The lines of ``data/<folder>`` (``mechanism`` or ``contrast``, both in
+    ``check_mechanism``'s format) per (question id, point), as ``written()`` gives them."""
     from check_mechanism import load
 
     out: dict[tuple[str, int], list[dict[str, str]]] = defaultdict(list)
@@ -326,7 +326,7 @@ def build(
         lines.update(more_lines)
     for folder, wanted in (("mechanism", MECHANISM_LINES), ("contrast", CONTRAST_LINES)):
         if wanted and split == "train":
-            for key, rows in mechanism(folder).items():
+            for key, rows in folder_lines(folder).items():
                 lines[key].extend(rows)
     # Sentences of the *same split* only, for negatives from other questions: nothing of a
     # held-out question leaks into training.

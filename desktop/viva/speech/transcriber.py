@@ -70,8 +70,9 @@ BATCH_MAX_CHUNK_S = 28.0
 SILENCE_PEAK = 1e-3
 
 #: With word timestamps, faster-whisper decodes the audio after the last word of a window as a
-#: new 30 s window: a whole encoder pass (about 60 % of a chunk's decode) for what is, after a
-#: pause cut, only silence; the guard then drops what it invents there. That audio is not
+#: new 30 s window: a second whole encoder pass (profiled on an 8 s live chunk, the two passes
+#: were 71 % of its decode) for what is, after a pause cut, only silence; the guard then drops
+#: what it invents there. That audio is not
 #: decoded when VAD finds no voice from this long after the last word to the end (None: always
 #: decoded). On the 12 benchmark files decoded in live-sized chunks (issue 12): encoder passes
 #: 322 -> 186, decode time -41 %, mean WER 15.86 -> 15.71 %, inserted words 54 -> 54 (0.2 s:
@@ -352,6 +353,7 @@ class Transcriber:
         ``voice``, nothing after the last word is decoded unless voice follows it
         (NEXT_WINDOW_VOICE_S)."""
         duration = len(samples) / SAMPLE_RATE
+        end_s = offset_s + duration
         segments_iter, info = model.transcribe(samples, **options)
         decoded: list[DecodedSegment] = []
         ratio = 0.0
@@ -382,7 +384,6 @@ class Transcriber:
                 progress(min(1.0, seg.end / duration))
             if voice is not None and NEXT_WINDOW_VOICE_S is not None:
                 last = float(seg.words[-1].end if seg.words else seg.end) + offset_s
-                end_s = offset_s + duration
                 after = last + NEXT_WINDOW_VOICE_S
                 if after >= end_s or not voice.voiced(after, end_s, pad_s=0.0):
                     break  # only silence is left: the next window could only invent words
