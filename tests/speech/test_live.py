@@ -288,6 +288,43 @@ def test_stop_after_a_pause_reuses_the_decode_made_during_the_pause(
         assert after_stop == []  # Stop waited for no decode
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("more_speech", [False, True], ids=["silence", "speech"])
+def test_the_tail_is_decoded_from_the_moment_stop_is_announced(
+    jfk_wav: Path, transcriber: Transcriber, more_speech: bool
+) -> None:
+    """Stop is pressed mid-phrase; the device still hands over its last blocks before finish().
+    The tail decode starts at the announcement and stands if those blocks hold no speech."""
+    from viva.speech.audio import SAMPLE_RATE, load_audio
+
+    audio = load_audio(jfk_wav)
+    phrase, rest = audio[: int(2.4 * SAMPLE_RATE)], audio[3 * SAMPLE_RATE : 6 * SAMPLE_RATE]
+    recording = _RecordingTranscriber(transcriber)
+    live = LiveTranscriber(recording)
+    live.announce_finish()  # before any audio: no tentative decode may start at all
+    live.feed(np.asarray(phrase))
+    deadline = time.monotonic() + 60
+    while not recording.calls and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert [kind for kind, _ in recording.calls] == ["final"]  # the tail, decoded ahead
+    while live.stats.prepared < 1 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    late = rest if more_speech else np.zeros(SAMPLE_RATE // 5, dtype=np.float32)
+    live.feed(np.asarray(late))
+    stop = time.monotonic()
+    transcript = live.finish()
+    after_stop = [t for _, t in recording.calls if t >= stop]
+    assert "americans" in normalise(transcript.text), transcript.text
+    assert "tentative" not in [kind for kind, _ in recording.calls]
+    if more_speech:
+        assert live.stats.reused == 0  # the last blocks held speech: decoded again
+        assert "ask" in normalise(transcript.text), transcript.text
+    else:
+        assert live.stats.reused == 1
+        assert after_stop == []  # finish() waited for no decode
+        assert recording.final_beams == [live.tail_beam_size]
+
+
 class _SpanTranscriber(Transcriber):
     """The real model; remembers the time span of audio each final decode was given."""
 

@@ -18,6 +18,9 @@ tail**, built so that little is left to decode when the user presses Stop.
   after Stop: there is no queue of tentative jobs that could go stale.
 * At ``finish()`` only the open chunk (< ``max_chunk_s``, usually the last phrase) is left; it is
   decoded greedily (``tail_beam_size``, :data:`TAIL_BEAM_SIZE`): the user is waiting for it.
+* ``announce_finish()`` (called when Stop is pressed, before the device has handed over its last
+  blocks) starts that tail decode at once on the audio already received, and no tentative decode
+  after it; ``finish()`` keeps it if the audio still to come holds no speech.
 * A worker that falls behind (a busy machine) commits with beam 1 while more than
   ``BACKLOG_GREEDY_S`` of received audio waits, so the backlog stops growing; it returns to full
   quality once it has caught up.
@@ -282,6 +285,7 @@ class LiveTranscriber:
         self._error: BaseException | None = None
         self._done = threading.Event()
         self._stopping = threading.Event()
+        self._tail_prepared = False  # the tail was decoded ahead after announce_finish()
         self._finish_called_at: float | None = None
         self._worker = threading.Thread(target=self._run, name="viva-live", daemon=True)
         self._started = False
@@ -305,6 +309,13 @@ class LiveTranscriber:
             self.start()
         samples = np.asarray(chunk, dtype=np.float32).reshape(-1)
         self._q.put(samples)
+
+    def announce_finish(self) -> None:
+        """Stop was pressed: ``finish()`` follows once the device has handed over its last
+        audio. From now on no tentative decode starts, and the open chunk is decoded with the
+        tail's settings as soon as the worker is free, so that ``finish()`` keeps that decode
+        when the audio still to come holds no speech. Callable from any thread."""
+        self._stopping.set()
 
     def finish(self, timeout: float | None = 120.0) -> Transcript:
         """No more audio: decode the tail and return the whole transcript (blocks)."""
@@ -554,9 +565,13 @@ class LiveTranscriber:
     # -- work ahead while waiting for audio -------------------------------------------------
     def _maybe_prepare(self) -> bool:
         """At a short pause, decode the open chunk with final settings, so that the commit at
-        the full pause - or the tail at Stop - reuses it if no speech follows. Returns True if
-        it decoded."""
-        if self._stopping.is_set() or not self.prepare:
+        the full pause - or the tail at Stop - reuses it if no speech follows. Once Stop is
+        announced, decode it once more without waiting for a pause, with the tail's beam.
+        Returns True if it decoded."""
+        if not self.prepare:
+            return False
+        stopping = self._stopping.is_set()
+        if stopping and self._tail_prepared:
             return False
         start = self._chunk_start
         end = len(self._probs) * WINDOW
@@ -565,15 +580,18 @@ class LiveTranscriber:
             return False
         speech_end = int(speech[-1] + 1) * WINDOW
         silence = end - speech_end
-        if silence < PREPARE_PAUSE_S * SAMPLE_RATE:
+        if not stopping and silence < PREPARE_PAUSE_S * SAMPLE_RATE:
             return False
         prepared = self._prepared
         if prepared is not None and prepared.start == start and prepared.speech_end == speech_end:
             return False  # already done for this pause
         cut = speech_end + min(int(PAUSE_PAD_S * SAMPLE_RATE), silence)
-        result = self._decode(
-            start, cut, final=True, beam=self.prepare_beam_size or self.commit_beam_size
-        )
+        if stopping:
+            self._tail_prepared = True  # once: the user waits for whatever runs at finish()
+            beam = self.tail_beam_size or self.commit_beam_size
+        else:
+            beam = self.prepare_beam_size or self.commit_beam_size
+        result = self._decode(start, cut, final=True, beam=beam)
         self._prepared = _Prepared(start=start, speech_end=speech_end, end=cut, result=result)
         self._stats.prepared += 1
         if not self._stopping.is_set() and result.text:

@@ -188,12 +188,18 @@ class RecordingWorker(QObject):
         self._stop = threading.Event()
         self._stop_time: float | None = None
         self._committed = ""
+        self._live: Any = None
 
     @Slot()
     def stop(self) -> None:
         if not self._stop.is_set():
             self._stop_time = time.perf_counter()
             self._stop.set()
+            live = self._live
+            if live is not None:
+                # The transcriber starts on the tail now, while the device drains and the
+                # file is finished (about 0.1-0.2 s), not after.
+                live.announce_finish()
 
     def _on_partial(self, partial: Any) -> None:
         # viva.speech.live.Partial: committed text plus the tentative tail (worker thread).
@@ -210,6 +216,9 @@ class RecordingWorker(QObject):
         recorder = None
         try:
             live = self._make_live(self._on_partial, self._on_commit) if self._make_live else None
+            self._live = live
+            if live is not None and self._stop.is_set():
+                live.announce_finish()  # Stop came while the transcriber was being made
             recorder = self._make_recorder(self._chunks.put)
             path = recorder.start(self._path)
             self.started_recording.emit(str(path))
