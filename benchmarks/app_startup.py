@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import platform
 import statistics
@@ -113,6 +114,14 @@ def stop_to_feedback(runs: int, wav: Path, *, vocabulary: bool = True) -> list[d
     from viva.ui.main_window import MainWindow
 
     app = create_application(["viva-benchmark"])  # noqa: F841 - keeps the QApplication alive
+    # Where Stop's time goes, per run, on stderr: the recorder closing, the wait for the
+    # decode under way and the tail (viva.ui.workers, viva.speech.live).
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
+    for name in ("viva.speech.live", "viva.ui.workers"):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.INFO)
+        logger.addHandler(handler)
 
     def wait(cond, timeout):  # noqa: ANN001, ANN202
         deadline = time.perf_counter() + timeout

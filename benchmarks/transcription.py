@@ -239,6 +239,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "pause_s": args.pause,
         "max_chunk_s": args.max_chunk,
         "min_chunk_s": args.min_chunk,
+        "tentative_every_s": args.tentative_every,
         "tail_beam_size": args.tail_beam,
         "prepare_beam_size": args.prepare_beam,
     }
@@ -626,6 +627,12 @@ def main() -> int:
     parser.add_argument("--pause", type=float, default=live["pause_s"])
     parser.add_argument("--max-chunk", type=float, default=live["max_chunk_s"])
     parser.add_argument("--min-chunk", type=float, default=live["min_chunk_s"])
+    parser.add_argument(
+        "--tentative-every",
+        type=float,
+        default=live["tentative_every_s"],
+        help="seconds between the open chunk's cheap re-decodes shown while speaking",
+    )
     parser.add_argument(
         "--tail-beam", type=int, default=live["tail_beam_size"], help="beam size at Stop"
     )

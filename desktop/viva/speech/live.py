@@ -18,9 +18,9 @@ tail**, built so that little is left to decode when the user presses Stop.
   after Stop: there is no queue of tentative jobs that could go stale.
 * At ``finish()`` only the open chunk (< ``max_chunk_s``, usually the last phrase) is left; it is
   decoded greedily (``tail_beam_size``, :data:`TAIL_BEAM_SIZE`): the user is waiting for it.
-* ``announce_finish()`` (called when Stop is pressed, before the device has handed over its last
-  blocks) starts that tail decode at once on the audio already received, and no tentative decode
-  after it; ``finish()`` keeps it if the audio still to come holds no speech.
+* ``announce_finish()`` (called when Stop is pressed, while the device still hands over its
+  last blocks) starts no tentative decode from then on, so that ``finish()`` waits at most for
+  the decode under way at Stop.
 * A worker that falls behind (a busy machine) commits with beam 1 while more than
   ``BACKLOG_GREEDY_S`` of received audio waits, so the backlog stops growing; it returns to full
   quality once it has caught up.
@@ -35,6 +35,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import logging
+import math
 import queue
 import re
 import threading
@@ -285,7 +286,6 @@ class LiveTranscriber:
         self._error: BaseException | None = None
         self._done = threading.Event()
         self._stopping = threading.Event()
-        self._tail_prepared = False  # the tail was decoded ahead after announce_finish()
         self._finish_called_at: float | None = None
         self._worker = threading.Thread(target=self._run, name="viva-live", daemon=True)
         self._started = False
@@ -312,9 +312,11 @@ class LiveTranscriber:
 
     def announce_finish(self) -> None:
         """Stop was pressed: ``finish()`` follows once the device has handed over its last
-        audio. From now on no tentative decode starts, and the open chunk is decoded with the
-        tail's settings as soon as the worker is free, so that ``finish()`` keeps that decode
-        when the audio still to come holds no speech. Callable from any thread."""
+        audio (closing it takes 0.1-0.2 s). No tentative decode starts from now on: its text
+        would never be shown, and ``finish()`` would wait for it. Callable from any thread.
+
+        (Decoding the tail here, on the audio received so far, was tried: when the last blocks
+        still held speech it had to be decoded again, and Stop -> feedback got slower.)"""
         self._stopping.set()
 
     def finish(self, timeout: float | None = 120.0) -> Transcript:
@@ -327,6 +329,14 @@ class LiveTranscriber:
         if not self._done.wait(timeout):
             raise TimeoutError("live transcription did not finish in time")
         self._stats.after_stop_s = self.clock() - self._finish_called_at
+        log.info(
+            "live transcript final %.2f s after finish(): %.2f s waiting for the decode under "
+            "way, %.1f s of tail audio decoded (%d decodes made ahead reused)",
+            self._stats.after_stop_s,
+            self._stats.stop_wait_s or 0.0,
+            self._stats.tail_s or 0.0,
+            self._stats.reused,
+        )
         if self._error is not None:
             raise self._error
         assert self._final is not None
@@ -538,6 +548,9 @@ class LiveTranscriber:
             result = self._decode(start, end, final=True, beam=beam or self.commit_beam_size)
         words = self._dedupe_border(result.words)
         self._emit_commit(words, result.text if not result.words else "", start, end)
+        # A cut at the cap's quiet point leaves speech in the open chunk that was on screen a
+        # moment ago and is not any more: show it again at the next chance, not a second later.
+        self._last_tentative_wall = -math.inf
 
     def _commit_by_words(self, start: int, end: int) -> None:
         """At the cap with no gap to cut at: decode the whole chunk, keep the words ending
@@ -561,17 +574,23 @@ class LiveTranscriber:
         self._scan_w = min(self._scan_w, cut // WINDOW)  # re-scan the held-back audio
         self._last_tentative_len = 0
         self._emit_commit(keep, result.text if not result.words else "", start, cut)
+        held = words[len(keep) :]
+        if held and not self._stopping.is_set():
+            # The held-back words stay on screen as the new chunk's tentative text (from this
+            # same decode) until it is decoded again.
+            text = join_words(held)
+            self._tentatives.append(
+                _Tentative(wall=self.clock(), start_s=cut / SAMPLE_RATE, words=_norm_words(text))
+            )
+            self._emit_partial(text)
+            self._last_tentative_wall = self.clock()
 
     # -- work ahead while waiting for audio -------------------------------------------------
     def _maybe_prepare(self) -> bool:
         """At a short pause, decode the open chunk with final settings, so that the commit at
-        the full pause - or the tail at Stop - reuses it if no speech follows. Once Stop is
-        announced, decode it once more without waiting for a pause, with the tail's beam.
-        Returns True if it decoded."""
-        if not self.prepare:
-            return False
-        stopping = self._stopping.is_set()
-        if stopping and self._tail_prepared:
+        the full pause - or the tail at Stop - reuses it if no speech follows. Returns True if
+        it decoded."""
+        if self._stopping.is_set() or not self.prepare:
             return False
         start = self._chunk_start
         end = len(self._probs) * WINDOW
@@ -580,18 +599,15 @@ class LiveTranscriber:
             return False
         speech_end = int(speech[-1] + 1) * WINDOW
         silence = end - speech_end
-        if not stopping and silence < PREPARE_PAUSE_S * SAMPLE_RATE:
+        if silence < PREPARE_PAUSE_S * SAMPLE_RATE:
             return False
         prepared = self._prepared
         if prepared is not None and prepared.start == start and prepared.speech_end == speech_end:
             return False  # already done for this pause
         cut = speech_end + min(int(PAUSE_PAD_S * SAMPLE_RATE), silence)
-        if stopping:
-            self._tail_prepared = True  # once: the user waits for whatever runs at finish()
-            beam = self.tail_beam_size or self.commit_beam_size
-        else:
-            beam = self.prepare_beam_size or self.commit_beam_size
-        result = self._decode(start, cut, final=True, beam=beam)
+        result = self._decode(
+            start, cut, final=True, beam=self.prepare_beam_size or self.commit_beam_size
+        )
         self._prepared = _Prepared(start=start, speech_end=speech_end, end=cut, result=result)
         self._stats.prepared += 1
         if not self._stopping.is_set() and result.text:

@@ -224,8 +224,10 @@ class RecordingWorker(QObject):
             self.started_recording.emit(str(path))
             while not self._stop.is_set():
                 self._drain(live, timeout=0.05)
+            closing = time.perf_counter()
             recording = recorder.stop()
             recorder = None
+            log.info("recorder closed in %.2f s", time.perf_counter() - closing)
             self._drain(live, timeout=0.0)
             transcript = live.finish() if live is not None else None
             stop_s = time.perf_counter() - (self._stop_time or time.perf_counter())
