@@ -38,6 +38,18 @@ class FakeHost:
     follow_up_results: list[SavedAttempt] = field(default_factory=list)
     stored_: list[SavedAttempt] = field(default_factory=list)
     reports: list[str] = field(default_factory=list)
+    refines: list[SavedAttempt] = field(default_factory=list)
+    refines_cancelled: int = 0
+    refined_shown: list[SavedAttempt] = field(default_factory=list)
+
+    def refine(self, saved: SavedAttempt) -> None:
+        self.refines.append(saved)
+
+    def cancel_refine(self) -> None:
+        self.refines_cancelled += 1
+
+    def show_refined(self, saved: SavedAttempt) -> None:
+        self.refined_shown.append(saved)
 
     def score(self, question: Question, transcript: Transcript, audio_path: Path | None) -> None:
         self.scores.append((question, transcript, audio_path))
@@ -205,3 +217,85 @@ def test_another_question_starts_afresh_and_keeps_each_questions_attempts() -> N
     assert session.attempts[CANARY.id][-1] is late
     session.select(CANARY)
     assert [a.attempt_id for a in session.attempts_at_question()] == [2, None]
+
+
+def _live(text: str) -> Transcript:
+    return replace(Transcript.from_text(text), extra={"pass": "live"})
+
+
+def _spoken(session: PracticeSession, host: FakeHost, text: str, attempt_id: int) -> SavedAttempt:
+    """A spoken answer with a live transcript, scored and stored."""
+    session.answer_ended()
+    session.transcribed(_live(text), Path("/recordings/answer.wav"))
+    question, transcript, audio = host.scores[-1]
+    scored = SavedAttempt(question, transcript, score_answer(question, transcript), None, audio)
+    session.scored(scored)
+    saved = replace(scored, attempt_id=attempt_id)
+    session.saved(scored, saved)
+    return saved
+
+
+def _refined(saved: SavedAttempt, text: str) -> SavedAttempt:
+    transcript = replace(Transcript.from_text(text), extra={"pass": "refined"})
+    return replace(
+        saved,
+        transcript=transcript,
+        feedback=score_answer(saved.question, transcript),
+        refined_from=saved.feedback,
+    )
+
+
+def test_a_live_answer_is_refined_once_stored_and_the_refined_feedback_takes_its_place() -> None:
+    session, host = _session()
+    saved = _spoken(session, host, "A canary sends a small share of trafic to the new mod.", 7)
+    assert host.refines == [saved]  # only once it is stored: the refinement replaces its score
+    refined = _refined(saved, SHORT_CANARY)
+    session.refined(saved, refined)
+    assert session.shown is not None
+    assert session.shown.transcript.text == SHORT_CANARY
+    assert session.shown.refined_from is saved.feedback
+    assert session.attempts[CANARY.id] == [session.shown]
+    assert host.refined_shown == [session.shown]
+
+
+def test_typed_answers_and_batch_transcripts_are_not_refined() -> None:
+    session, host = _session()
+    scored = _answer(session, host, SHORT_CANARY)  # typed: no "live" pass
+    session.saved(scored, replace(scored, attempt_id=1))
+    assert host.refines == []
+
+
+def test_the_same_words_or_another_shown_answer_change_nothing_on_screen() -> None:
+    session, host = _session()
+    first = _spoken(session, host, SHORT_CANARY, 1)
+    session.refined(first, None)  # the same words
+    assert session.shown is first
+    second = _spoken(session, host, CANARY.reference_answer, 2)
+    session.refined(first, _refined(first, CANARY.reference_answer))
+    assert session.shown is second  # the view stays on what the user looks at
+    assert host.refined_shown == []
+    assert session.attempts[CANARY.id][0].transcript.text == CANARY.reference_answer
+
+
+def test_a_new_recording_cancels_a_refinement_under_way() -> None:
+    session, host = _session()
+    _spoken(session, host, SHORT_CANARY, 1)
+    session.recording_started()
+    assert host.refines_cancelled == 1
+
+
+def test_a_refinement_keeps_the_follow_up_that_was_asked() -> None:
+    session, host = _session()
+    saved = _spoken(session, host, SHORT_CANARY, 3)
+    asked = session.follow_up_requested()
+    assert asked is not None
+    refined = _refined(saved, CANARY.reference_answer)  # would ask nothing: all covered
+    session.refined(saved, refined)
+    parent = session.follow_up_parent
+    assert parent is not None
+    assert parent is session.shown
+    assert parent.transcript.text == CANARY.reference_answer
+    assert parent.feedback.follow_up == asked  # the question being answered stays the same
+    narrowed = session.answer_question()
+    assert narrowed is not None
+    assert narrowed.key_points == narrow_to_point(CANARY, asked.point).key_points

@@ -59,6 +59,9 @@ def make_window(qtbot: Any, test_bank: Any) -> Iterator[Callable[..., Any]]:
     def _make(settings: Settings | None = None, **kwargs: Any) -> Any:
         settings = settings or Settings(mic_checked=True)
         kwargs.setdefault("bank_loader", lambda: test_bank)
+        # The second transcription pass after each spoken answer (tests/ui/test_refine.py)
+        # would change the shown attempt under other tests' feet a few seconds later.
+        kwargs.setdefault("refine", False)
         services = Services(settings, **kwargs)
         window = MainWindow(services)
         with qtbot.waitSignal(window.bank_loaded, timeout=20_000):

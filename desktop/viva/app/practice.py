@@ -52,6 +52,16 @@ class PracticeHost(Protocol):
     def stored(self, saved: SavedAttempt) -> None:
         """The answer whose feedback is shown was stored (or queued: ``saved.save_note``)."""
 
+    def refine(self, saved: SavedAttempt) -> None:
+        """Transcribe a stored answer's recording again, more accurately than live, in the
+        background; then call ``refined`` (also when nothing changed: with None)."""
+
+    def cancel_refine(self) -> None:
+        """Stop a refinement under way (a new answer is being recorded)."""
+
+    def show_refined(self, saved: SavedAttempt) -> None:
+        """The shown answer's feedback changed after its transcript was refined."""
+
     def report(self, message: str) -> None: ...
 
 
@@ -172,7 +182,45 @@ class PracticeSession:
         self.host.stored(saved)
         if saved.save_note:
             self.host.report(saved.save_note)
+        if saved.attempt_id is not None and saved.transcript.extra.get("pass") == "live":
+            self.host.refine(saved)
         self._score_pending()
+
+    def recording_started(self) -> None:
+        """A new answer is being recorded: it gets the machine, not an earlier one's
+        refinement (that answer keeps its live transcript)."""
+        self.host.cancel_refine()
+
+    def refined(self, old: SavedAttempt, new: SavedAttempt | None) -> SavedAttempt | None:
+        """``old``'s recording was transcribed again; ``new`` (None: the same words) takes its
+        place wherever the answer is now, with what happened to it since: the follow-up asked or
+        answered stays the one that was asked, even if the refined feedback would ask another.
+        Returns the answer as it now stands (None if nothing changed)."""
+        if new is None or old.attempt_id is None:
+            return None
+        current = next(
+            (a for a in self.attempts.get(old.question.id, []) if a.attempt_id == old.attempt_id),
+            None,
+        )
+        if current is None:
+            return None
+        keep_follow_up = current.follow_up is not None or self.follow_up_parent is current
+        new = replace(
+            new,
+            follow_up=current.follow_up,
+            previous_id=current.previous_id,
+            previous_feedback=current.previous_feedback,
+            feedback=replace(new.feedback, follow_up=current.feedback.follow_up)
+            if keep_follow_up
+            else new.feedback,
+        )
+        self._replace(current, new)
+        if self.follow_up_parent is current:
+            self.follow_up_parent = new
+        if self.shown is current:
+            self.shown = new
+            self.host.show_refined(new)
+        return new
 
     def save_failed(self, message: str) -> None:
         self.saving = False

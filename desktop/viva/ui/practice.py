@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QCheckBox,
     QComboBox,
     QGroupBox,
@@ -51,7 +52,7 @@ from viva.ui.widgets import (
     heading,
     plain_label,
 )
-from viva.ui.workers import JobRunner, RecordingResult, discard_result
+from viva.ui.workers import Job, JobCancelled, JobRunner, RecordingResult, discard_result
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,9 @@ class PracticeView(QWidget):
 
     feedback_shown = Signal(object)  # SavedAttempt, scored; saving follows (attempt_id None)
     attempt_saved = Signal(object)  # SavedAttempt, stored (attempt_id) or queued (save_note)
+    #: The attempt whose transcript was made again after its feedback (``refined_from`` set), or
+    #: None when the second pass heard the same words, failed or was cancelled.
+    answer_refined = Signal(object)
     follow_up_shown = Signal(object)  # SavedFollowUp
     error_occurred = Signal(str)
     recording_changed = Signal(bool)
@@ -78,6 +82,7 @@ class PracticeView(QWidget):
         self.due_ids: set[str] | None = None
         self.last_stop_to_feedback_s: float | None = None
         self.last_timings: dict[str, float] = {}
+        self._refine_job: Job | None = None
         self.recorder = AnswerRecorder(services, self)
         self.recorder.level_changed.connect(self._on_recorder_level_changed)
         self.recorder.partial_changed.connect(self._on_recorder_partial_changed)
@@ -467,6 +472,7 @@ class PracticeView(QWidget):
         self.level.set_level(0.0)
         self.time_bar.set_elapsed(0.0)
         self.status.setText("")
+        self.session.recording_started()
         self.recorder.start(question)
         self.recording_changed.emit(True)
         self._update_buttons()
@@ -615,6 +621,9 @@ class PracticeView(QWidget):
             )
             return
         transcript = result.transcript or Transcript(text="")
+        if result.transcript is not None:
+            # Decoded live, in short chunks: refined by a second pass once it is stored.
+            transcript = replace(transcript, extra={**transcript.extra, "pass": "live"})
         if transcript.duration_s is None:
             transcript = replace(transcript, duration_s=result.duration_s)
         self._transcribed(transcript, result.path)
@@ -696,6 +705,59 @@ class PracticeView(QWidget):
     def report(self, message: str) -> None:
         self._report(message)
 
+    def refine(self, saved: SavedAttempt) -> None:
+        if not self.services.refine:
+            return
+        services = self.services
+
+        def refine(_progress: Any, token: Any) -> SavedAttempt | None:
+            def between_chunks(_fraction: float) -> None:
+                if token.cancelled:
+                    raise JobCancelled
+
+            return services.refine_attempt(saved, between_chunks)
+
+        job = self.jobs.start(
+            "refine",
+            refine,
+            on_success=partial(self._on_refined, saved),
+            on_error=self._on_refine_failed,
+        )
+        job.signals.cancelled.connect(lambda: self.answer_refined.emit(None))
+        self._refine_job = job
+
+    def cancel_refine(self) -> None:
+        job, self._refine_job = self._refine_job, None
+        if job is not None:
+            job.token.cancel()
+
+    def show_refined(self, saved: SavedAttempt) -> None:
+        """Redraw the shown answer's feedback where the user is: no scroll jumps."""
+        bars = [
+            (area.verticalScrollBar(), area.verticalScrollBar().value())
+            for area in self.findChildren(QAbstractScrollArea)
+        ]
+        row = self.feedback.points.currentRow()
+        self._show_saved(saved)
+        self._refresh_attempts(keep=saved)
+        if 0 <= row < self.feedback.points.count():
+            self.feedback.points.setCurrentRow(row)
+        for bar, value in bars:
+            bar.setValue(value)
+        before = saved.refined_from
+        if before is not None and not self.recorder.recording:
+            change = (
+                f"coverage {before.coverage:.0%} → {saved.feedback.coverage:.0%}"
+                if round(before.coverage, 2) != round(saved.feedback.coverage, 2)
+                else f"coverage unchanged at {saved.feedback.coverage:.0%}"
+            )
+            self.status.setText(f"Transcript refined by a second, more careful pass: {change}.")
+
+    def shutdown(self) -> None:
+        """The window closes: a refinement under way is not waited for (the answer keeps its
+        first transcript, already stored)."""
+        self.cancel_refine()
+
     # --- job results ---------------------------------------------------------------------------
 
     @Slot(object)
@@ -715,6 +777,18 @@ class PracticeView(QWidget):
         self.last_timings.update(saved.timings)
         self.session.saved(scored, saved)
         self._update_buttons()
+
+    def _on_refined(self, saved: SavedAttempt, refined: SavedAttempt | None) -> None:
+        now = self.session.refined(saved, refined)
+        if now is not None and now is not self.session.shown:
+            self._refresh_attempts(keep=self.session.shown)  # its coverage in the list
+        self.answer_refined.emit(now)
+
+    @Slot(str)
+    def _on_refine_failed(self, message: str) -> None:
+        # The first transcript and feedback stand (stored already); nothing for the user to do.
+        log.warning("refining the transcript failed: %s", message)
+        self.answer_refined.emit(None)
 
     @Slot(str)
     def _on_save_failed(self, message: str) -> None:
@@ -747,7 +821,10 @@ class PracticeView(QWidget):
         self.follow_up_result.setText("\n".join(lines))
         self.follow_up_box.show()
 
-    def _refresh_attempts(self, *, select_last: bool = False) -> None:
+    def _refresh_attempts(
+        self, *, select_last: bool = False, keep: SavedAttempt | None = None
+    ) -> None:
+        """Rewrite the attempt list; select the last attempt, or ``keep``'s row."""
         items = self.session.attempts_at_question()
         self.attempt_list.blockSignals(True)
         self.attempt_list.clear()
@@ -759,6 +836,10 @@ class PracticeView(QWidget):
             )
         if select_last and items:
             self.attempt_list.setCurrentRow(len(items) - 1)
+        elif keep is not None:
+            index = next((i for i, item in enumerate(items) if item is keep), -1)
+            if index >= 0:
+                self.attempt_list.setCurrentRow(index)
         self.attempt_list.blockSignals(False)
         self.attempts_box.setVisible(bool(items))
 

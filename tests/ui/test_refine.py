@@ -1,0 +1,99 @@
+"""Practice: a live-transcribed answer is transcribed again after its feedback is shown, and the
+refined feedback replaces it where the user is looking."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.ui.conftest import QT_LOG_IGNORE, NoDevices
+
+pytestmark = [pytest.mark.gui, pytest.mark.slow, QT_LOG_IGNORE]
+
+SPOKEN = (
+    "With a canary release we send a small share of the traffic to the new model first. "
+    "With blue green, rolling back means switching the router back to the old environment."
+)
+# What a live pass in short chunks might have made of it: most of the canary sentence lost.
+LIVE = (
+    "With a can of release we sent. "
+    "With blue green, rolling back means switching the router back to the old environment."
+)
+CANARY_POINT = "A canary sends a small share of traffic to the new model first."
+
+
+def _recorded(tmp_path: Path) -> Any:
+    """What the recorder hands over at Stop: the WAV on disk and the live transcript."""
+    from viva.speech.transcript import Transcript, Word
+    from viva.ui.workers import RecordingResult
+
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed")
+    wav = tmp_path / "answer.wav"
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(wav), SPOKEN], check=True)
+    words = tuple(Word(f" {w}", i * 0.4, i * 0.4 + 0.3) for i, w in enumerate(LIVE.split()))
+    live = Transcript(text=LIVE, words=words, duration_s=len(words) * 0.4)
+    return RecordingResult(
+        path=wav, duration_s=live.duration_s, transcript=live, stop_to_transcript_s=0.3
+    )
+
+
+def test_the_refined_transcript_replaces_the_live_one_without_moving_the_view(
+    qtbot: Any, make_window: Any, tmp_path: Path
+) -> None:
+    window = make_window(sd_module=NoDevices(), refine=True)
+    qtbot.waitUntil(lambda: window.model_where is not None, timeout=60_000)
+    practice = window.practice
+    practice.select_question("canary-vs-blue-green")
+    practice.session.answer_ended()
+    with qtbot.waitSignal(practice.attempt_saved, timeout=60_000) as stored:
+        practice._on_recorder_recorded(_recorded(tmp_path))
+    first = stored.args[0]
+    assert first.transcript.extra["pass"] == "live"
+    statuses = {p.text: p.status for p in first.feedback.key_points}
+    assert statuses[CANARY_POINT] != "covered"  # the live words missed it
+    practice.feedback.select_point(1)  # the user is reading the second point
+
+    with qtbot.waitSignal(practice.answer_refined, timeout=120_000) as refined_signal:
+        pass
+    refined = refined_signal.args[0]
+    assert refined is not None
+    assert practice.shown_attempt is refined
+    assert refined.attempt_id == first.attempt_id
+    assert refined.refined_from is first.feedback
+    assert "canary" in refined.transcript.text.lower()
+    statuses = {p.text: p.status for p in refined.feedback.key_points}
+    assert statuses[CANARY_POINT] == "covered"
+    assert practice.feedback.points.currentRow() == 1  # still where the user was
+    assert "canary" in practice.feedback.transcript.toPlainText().lower()
+    assert "Transcript refined" in practice.status.text()
+    assert f"{refined.feedback.coverage:.0%}" in practice.attempt_list.item(0).text()
+    store = window.services.open_store()
+    try:
+        assert store.get_attempt(first.attempt_id).transcript.text == refined.transcript.text
+        assert [h.transcript.text for h in store.score_history(first.attempt_id)] == [LIVE]
+    finally:
+        store.close()
+
+
+def test_recording_again_cancels_the_refinement(
+    qtbot: Any, make_window: Any, tmp_path: Path
+) -> None:
+    window = make_window(sd_module=NoDevices(), refine=True)
+    qtbot.waitUntil(lambda: window.model_where is not None, timeout=60_000)
+    practice = window.practice
+    practice.select_question("canary-vs-blue-green")
+    practice.session.answer_ended()
+    with qtbot.waitSignal(practice.attempt_saved, timeout=60_000) as stored:
+        practice._on_recorder_recorded(_recorded(tmp_path))
+    with qtbot.waitSignal(practice.answer_refined, timeout=120_000) as refined_signal:
+        practice.session.recording_started()  # what pressing Record does first
+    assert refined_signal.args[0] is None
+    store = window.services.open_store()
+    try:
+        assert store.get_attempt(stored.args[0].attempt_id).transcript.text == LIVE
+    finally:
+        store.close()
