@@ -444,6 +444,20 @@ BEFORE_KEYS = (
 )
 
 NOTES = """\
+Issue 12 (2026-12-05, eighth run; adopted): the live display. Words held back at a cap cut
+stay on screen as the new chunk's tentative text (they vanished until the next re-decode), and a
+cut at a quiet point lets the next tentative run at once. Lag p90 2.66 / 3.23 / 3.82 -> 2.36 /
+3.18 / 3.69 s on the three 120 s files (one run each before/after; a one-run sweep the same day
+gave 2.64 / 3.34 / 3.66 -> 2.50 / 3.16 / 3.79, so this is within run-to-run noise). A tentative
+every 0.5 s instead of 1 s halved the lag median (0.82 -> 0.51 s on en-us) and left p90 where it
+was (2.56 / 3.16 / 3.34 s); not adopted. Per word (en-gb, one run): the p90 words are the first
+words of 6-7 s chunks that tentatives (beam 1, no vocabulary) read as other words until the
+commit at the 8 s cap ("only means" shown as "load remains" in six tentatives, right 7.3 s
+after it was said). Stop in the app now announces itself (``LiveTranscriber.announce_finish``):
+no display decode starts while the recorder closes, and app Stop -> feedback went 1.05 -> 0.69 s
+(``app_startup.md``); this benchmark calls ``finish()`` at the end of the file, so its post-stop
+figures do not include that.
+
 Issue 12 (2026-12-05, seventh run; adopted): no second Whisper window over silence
 (``transcriber.NEXT_WINDOW_VOICE_S``). With word timestamps faster-whisper decoded the audio
 after each window's last word as a new 30 s window, a whole encoder pass, and a live chunk cut

@@ -41,25 +41,33 @@ def _recorded(tmp_path: Path) -> Any:
     )
 
 
-def test_the_refined_transcript_replaces_the_live_one_without_moving_the_view(
-    qtbot: Any, make_window: Any, tmp_path: Path
-) -> None:
+def _answered(qtbot: Any, make_window: Any, tmp_path: Path) -> tuple[Any, Any, list[Any]]:
+    """A window whose practice view just stored a live-transcribed answer; the list collects
+    what ``answer_refined`` reports."""
     window = make_window(sd_module=NoDevices(), refine=True)
     qtbot.waitUntil(lambda: window.model_where is not None, timeout=60_000)
     practice = window.practice
+    refinements: list[Any] = []
+    practice.answer_refined.connect(refinements.append)
     practice.select_question("canary-vs-blue-green")
     practice.session.answer_ended()
     with qtbot.waitSignal(practice.attempt_saved, timeout=60_000) as stored:
         practice._on_recorder_recorded(_recorded(tmp_path))
-    first = stored.args[0]
+    return window, stored.args[0], refinements
+
+
+def test_the_refined_transcript_replaces_the_live_one_without_moving_the_view(
+    qtbot: Any, make_window: Any, tmp_path: Path
+) -> None:
+    window, first, refinements = _answered(qtbot, make_window, tmp_path)
+    practice = window.practice
     assert first.transcript.extra["pass"] == "live"
     statuses = {p.text: p.status for p in first.feedback.key_points}
     assert statuses[CANARY_POINT] != "covered"  # the live words missed it
     practice.feedback.select_point(1)  # the user is reading the second point
 
-    with qtbot.waitSignal(practice.answer_refined, timeout=120_000) as refined_signal:
-        pass
-    refined = refined_signal.args[0]
+    qtbot.waitUntil(lambda: bool(refinements), timeout=120_000)
+    refined = refinements[0]
     assert refined is not None
     assert practice.shown_attempt is refined
     assert refined.attempt_id == first.attempt_id
@@ -82,18 +90,12 @@ def test_the_refined_transcript_replaces_the_live_one_without_moving_the_view(
 def test_recording_again_cancels_the_refinement(
     qtbot: Any, make_window: Any, tmp_path: Path
 ) -> None:
-    window = make_window(sd_module=NoDevices(), refine=True)
-    qtbot.waitUntil(lambda: window.model_where is not None, timeout=60_000)
-    practice = window.practice
-    practice.select_question("canary-vs-blue-green")
-    practice.session.answer_ended()
-    with qtbot.waitSignal(practice.attempt_saved, timeout=60_000) as stored:
-        practice._on_recorder_recorded(_recorded(tmp_path))
-    with qtbot.waitSignal(practice.answer_refined, timeout=120_000) as refined_signal:
-        practice.session.recording_started()  # what pressing Record does first
-    assert refined_signal.args[0] is None
+    window, first, refinements = _answered(qtbot, make_window, tmp_path)
+    window.practice.session.recording_started()  # what pressing Record does first
+    qtbot.waitUntil(lambda: bool(refinements), timeout=120_000)
+    assert refinements == [None]
     store = window.services.open_store()
     try:
-        assert store.get_attempt(stored.args[0].attempt_id).transcript.text == LIVE
+        assert store.get_attempt(first.attempt_id).transcript.text == LIVE
     finally:
         store.close()
