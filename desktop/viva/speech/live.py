@@ -578,11 +578,7 @@ class LiveTranscriber:
         if held and not self._stopping.is_set():
             # The held-back words stay on screen as the new chunk's tentative text (from this
             # same decode) until it is decoded again.
-            text = join_words(held)
-            self._tentatives.append(
-                _Tentative(wall=self.clock(), start_s=cut / SAMPLE_RATE, words=_norm_words(text))
-            )
-            self._emit_partial(text)
+            self._show_tentative(cut, join_words(held))
             self._last_tentative_wall = self.clock()
 
     # -- work ahead while waiting for audio -------------------------------------------------
@@ -612,12 +608,7 @@ class LiveTranscriber:
         self._stats.prepared += 1
         if not self._stopping.is_set() and result.text:
             # Shown at once (the display need not wait for the commit).
-            self._tentatives.append(
-                _Tentative(
-                    wall=self.clock(), start_s=start / SAMPLE_RATE, words=_norm_words(result.text)
-                )
-            )
-            self._emit_partial(result.text)
+            self._show_tentative(start, result.text)
         return True
 
     # -- tentative display ------------------------------------------------------------------
@@ -657,13 +648,16 @@ class LiveTranscriber:
         result = self._decode(start, end, final=False)
         if self._stopping.is_set():
             return  # Stop came while decoding: the tail decode supersedes this text
-        self._tentatives.append(
-            _Tentative(
-                wall=self.clock(), start_s=start / SAMPLE_RATE, words=_norm_words(result.text)
-            )
-        )
         self._stats.partials += 1
-        self._emit_partial(result.text)
+        self._show_tentative(start, result.text)
+
+    def _show_tentative(self, start: int, text: str) -> None:
+        """Show ``text`` as the open chunk's (starting at sample ``start``) tentative text, and
+        remember when, for the lag figures."""
+        self._tentatives.append(
+            _Tentative(wall=self.clock(), start_s=start / SAMPLE_RATE, words=_norm_words(text))
+        )
+        self._emit_partial(text)
 
     def _emit_partial(self, tentative: str) -> None:
         if self.on_partial is not None:

@@ -197,8 +197,8 @@ class RecordingWorker(QObject):
             self._stop.set()
             live = self._live
             if live is not None:
-                # The transcriber starts on the tail now, while the device drains and the
-                # file is finished (about 0.1-0.2 s), not after.
+                # No display decode may start while the device drains and the file is
+                # finished (0.06-0.16 s): finish() would have to wait for it.
                 live.announce_finish()
 
     def _on_partial(self, partial: Any) -> None:
