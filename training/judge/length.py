@@ -1,0 +1,48 @@
+"""Does the judge read length instead of content? A pair-level probe (round 12).
+
+On the calibration questions (the judge never trains on them), reads every line of
+``data/short_probe`` (``check_short.py``: short full statements, short wrong ones, long partial
+and long related lines) against its key point, and prints per kind how often the judge's most
+likely label is the line's own label, how often it is covered, and the mean P(covered).
+
+    python training/judge/length.py [JUDGE_DIR]     # default: the shipped judge
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+from check_mechanism import load
+from check_short import KINDS, PROBE, calibration_points
+
+from viva.scoring.judge import COVERED, LABELS, Judge
+
+
+def main() -> None:
+    judge = Judge(Path(sys.argv[1])) if len(sys.argv) > 1 else Judge()
+    points = calibration_points()
+    rows = load(PROBE)
+    probs = judge.probabilities(
+        [(points[str(r["question_id"])][int(str(r["point"]))], str(r["text"])) for r in rows]
+    )
+    by_kind: dict[str, list[np.ndarray]] = defaultdict(list)
+    for row, p in zip(rows, probs, strict=True):
+        by_kind[str(row["kind"])].append(p)
+    print("| lines | label | n | read as its label | read as covered | mean P(covered) |")  # noqa: T201
+    print("| --- | --- | --- | --- | --- | --- |")  # noqa: T201
+    for kind, (label, _, _) in KINDS.items():
+        got = np.array(by_kind[kind])
+        if not len(got):
+            continue
+        top = got.argmax(axis=1)
+        print(  # noqa: T201
+            f"| {kind} | {label} | {len(got)} | {np.mean(top == LABELS.index(label)):.3f} | "
+            f"{np.mean(top == COVERED):.3f} | {got[:, COVERED].mean():.3f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
