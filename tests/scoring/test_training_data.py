@@ -80,3 +80,21 @@ def test_contrast_lines_name_real_points_and_stay_off_the_own_question_subject()
     assert len(rows) >= 1800
     assert {r["kind"] for r in rows} == set(contrast.KINDS)
     assert mechanism.problems(rows, mechanism.key_points(), contrast.KINDS) == []
+
+
+def test_short_lines_name_real_points_keep_their_lengths_and_stay_off_the_test_subject() -> None:
+    """``data/short`` (round 12, train and extra points) and ``data/short_probe`` (calibration
+    points, never trained on): each line names a point of its folder's split, has its kind's
+    label and length, and none is about the own-question test's subject."""
+    _load("check_written")
+    _load("check_extra")
+    mechanism = _load("check_mechanism")
+    short = _load("check_short")
+    train, probe = mechanism.load(short.SHORT), mechanism.load(short.PROBE)
+    assert len(train) >= 3500
+    assert len(probe) >= 500
+    assert {r["kind"] for r in train} == {r["kind"] for r in probe} == set(short.KINDS)
+    assert short.problems(train, mechanism.key_points()) == []
+    assert short.problems(probe, short.calibration_points()) == []
+    # No calibration point is a training point: the probe stays unseen.
+    assert not {r["question_id"] for r in probe} & set(mechanism.key_points())
