@@ -66,6 +66,11 @@ class FakeHost:
     scores: list[tuple[int, Question, Any, SavedAttempt | None]] = field(default_factory=list)
     reports: list[str] = field(default_factory=list)
     summaries: list[MockSummary] = field(default_factory=list)
+    #: update_summary calls: (summary, note).
+    updates: list[tuple[MockSummary, str]] = field(default_factory=list)
+    #: refine calls: (index, attempt id), and how many were cancelled.
+    refining: list[tuple[int, int | None]] = field(default_factory=list)
+    cancelled_refines: int = 0
     is_recording: bool = False
     countdown: bool = False
     advance_enabled: bool = True
@@ -119,6 +124,15 @@ class FakeHost:
 
     def show_summary(self, summary: MockSummary) -> None:
         self.summaries.append(summary)
+
+    def refine(self, index: int, saved: SavedAttempt) -> None:
+        self.refining.append((index, saved.attempt_id))
+
+    def cancel_refine(self) -> None:
+        self.cancelled_refines += 1
+
+    def update_summary(self, summary: MockSummary, note: str) -> None:
+        self.updates.append((summary, note))
 
     def report(self, message: str) -> None:
         self.reports.append(message)
@@ -389,3 +403,105 @@ def test_summary_rows_are_the_answers_in_asked_order_with_their_own_attempts() -
     (summary,) = host.summaries
     assert [a.attempt_id for a in summary.answers] == [10, 20, 30]
     assert [a.question.id for a in summary.answers] == [CANARY.id, WEAKNESSES.id, CANARY.id]
+
+
+def _live(saved: SavedAttempt, attempt_id: int) -> SavedAttempt:
+    """``saved`` as stored from a live transcript (the ones refined after the interview)."""
+    transcript = replace(saved.transcript, extra={**saved.transcript.extra, "pass": "live"})
+    return replace(saved, transcript=transcript, attempt_id=attempt_id)
+
+
+def _two_answers_to_summary(
+    first: SavedAttempt, second: SavedAttempt
+) -> tuple[MockInterview, FakeHost]:
+    interview, host, clock = _interview((CANARY, WEAKNESSES))
+    _answer(interview, host, clock)
+    interview.scored(0, first)
+    _answer(interview, host, clock)
+    interview.scored(1, second)
+    assert interview.phase == Phase.SUMMARY
+    return interview, host
+
+
+def test_live_answers_are_refined_one_at_a_time_after_the_summary() -> None:
+    weak = _live(_saved(CANARY, SHORT_CANARY), 11)
+    other = _live(_saved(WEAKNESSES, WEAKNESSES.reference_answer), 12)
+    interview, host = _two_answers_to_summary(weak, other)
+    # The summary comes first, then one refinement at a time, with a note on the page.
+    assert len(host.summaries) == 1
+    assert host.refining == [(0, 11)]
+    assert "more careful pass (2 left)" in host.updates[-1][1]
+
+    better = replace(_saved(CANARY, CANARY.reference_answer), attempt_id=11)
+    better = replace(better, refined_from=weak.feedback)
+    assert better.feedback.coverage > weak.feedback.coverage
+    interview.refined(0, weak, better)
+    assert interview.results[0].feedback.coverage == better.feedback.coverage
+    assert host.refining == [(0, 11), (1, 12)]
+    summary, note = host.updates[-1]
+    assert summary.mean_coverage is not None
+    assert summary.mean_coverage > host.summaries[0].mean_coverage  # type: ignore[operator]
+    before, after = round(weak.feedback.coverage * 100), round(better.feedback.coverage * 100)
+    assert f"answer 1: coverage {before}% → {after}%" in note
+    assert "(1 left)" in note
+
+    interview.refined(1, other, None)  # the same words: nothing to change
+    summary, note = host.updates[-1]
+    assert note.startswith("Transcripts refined by a second, more careful pass: answer 1:")
+    assert "left" not in note
+    assert "answer 2" not in note
+    assert len(host.summaries) == 1  # redrawn in place, never shown anew
+
+
+def test_nothing_is_refined_when_nothing_was_live_or_refinement_is_off() -> None:
+    typed = replace(_saved(CANARY, SHORT_CANARY), attempt_id=11)  # no "pass": not live
+    queued = _live(_saved(WEAKNESSES, WEAKNESSES.reference_answer), 12)
+    queued = replace(queued, attempt_id=None)  # waiting in the save queue
+    _interview_, host = _two_answers_to_summary(typed, queued)
+    assert host.refining == []
+    assert host.updates == []
+
+    host, clock = FakeHost(), Clock()
+    interview = MockInterview(host, clock=clock, refine=False)
+    interview.begin(MockPlan((CANARY,), 2, 120, follow_ups=False), session_id=7)
+    _answer(interview, host, clock)
+    interview.scored(0, _live(_saved(CANARY, SHORT_CANARY), 11))
+    assert interview.phase == Phase.SUMMARY
+    assert host.refining == []
+
+
+def test_a_new_interview_cancels_the_refinement_and_ignores_its_result() -> None:
+    weak = _live(_saved(CANARY, SHORT_CANARY), 11)
+    other = _live(_saved(WEAKNESSES, WEAKNESSES.reference_answer), 12)
+    interview, host = _two_answers_to_summary(weak, other)
+    assert host.refining == [(0, 11)]
+    interview.reset()
+    assert host.cancelled_refines == 1
+    interview.begin(MockPlan((WEAKNESSES,), 2, 120, follow_ups=False), session_id=8)
+    updates = len(host.updates)
+    better = replace(_saved(CANARY, CANARY.reference_answer), attempt_id=11)
+    interview.refined(0, weak, better)  # the cancelled job's result, arriving late
+    assert 0 not in interview.results
+    assert host.refining == [(0, 11)]  # the second answer was never started
+    assert len(host.updates) == updates
+
+
+def test_a_refined_answer_keeps_the_follow_up_that_was_asked() -> None:
+    interview, host, clock = _interview((CANARY,), follow_ups=True)
+    _answer(interview, host, clock)
+    weak = _live(_saved(CANARY, SHORT_CANARY), 11)
+    follow_up = weak.feedback.follow_up
+    assert follow_up is not None
+    interview.scored(0, weak)
+    assert interview.asking_follow_up
+    _answer(interview, host, clock)  # the follow-up's answer
+    assert interview.phase == Phase.FINISHING
+    answered = answered_follow_up(CANARY, follow_up, 12)
+    interview.follow_up_scored(0, answered)
+    assert interview.phase == Phase.SUMMARY
+    assert host.refining == [(0, 11)]
+    better = replace(_saved(CANARY, CANARY.reference_answer), attempt_id=11)
+    assert better.feedback.follow_up != follow_up
+    interview.refined(0, weak, better)
+    assert interview.results[0].follow_up == answered
+    assert interview.results[0].feedback == better.feedback

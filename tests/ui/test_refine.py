@@ -99,3 +99,49 @@ def test_recording_again_cancels_the_refinement(
         assert store.get_attempt(first.attempt_id).transcript.text == LIVE
     finally:
         store.close()
+
+
+def test_a_mock_interview_refines_its_live_answers_on_the_summary_page(
+    qtbot: Any, make_window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the last answer the summary is shown at once; the live answers are then
+    transcribed again one by one and the summary redrawn in place, with a note."""
+    from viva.app.mock import MockPlan
+
+    window = make_window(sd_module=NoDevices(), refine=True)
+    qtbot.waitUntil(lambda: window.model_where is not None, timeout=60_000)
+    mock = window.show_view("mock")
+    # No voice and no microphone here: the question is "read" at once and the recording is
+    # the one _recorded() makes.
+    monkeypatch.setattr(mock, "say", lambda index, _text: mock.interview.reading_done(index))
+    monkeypatch.setattr(mock, "start_recording", lambda _question, _limit: None)
+    monkeypatch.setattr(mock, "stop_recording", lambda: None)
+    monkeypatch.setattr(mock, "recording", lambda: False)
+    question = window.services.cached_bank.get("canary-vs-blue-green")
+    mock.interview.begin(MockPlan((question,), 0, 120, follow_ups=False), session_id=None)
+    assert mock.phase == "answering"
+    with qtbot.waitSignal(mock.summary_shown, timeout=60_000) as shown:
+        mock._on_recorder_recorded(_recorded(tmp_path))
+        mock.interview.recorder_stopped()
+    (first,) = shown.args[0]
+    assert first.transcript.extra["pass"] == "live"
+    assert "more careful pass" in mock.refine_label.text()
+    live_coverage = mock.table.item(0, 1).text()
+    assert live_coverage == f"{first.feedback.coverage:.0%}"
+
+    qtbot.waitUntil(lambda: "left" not in mock.refine_label.text(), timeout=120_000)
+    refined = mock.interview.results[0]
+    assert refined.attempt_id == first.attempt_id
+    assert refined.feedback.coverage > first.feedback.coverage
+    assert "canary" in refined.transcript.text.lower()
+    note = mock.refine_label.text()
+    assert note.startswith("Transcripts refined by a second, more careful pass: answer 1:")
+    assert f"{live_coverage} → {refined.feedback.coverage:.0%}" in note
+    assert mock.table.item(0, 1).text() == f"{refined.feedback.coverage:.0%}"
+    assert mock.table.currentRow() == 0
+    assert f"{refined.feedback.coverage:.0%}" in mock.overall_label.text()
+    store = window.services.open_store()
+    try:
+        assert store.get_attempt(first.attempt_id).transcript.text == refined.transcript.text
+    finally:
+        store.close()

@@ -206,15 +206,35 @@ class MockHost(Protocol):
 
     def show_summary(self, summary: MockSummary) -> None: ...
 
+    def refine(self, index: int, saved: SavedAttempt) -> None:
+        """Transcribe a stored answer again with the careful batch pass in the background
+        (``Services.refine_attempt``), then call ``refined(index, saved, new)``; ``new`` is None
+        when the words came out the same, the pass failed or was cancelled."""
+
+    def cancel_refine(self) -> None:
+        """Stop a refinement under way (a new interview is starting)."""
+
+    def update_summary(self, summary: MockSummary, note: str) -> None:
+        """The summary shown changed (a refined answer): redraw it where the user is and show
+        ``note``; an empty note clears it."""
+
     def report(self, message: str) -> None: ...
 
 
 class MockInterview:
     """One interview from its first question to its summary (see the module docstring)."""
 
-    def __init__(self, host: MockHost, clock: Callable[[], float] = time.perf_counter) -> None:
+    def __init__(
+        self,
+        host: MockHost,
+        clock: Callable[[], float] = time.perf_counter,
+        *,
+        refine: bool = True,
+    ) -> None:
         self.host = host
         self.clock = clock
+        #: Refine live transcripts once the summary is shown (``MockHost.refine``).
+        self.refine = refine
         self.phase = Phase.SETUP
         self.plan: MockPlan | None = None
         self.session_id: int | None = None
@@ -236,6 +256,14 @@ class MockInterview:
         #: has said whether to keep it.
         self._short_result: Recording | None = None
         self._advance_when_stopped = False
+        #: Answers (by index) still to be refined once the summary is shown, and the one under
+        #: way; refined one at a time, so the machine stays responsive while the user reads.
+        self._to_refine: list[int] = []
+        self._refining: int | None = None
+        #: What the refinements changed so far, for the summary's note, and whether a note
+        #: about them is shown.
+        self._refine_notes: list[str] = []
+        self._refine_shown = False
 
     # --- what the front end reads ----------------------------------------------------------
 
@@ -282,6 +310,7 @@ class MockInterview:
 
     def begin(self, plan: MockPlan, session_id: int | None) -> None:
         """The setup is done (questions picked, session opened): ask the first question."""
+        self._stop_refining()
         self.plan = plan
         self.session_id = session_id
         self.results = {}
@@ -398,6 +427,24 @@ class MockInterview:
         elif self.phase == Phase.FOLLOW_UP and index == self.index:
             self._ask_follow_up(index)
 
+    def refined(self, index: int, old: SavedAttempt, new: SavedAttempt | None) -> None:
+        """The second pass over answer ``index`` is done: show what changed, refine the next."""
+        if self._refining != index:
+            return  # cancelled: a new interview began, or the page was left
+        self._refining = None
+        current = self.results.get(index)
+        if new is not None and current is not None and current.attempt_id == old.attempt_id:
+            # The follow-up asked stays the one asked, whatever the refined feedback would ask.
+            self.results[index] = replace(new, follow_up=current.follow_up)
+            before, after = old.feedback.coverage, new.feedback.coverage
+            change = (
+                f"coverage {before:.0%} → {after:.0%}"
+                if round(before, 2) != round(after, 2)
+                else f"coverage unchanged at {after:.0%}"
+            )
+            self._refine_notes.append(f"answer {index + 1}: {change}")
+        self._refine_next()
+
     def follow_up_scored(self, index: int, answered: SavedFollowUp) -> None:
         self.pending_scores -= 1
         if index in self.results:
@@ -427,7 +474,9 @@ class MockInterview:
             self._finish()
 
     def shutdown(self) -> None:
-        """The window closes: stop speaking and recording (the recording is kept on disk)."""
+        """The window closes: stop speaking and recording (the recording is kept on disk). A
+        refinement under way is dropped: its answer keeps the transcript already stored."""
+        self._stop_refining()
         self.aborted = True
         self.host.stop_countdown()
         self.host.stop_speaking()
@@ -435,6 +484,7 @@ class MockInterview:
 
     def reset(self) -> None:
         """Back to the setup page."""
+        self._stop_refining()
         self.phase = Phase.SETUP
         self.plan = None
 
@@ -536,3 +586,53 @@ class MockInterview:
             self.host.finish_session()
         self.phase = Phase.SUMMARY
         self.host.show_summary(self.summary())
+        # Answers decoded live, in short chunks, get the careful batch pass now that nothing
+        # else needs the processor; the summary is redrawn as each lands.
+        self._to_refine = [
+            i
+            for i, saved in sorted(self.results.items())
+            if self.refine
+            and saved.attempt_id is not None
+            and saved.transcript.extra.get("pass") == "live"
+        ]
+        self._refine_notes = []
+        self._refine_next()
+
+    def _refine_next(self) -> None:
+        if self.phase != Phase.SUMMARY:
+            return
+        while self._to_refine:
+            index = self._to_refine.pop(0)
+            if index in self.results:
+                self._refining = index
+                self._refine_shown = True
+                total = len(self._to_refine) + 1
+                self.host.update_summary(
+                    self.summary(),
+                    self._note(
+                        f"Refining the transcripts with a second, more careful pass ({total} left)…"
+                    ),
+                )
+                self.host.refine(index, self.results[index])
+                return
+        if self._refine_shown:
+            self._refine_shown = False
+            self.host.update_summary(self.summary(), self._note(""))
+
+    def _note(self, doing: str) -> str:
+        done = (
+            "Transcripts refined by a second, more careful pass: "
+            + "; ".join(self._refine_notes)
+            + "."
+            if self._refine_notes
+            else ""
+        )
+        return " ".join(part for part in (done, doing) if part)
+
+    def _stop_refining(self) -> None:
+        self._to_refine = []
+        self._refine_notes = []
+        self._refine_shown = False
+        if self._refining is not None:
+            self._refining = None
+            self.host.cancel_refine()

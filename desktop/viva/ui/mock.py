@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -38,7 +39,7 @@ from viva.bank import Bank, Question
 from viva.ui import dialogs, render
 from viva.ui.shortcuts import Shortcut, bind
 from viva.ui.widgets import AnswerRecorder, LevelMeter, TimeBar, heading, plain_label
-from viva.ui.workers import JobRunner, RecordingResult, discard_result
+from viva.ui.workers import Job, JobCancelled, JobRunner, RecordingResult, discard_result
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,8 @@ class MockView(QWidget):
         self.services = services
         self.jobs = jobs
         #: The interview itself (Qt-free); this view renders it and forwards what happens.
-        self.interview = MockInterview(self)
+        self.interview = MockInterview(self, refine=services.refine)
+        self._refine_job: Job | None = None
         self.recorder = AnswerRecorder(services, self)
         self.recorder.level_changed.connect(self._on_recorder_level_changed)
         self.recorder.elapsed_changed.connect(self._on_recorder_elapsed_changed)
@@ -169,6 +171,10 @@ class MockView(QWidget):
         m_layout.addWidget(heading("Interview summary", 1))
         self.overall_label = plain_label(name="Overall figures")
         m_layout.addWidget(self.overall_label)
+        #: What the second transcription pass is doing or changed (hidden when nothing).
+        self.refine_label = plain_label(name="Transcript refinement")
+        self.refine_label.hide()
+        m_layout.addWidget(self.refine_label)
         self.table = QTableWidget(0, 5)
         self.table.setAccessibleName("Answers")
         self.table.setHorizontalHeaderLabels(
@@ -418,6 +424,9 @@ class MockView(QWidget):
             tr = result.transcript
             if tr is None:
                 tr = services.transcribe_file(question, result.path)
+            else:
+                # Decoded live, in short chunks: refined once the summary is shown.
+                tr = replace(tr, extra={**tr.extra, "pass": "live"})
             return services.finish_answer(
                 question, tr, audio_path=result.path, session_id=session_id
             )
@@ -465,6 +474,29 @@ class MockView(QWidget):
         self.interview.recorder_failed(message)
 
     def show_summary(self, summary: MockSummary) -> None:
+        self._render_summary(summary)
+        self.refine_label.setText("")
+        self.refine_label.hide()
+        if summary.answers:
+            self.table.selectRow(0)
+        self.pages.setCurrentIndex(2)
+        self.table.setFocus()
+        self.summary_shown.emit(list(summary.answers))
+
+    def update_summary(self, summary: MockSummary, note: str) -> None:
+        """Redraw the summary where the user is: the same row selected, no scroll jump."""
+        row = self.table.currentRow()
+        bars = [self.table.verticalScrollBar(), self.table.horizontalScrollBar()]
+        values = [bar.value() for bar in bars]
+        self._render_summary(summary)
+        if 0 <= row < self.table.rowCount():
+            self.table.selectRow(row)
+        for bar, value in zip(bars, values, strict=True):
+            bar.setValue(value)
+        self.refine_label.setText(note)
+        self.refine_label.setVisible(bool(note))
+
+    def _render_summary(self, summary: MockSummary) -> None:
         rows: list[tuple[list[str], int | None]] = []
         for saved in summary.answers:
             timing = saved.feedback.timing
@@ -486,8 +518,6 @@ class MockView(QWidget):
                 item.setData(Qt.ItemDataRole.UserRole, attempt_id)
                 self.table.setItem(row, col, item)
         self.table.resizeRowsToContents()
-        if summary.answers:
-            self.table.selectRow(0)
         lines = [
             f"{summary.answered} of {summary.asked} questions answered"
             + (f" ({summary.not_reached} not reached)" if summary.not_reached else ""),
@@ -515,9 +545,34 @@ class MockView(QWidget):
                 label += f"; {later} in the follow-up"
             weak_lines.append(f"• {weak.text} [{label}]  ({weak.question})")
         self.weak_label.setText("\n".join(weak_lines) or "None: every key point was covered.")
-        self.pages.setCurrentIndex(2)
-        self.table.setFocus()
-        self.summary_shown.emit(list(summary.answers))
+
+    def refine(self, index: int, saved: SavedAttempt) -> None:
+        services = self.services
+
+        def refine(_progress: Any, token: Any) -> SavedAttempt | None:
+            def between_chunks(_fraction: float) -> None:
+                if token.cancelled:
+                    raise JobCancelled
+
+            return services.refine_attempt(saved, between_chunks)
+
+        def failed(message: str) -> None:
+            # The first transcript and feedback stand (stored already).
+            log.warning("refining answer %d failed: %s", index + 1, message)
+            self.interview.refined(index, saved, None)
+
+        job = self.jobs.start(
+            "mock-refine",
+            refine,
+            on_success=partial(self.interview.refined, index, saved),
+            on_error=failed,
+        )
+        self._refine_job = job
+
+    def cancel_refine(self) -> None:
+        job, self._refine_job = self._refine_job, None
+        if job is not None:
+            job.token.cancel()
 
     @Slot()
     def review_selected(self) -> None:
