@@ -52,6 +52,10 @@ class Settings(BaseModel):
     follow_ups: bool = Field(
         default=True, description="mock interviews ask a follow-up on missed points"
     )
+    refine_transcripts: bool = Field(
+        default=True,
+        description="transcribe each spoken answer again, more carefully, after its feedback",
+    )
 
     _notice: str | None = PrivateAttr(default=None)
 

@@ -71,3 +71,24 @@ def test_no_label_shows_a_literal_ampersand(qtbot: Any, make_window: Any) -> Non
     ]
     assert not literal
     assert QApplication.applicationDisplayName() not in window.windowTitle()
+
+
+def test_the_second_transcription_pass_follows_its_setting(qtbot: Any, make_window: Any) -> None:
+    window = make_window(sd_module=NoDevices(), refine=True)
+    view = window.show_view("settings")
+    assert view.refine_check.isChecked()  # on by default
+    assert window.services.refine
+    view.refine_check.setChecked(False)
+    with qtbot.waitSignal(view.settings_saved, timeout=5_000):
+        view.save()
+    assert not window.services.settings.refine_transcripts
+    assert not window.services.refine  # Practice and the next mock interview skip it
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=10_000)  # the file is written
+    view.load_values(window.services.settings)
+    assert not view.refine_check.isChecked()
+
+
+def test_refinement_stays_off_where_the_services_forbid_it(qtbot: Any, make_window: Any) -> None:
+    window = make_window(sd_module=NoDevices())  # the UI tests' default: refine=False
+    assert window.services.settings.refine_transcripts
+    assert not window.services.refine

@@ -193,10 +193,9 @@ class Services:
         #: Give the question's vocabulary to the live path's final decodes (jargon spelled
         #: right: benchmarks/results/jargon.md); off only to measure what it costs.
         self.live_vocabulary = live_vocabulary
-        #: After the feedback on a live-transcribed answer is shown, transcribe its recording
-        #: again with the batch path and replace the result if the text changed
-        #: (:meth:`refine_attempt`).
-        self.refine = refine
+        #: Whether refinement may run at all (tests turn it off); the user's setting decides
+        #: the rest (:attr:`refine`).
+        self._refine_allowed = refine
         self._lock = threading.Lock()
         self._store_lock = threading.Lock()
         self._bank: Bank | None = None
@@ -509,6 +508,13 @@ class Services:
         from viva.scoring.coverage import hotwords as jargon  # the CLI's builder too
 
         return self.transcriber().transcribe(path, hotwords=jargon(question), progress=progress)
+
+    @property
+    def refine(self) -> bool:
+        """After the feedback on a live-transcribed answer is shown, transcribe its recording
+        again with the batch path and replace the result if the text changed
+        (:meth:`refine_attempt`; Settings: "Transcribe answers again, more carefully")."""
+        return self._refine_allowed and self.settings.refine_transcripts
 
     def refine_attempt(
         self, saved: SavedAttempt, progress: Callable[[float], None] | None = None

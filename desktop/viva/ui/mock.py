@@ -273,6 +273,7 @@ class MockView(QWidget):
         )
         self.pages.setCurrentIndex(1)
         self.advance_button.setFocus()
+        self.interview.refine = self.services.refine  # the setting as it is now
         self.interview.begin(plan, session_id)
 
     @Slot(str)

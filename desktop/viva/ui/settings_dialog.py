@@ -147,6 +147,13 @@ class SettingsView(QWidget):
         self.fillers_edit = QLineEdit()
         self.fillers_edit.setAccessibleName("Fillers to count, comma separated")
         s_form.addRow("&Fillers to count:", self.fillers_edit)
+        self.refine_check = QCheckBox("&Transcribe answers again, more carefully")
+        self.refine_check.setToolTip(
+            "After the feedback on a spoken answer is shown, Viva transcribes the recording "
+            "again with a slower, more accurate pass and updates the feedback if it heard "
+            "different words (a few seconds of processor time per answer)"
+        )
+        s_form.addRow(self.refine_check)
         layout.addWidget(speech)
 
         look = QGroupBox("Appearance and interviews")
@@ -204,6 +211,7 @@ class SettingsView(QWidget):
         self.limit_spin.setValue(settings.answer_limit_seconds)
         self.mock_spin.setValue(settings.mock_questions)
         self.follow_up_check.setChecked(settings.follow_ups)
+        self.refine_check.setChecked(settings.refine_transcripts)
         for box, value in (
             (self.input_box, settings.input_device),
             (self.output_box, settings.output_device),
@@ -364,6 +372,7 @@ class SettingsView(QWidget):
             "answer_limit_seconds": self.limit_spin.value(),
             "mock_questions": self.mock_spin.value(),
             "follow_ups": self.follow_up_check.isChecked(),
+            "refine_transcripts": self.refine_check.isChecked(),
             "text_only": self.text_only_check.isChecked(),
         }
 
