@@ -39,7 +39,13 @@ from viva.bank import Bank, Question
 from viva.ui import dialogs, render
 from viva.ui.shortcuts import Shortcut, bind
 from viva.ui.widgets import AnswerRecorder, LevelMeter, TimeBar, heading, plain_label
-from viva.ui.workers import Job, JobCancelled, JobRunner, RecordingResult, discard_result
+from viva.ui.workers import (
+    Job,
+    JobRunner,
+    RecordingResult,
+    discard_result,
+    stop_when_cancelled,
+)
 
 log = logging.getLogger(__name__)
 
@@ -551,11 +557,7 @@ class MockView(QWidget):
         services = self.services
 
         def refine(_progress: Any, token: Any) -> SavedAttempt | None:
-            def between_chunks(_fraction: float) -> None:
-                if token.cancelled:
-                    raise JobCancelled
-
-            return services.refine_attempt(saved, between_chunks)
+            return services.refine_attempt(saved, stop_when_cancelled(token))
 
         def failed(message: str) -> None:
             # The first transcript and feedback stand (stored already).

@@ -52,7 +52,13 @@ from viva.ui.widgets import (
     heading,
     plain_label,
 )
-from viva.ui.workers import Job, JobCancelled, JobRunner, RecordingResult, discard_result
+from viva.ui.workers import (
+    Job,
+    JobRunner,
+    RecordingResult,
+    discard_result,
+    stop_when_cancelled,
+)
 
 log = logging.getLogger(__name__)
 
@@ -711,11 +717,7 @@ class PracticeView(QWidget):
         services = self.services
 
         def refine(_progress: Any, token: Any) -> SavedAttempt | None:
-            def between_chunks(_fraction: float) -> None:
-                if token.cancelled:
-                    raise JobCancelled
-
-            return services.refine_attempt(saved, between_chunks)
+            return services.refine_attempt(saved, stop_when_cancelled(token))
 
         job = self.jobs.start(
             "refine",

@@ -46,6 +46,17 @@ class JobCancelled(Exception):
 JobFn = Callable[[Callable[[float], None], CancelToken], Any]
 
 
+def stop_when_cancelled(token: CancelToken) -> Callable[[float], None]:
+    """A progress callback for core work that reports between steps (chunks): it raises
+    JobCancelled there once ``token`` is cancelled, so the job stops at the next step."""
+
+    def check(_fraction: float) -> None:
+        if token.cancelled:
+            raise JobCancelled
+
+    return check
+
+
 def discard_result(fn: Callable[[], None]) -> Callable[[Any], None]:
     """An ``on_success`` handler for a job whose result does not matter."""
     return lambda _result: fn()
