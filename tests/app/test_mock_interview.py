@@ -505,3 +505,21 @@ def test_a_refined_answer_keeps_the_follow_up_that_was_asked() -> None:
     interview.refined(0, weak, better)
     assert interview.results[0].follow_up == answered
     assert interview.results[0].feedback == better.feedback
+
+
+def test_a_recording_elsewhere_stops_the_refinement_and_says_so() -> None:
+    weak = _live(_saved(CANARY, SHORT_CANARY), 11)
+    other = _live(_saved(WEAKNESSES, WEAKNESSES.reference_answer), 12)
+    interview, host = _two_answers_to_summary(weak, other)
+    better = replace(_saved(CANARY, CANARY.reference_answer), attempt_id=11)
+    interview.refined(0, weak, better)
+    assert host.refining == [(0, 11), (1, 12)]
+    interview.stop_refining()  # Record pressed in Practice
+    assert host.cancelled_refines == 1
+    note = host.updates[-1][1]
+    assert note.startswith("Transcripts refined by a second, more careful pass: answer 1:")
+    assert "Stopped for a new recording" in note
+    interview.refined(1, other, better)  # the cancelled job's late result changes nothing
+    assert interview.results[1] is other
+    interview.stop_refining()  # nothing under way: nothing to say
+    assert host.cancelled_refines == 1

@@ -101,11 +101,11 @@ def test_recording_again_cancels_the_refinement(
         store.close()
 
 
-def test_a_mock_interview_refines_its_live_answers_on_the_summary_page(
+def _mock_answered(
     qtbot: Any, make_window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """After the last answer the summary is shown at once; the live answers are then
-    transcribed again one by one and the summary redrawn in place, with a note."""
+) -> tuple[Any, Any, Any]:
+    """A one-question mock interview whose live-transcribed answer has reached the summary:
+    (window, mock view, the answer as first scored)."""
     from viva.app.mock import MockPlan
 
     window = make_window(sd_module=NoDevices(), refine=True)
@@ -126,6 +126,15 @@ def test_a_mock_interview_refines_its_live_answers_on_the_summary_page(
     (first,) = shown.args[0]
     assert first.transcript.extra["pass"] == "live"
     assert "more careful pass" in mock.refine_label.text()
+    return window, mock, first
+
+
+def test_a_mock_interview_refines_its_live_answers_on_the_summary_page(
+    qtbot: Any, make_window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the last answer the summary is shown at once; the live answers are then
+    transcribed again one by one and the summary redrawn in place, with a note."""
+    window, mock, first = _mock_answered(qtbot, make_window, tmp_path, monkeypatch)
     live_coverage = mock.table.item(0, 1).text()
     assert live_coverage == f"{first.feedback.coverage:.0%}"
 
@@ -143,5 +152,21 @@ def test_a_mock_interview_refines_its_live_answers_on_the_summary_page(
     store = window.services.open_store()
     try:
         assert store.get_attempt(first.attempt_id).transcript.text == refined.transcript.text
+    finally:
+        store.close()
+
+
+def test_recording_in_practice_stops_the_mock_refinement(
+    qtbot: Any, make_window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window, mock, first = _mock_answered(qtbot, make_window, tmp_path, monkeypatch)
+    window.practice.recorder.started.emit()  # what Record in Practice does once it runs
+    assert "Stopped for a new recording" in mock.refine_label.text()
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=120_000)
+    assert mock.interview.results[0] is first  # the live result stands
+    assert "Stopped for a new recording" in mock.refine_label.text()
+    store = window.services.open_store()
+    try:
+        assert store.get_attempt(first.attempt_id).transcript.text == LIVE
     finally:
         store.close()

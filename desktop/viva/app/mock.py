@@ -445,6 +445,21 @@ class MockInterview:
             self._refine_notes.append(f"answer {index + 1}: {change}")
         self._refine_next()
 
+    def stop_refining(self) -> None:
+        """A recording started elsewhere: stop refining (the answers not yet refined keep
+        their live transcripts) and say so on the summary."""
+        if self._refining is None and not self._to_refine:
+            return
+        notes = self._refine_notes
+        self._stop_refining()
+        self._refine_notes = notes
+        self.host.update_summary(
+            self.summary(),
+            self._note(
+                "Stopped for a new recording; the other answers keep their first transcript."
+            ),
+        )
+
     def follow_up_scored(self, index: int, answered: SavedFollowUp) -> None:
         self.pending_scores -= 1
         if index in self.results:

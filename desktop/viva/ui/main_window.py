@@ -199,6 +199,10 @@ class MainWindow(QMainWindow):
             from viva.ui.mock import MockView
 
             view = MockView(self.services, self.jobs)
+            # One recording at a time owns the processor: a second transcription pass in the
+            # other view stops (its answer keeps the transcript it has).
+            self.practice.recorder.started.connect(view.interview.stop_refining)
+            view.recorder.started.connect(self.practice.cancel_refine)
             view.review_requested.connect(self.review_attempt)
             view.phase_changed.connect(self._on_mock_phase_changed)
             return view

@@ -515,6 +515,8 @@ class AnswerRecorder(QObject):
     recorded = Signal(object)
     failed = Signal(str)
     stopped = Signal()
+    #: A recording has begun (other views stop their background transcription for it).
+    started = Signal()
 
     def __init__(self, services: Any, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -561,6 +563,7 @@ class AnswerRecorder(QObject):
         self._started_at = time.perf_counter()
         self._timer.start()
         thread.start()
+        self.started.emit()
 
     def stop(self) -> None:
         if self._thread is not None and self.stop_pressed_at is None:
