@@ -98,3 +98,19 @@ def test_short_lines_name_real_points_keep_their_lengths_and_stay_off_the_test_s
     assert short.problems(probe, short.calibration_points()) == []
     # No calibration point is a training point: the probe stays unseen.
     assert not {r["question_id"] for r in probe} & set(mechanism.key_points())
+
+
+def test_extended_lines_name_real_points_keep_their_lengths_and_stay_off_the_test_subject() -> None:
+    """``data/extended`` (round 13) and ``data/extended_probe``: the same checks."""
+    _load("check_written")
+    _load("check_extra")
+    mechanism = _load("check_mechanism")
+    short = _load("check_short")
+    extended = _load("check_extended")
+    train, probe = mechanism.load(extended.EXTENDED), mechanism.load(extended.PROBE)
+    assert len(train) >= 1800
+    assert len(probe) >= 250
+    assert {r["kind"] for r in train} == {r["kind"] for r in probe} == set(extended.KINDS)
+    assert short.problems(train, mechanism.key_points(), extended.KINDS) == []
+    assert short.problems(probe, short.calibration_points(), extended.KINDS) == []
+    assert not {r["question_id"] for r in probe} & set(mechanism.key_points())

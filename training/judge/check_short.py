@@ -69,7 +69,11 @@ def calibration_points() -> dict[str, list[str]]:
     }
 
 
-def problems(rows: list[dict[str, object]], points: dict[str, list[str]]) -> list[str]:
+def problems(
+    rows: list[dict[str, object]],
+    points: dict[str, list[str]],
+    kinds: dict[str, tuple[str, int, int]] = KINDS,
+) -> list[str]:
     found = []
     seen: set[str] = set()
     for n, row in enumerate(rows):
@@ -82,10 +86,10 @@ def problems(rows: list[dict[str, object]], points: dict[str, list[str]]) -> lis
         if not 0 <= point < len(points[str(qid)]):
             found.append(f"{where}: no such point")
             continue
-        if kind not in KINDS:
+        if kind not in kinds:
             found.append(f"{where}: unknown kind {kind!r}")
             continue
-        label, low, high = KINDS[str(kind)]
+        label, low, high = kinds[str(kind)]
         if row.get("label") != label:
             found.append(f"{where}: kind {kind!r} needs label {label!r}")
         if FORBIDDEN.search(text) or FORBIDDEN.search(points[str(qid)][point]):
@@ -98,13 +102,15 @@ def problems(rows: list[dict[str, object]], points: dict[str, list[str]]) -> lis
     return found
 
 
-def check() -> int:
+def check(
+    train: Path = SHORT, probe: Path = PROBE, kinds: dict[str, tuple[str, int, int]] = KINDS
+) -> int:
     """Log every problem of both folders and a summary; 1 if there was a problem."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     failed = 0
-    for folder, points in ((SHORT, key_points()), (PROBE, calibration_points())):
+    for folder, points in ((train, key_points()), (probe, calibration_points())):
         rows = load(folder)
-        found = problems(rows, points)
+        found = problems(rows, points, kinds)
         for p in found:
             log.error("%s: %s", folder.name, p)
         failed |= bool(found)
@@ -122,12 +128,14 @@ def check() -> int:
     return 1 if failed else 0
 
 
-def check_file(path: Path) -> int:
+def check_file(
+    path: Path, probe: Path = PROBE, kinds: dict[str, tuple[str, int, int]] = KINDS
+) -> int:
     """Log the problems of one file of either folder; 1 if there was a problem."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    points = calibration_points() if path.resolve().parent == PROBE else key_points()
+    points = calibration_points() if path.resolve().parent == probe else key_points()
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    found = problems(rows, points)
+    found = problems(rows, points, kinds)
     for p in found:
         log.error(p)
     counts = Counter(str(r.get("kind")) for r in rows)

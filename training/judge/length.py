@@ -1,9 +1,13 @@
-"""Does the judge read length instead of content? A pair-level probe (round 12).
+"""Does the judge read length or shape instead of content? A pair-level probe (rounds 12-13).
 
-On the calibration questions (the judge never trains on them), reads every line of
-``data/short_probe`` (``check_short.py``: short full statements, short wrong ones, long partial
-and long related lines) against its key point, and prints per kind how often the judge's most
-likely label is the line's own label, how often it is covered, and the mean P(covered).
+On the calibration questions (the judge never trains on them), reads every line of the probe
+folders against its key point and prints per kind how often the judge's most likely label is
+the line's own label, how often it is covered, and the mean P(covered):
+
+- ``data/short_probe`` (``check_short.py``): short full statements, short wrong ones, long
+  partial and long related lines;
+- ``data/extended_probe`` (``check_extended.py``): the point in its own terms followed by a true
+  further clause, and the same shape stated wrongly.
 
     python training/judge/length.py [JUDGE_DIR]     # default: the shipped judge
 """
@@ -14,34 +18,43 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+import check_extended
+import check_short
 import numpy as np
 from check_mechanism import load
-from check_short import KINDS, PROBE, calibration_points
 
 from viva.scoring.judge import COVERED, LABELS, Judge
+
+PROBES = (
+    (check_short.PROBE, check_short.KINDS),
+    (check_extended.PROBE, check_extended.KINDS),
+)
 
 
 def main() -> None:
     judge = Judge(Path(sys.argv[1])) if len(sys.argv) > 1 else Judge()
-    points = calibration_points()
-    rows = load(PROBE)
-    probs = judge.probabilities(
-        [(points[str(r["question_id"])][int(str(r["point"]))], str(r["text"])) for r in rows]
-    )
-    by_kind: dict[str, list[np.ndarray]] = defaultdict(list)
-    for row, p in zip(rows, probs, strict=True):
-        by_kind[str(row["kind"])].append(p)
+    points = check_short.calibration_points()
     print("| lines | label | n | read as its label | read as covered | mean P(covered) |")  # noqa: T201
     print("| --- | --- | --- | --- | --- | --- |")  # noqa: T201
-    for kind, (label, _, _) in KINDS.items():
-        got = np.array(by_kind[kind])
-        if not len(got):
+    for folder, kinds in PROBES:
+        rows = load(folder)
+        if not rows:
             continue
-        top = got.argmax(axis=1)
-        print(  # noqa: T201
-            f"| {kind} | {label} | {len(got)} | {np.mean(top == LABELS.index(label)):.3f} | "
-            f"{np.mean(top == COVERED):.3f} | {got[:, COVERED].mean():.3f} |"
+        probs = judge.probabilities(
+            [(points[str(r["question_id"])][int(str(r["point"]))], str(r["text"])) for r in rows]
         )
+        by_kind: dict[str, list[np.ndarray]] = defaultdict(list)
+        for row, p in zip(rows, probs, strict=True):
+            by_kind[str(row["kind"])].append(p)
+        for kind, (label, _, _) in kinds.items():
+            got = np.array(by_kind[kind])
+            if not len(got):
+                continue
+            top = got.argmax(axis=1)
+            print(  # noqa: T201
+                f"| {kind} | {label} | {len(got)} | {np.mean(top == LABELS.index(label)):.3f} | "
+                f"{np.mean(top == COVERED):.3f} | {got[:, COVERED].mean():.3f} |"
+            )
 
 
 if __name__ == "__main__":

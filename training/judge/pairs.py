@@ -29,6 +29,8 @@ Sources, per key point of the questions in one split of ``split.json``:
   ``check_contrast.py``; CONTRAST_LINES);
 - every train and extra point stated in a few words and wrongly as tersely, with long partial
   and long related lines (``data/short/*.jsonl``, checked by ``check_short.py``; SHORT_LINES);
+- every train and extra point in its own terms followed by a true further clause, and the same
+  shape stated wrongly (``data/extended/*.jsonl``, ``check_extended.py``; EXTENDED_LINES);
 - the key point itself phrased another way (``data/restated/*.jsonl``, checked by
   ``check_restated.py``): a rubric line about the candidate, an instruction, a plain restatement
   or a terse noun phrase, used in place of the bank's wording in RESTATE_SHARE of the pairs, so
@@ -141,6 +143,10 @@ CONTRAST_LINES = False
 #: words (covered) and wrongly as tersely (incorrect), and 22-50 word partial and related
 #: lines, so that length stops telling covered from partial, round 12.
 SHORT_LINES = False
+#: Train on ``data/extended`` too (``check_extended.py``): every train and extra point in its
+#: own terms followed by a true further clause (covered) and the same shape with the point's claim
+#: wrong (incorrect), round 13.
+EXTENDED_LINES = False
 #: What makes a sentence negative in tone, for SIBLING_NEGATIVE: the lexicon's negators and
 #: stems of words of failure or cost.
 _NEGATIVE_STEMS = frozenset(
@@ -267,13 +273,21 @@ def extra() -> tuple[list[Question], dict[tuple[str, int], list[dict[str, str]]]
 
 #: Kinds of written line that make their point in full (the negatives for the other points).
 COVERED_KINDS = (
-    "paraphrase", "spoken", "concrete", "mechanism", "contrast", "short", "short_spoken"
+    "paraphrase",
+    "spoken",
+    "concrete",
+    "mechanism",
+    "contrast",
+    "short",
+    "short_spoken",
+    "extended",
 )
 
 
 def folder_lines(folder: str) -> dict[tuple[str, int], list[dict[str, str]]]:
-    """The lines of ``data/<folder>`` (``mechanism``, ``contrast`` or ``short``, all
-    in ``check_mechanism``'s format) per (question id, point), as ``written()`` gives them."""
+    """The lines of ``data/<folder>`` (``mechanism``, ``contrast``, ``short`` or ``extended``,
+    all in ``check_mechanism``'s format) per (question id, point), as ``written()`` gives
+    them."""
     from check_mechanism import load
 
     out: dict[tuple[str, int], list[dict[str, str]]] = defaultdict(list)
@@ -340,6 +354,7 @@ def build(
         ("mechanism", MECHANISM_LINES),
         ("contrast", CONTRAST_LINES),
         ("short", SHORT_LINES),
+        ("extended", EXTENDED_LINES),
     ):
         if wanted and split == "train":
             for key, rows in folder_lines(folder).items():

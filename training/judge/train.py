@@ -181,6 +181,7 @@ RECIPE_SWITCHES = {
     "mechanism": "MECHANISM_LINES",
     "contrast": "CONTRAST_LINES",
     "short": "SHORT_LINES",
+    "extended": "EXTENDED_LINES",
 }
 
 
