@@ -444,6 +444,17 @@ BEFORE_KEYS = (
 )
 
 NOTES = """\
+Issue 12 (2026-12-06, ninth run; adopted): live chunks capped at 6 s instead of 8 s
+(``LiveTranscriber(max_chunk_s=6.0)``). Same command as the eighth run with ``--max-chunk 6``,
+two live runs per 120 s file (load 1.6 at the start, while other work ran, 0.8 at the end).
+After Stop 0.31 / 0.71 / 0.28 -> 0.36 / 0.29 / 0.50 s (en-us / en-gb / f3): en-gb, whose voice
+leaves no 0.5 s pause, had a 7.9 s open chunk to decode at Stop and now has none left; f3's
+tail grew (0.28 -> 0.50 s, max 0.52). Lag p90 2.36 / 3.18 / 3.69 -> 2.25 / 2.49 / 3.25 s, lag
+median 0.82 / 0.92 / 1.04 -> 0.94 / 0.94 / 1.06 s. Streamed WER 16.1 / 18.3 / 30.2 -> 14.9 /
+20.8 / 28.6 % (mean 21.5 -> 21.4; en-gb +2.5 points, the other two better); the stored
+transcript is refined by the batch pass after the feedback anyway. One-run sweeps the day before
+had shown the same direction. A 7 s cap was not measured.
+
 Issue 12 (2026-12-05, eighth run; adopted): the live display. Words held back at a cap cut
 stay on screen as the new chunk's tentative text (they vanished until the next re-decode), and a
 cut at a quiet point lets the next tentative run at once. Lag p90 2.66 / 3.23 / 3.82 -> 2.36 /

@@ -241,7 +241,7 @@ class LiveTranscriber:
         on_partial: Callable[[Partial], None] | None = None,
         on_commit: Callable[[Commit], None] | None = None,
         pause_s: float = 0.5,
-        max_chunk_s: float = 8.0,
+        max_chunk_s: float = 6.0,
         min_chunk_s: float = 3.0,
         holdback_s: float = 1.5,
         tentative_every_s: float = 1.0,
