@@ -28,6 +28,7 @@ import logging
 import re
 import sys
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 
 from check_extra import load as load_extra
@@ -68,8 +69,13 @@ def load(folder: Path = MECHANISM) -> list[dict[str, object]]:
 
 
 def problems(
-    rows: list[dict[str, object]], points: dict[str, list[str]], kinds: dict[str, str] = KINDS
+    rows: list[dict[str, object]],
+    points: dict[str, list[str]],
+    kinds: Mapping[str, str | tuple[str, int, int]] = KINDS,
 ) -> list[str]:
+    """What is wrong with ``rows``: each must name one of ``points`` (question id -> key
+    points), have a kind of ``kinds`` (kind -> label, or label and the fewest and most words;
+    MIN_WORDS-MAX_WORDS unless given), stay off the own-question test's subject and be new."""
     found = []
     seen: set[str] = set()
     for n, row in enumerate(rows):
@@ -82,12 +88,14 @@ def problems(
         if not isinstance(point, int) or not 0 <= point < len(points[str(qid)]):
             found.append(f"{where}: no such point")
             continue
-        if kind not in kinds or row.get("label") != kinds[str(kind)]:
+        spec = kinds.get(str(kind), "")
+        label, low, high = spec if isinstance(spec, tuple) else (spec, MIN_WORDS, MAX_WORDS)
+        if kind not in kinds or row.get("label") != label:
             found.append(f"{where}: kind {kind!r} with label {row.get('label')!r}")
         if FORBIDDEN.search(text) or FORBIDDEN.search(points[str(qid)][point]):
             found.append(f"{where}: about the own-question test's subject")
-        if not MIN_WORDS <= len(text.split()) <= MAX_WORDS:
-            found.append(f"{where}: {len(text.split())} words")
+        if not low <= len(text.split()) <= high:
+            found.append(f"{where}: {len(text.split())} words, not {low}-{high}")
         if text.lower() in seen:
             found.append(f"{where}: duplicate")
         seen.add(text.lower())

@@ -40,7 +40,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from check_mechanism import FORBIDDEN, key_points, load
+from check_mechanism import key_points, load
+from check_mechanism import problems as mechanism_problems
 from check_written import SPLIT
 
 HERE = Path(__file__).resolve().parent
@@ -74,32 +75,8 @@ def problems(
     points: dict[str, list[str]],
     kinds: dict[str, tuple[str, int, int]] = KINDS,
 ) -> list[str]:
-    found = []
-    seen: set[str] = set()
-    for n, row in enumerate(rows):
-        qid, kind, text = row.get("question_id"), row.get("kind"), str(row.get("text", ""))
-        where = f"line {n + 1} ({qid}, point {row.get('point')})"
-        point = row.get("point")
-        if qid not in points or not isinstance(point, int):
-            found.append(f"{where}: not a question of this folder's split")
-            continue
-        if not 0 <= point < len(points[str(qid)]):
-            found.append(f"{where}: no such point")
-            continue
-        if kind not in kinds:
-            found.append(f"{where}: unknown kind {kind!r}")
-            continue
-        label, low, high = kinds[str(kind)]
-        if row.get("label") != label:
-            found.append(f"{where}: kind {kind!r} needs label {label!r}")
-        if FORBIDDEN.search(text) or FORBIDDEN.search(points[str(qid)][point]):
-            found.append(f"{where}: about the own-question test's subject")
-        if not low <= len(text.split()) <= high:
-            found.append(f"{where}: {kind} has {len(text.split())} words, not {low}-{high}")
-        if text.lower() in seen:
-            found.append(f"{where}: duplicate")
-        seen.add(text.lower())
-    return found
+    """``check_mechanism.problems`` with each kind's own length range."""
+    return mechanism_problems(rows, points, kinds)
 
 
 def check(
