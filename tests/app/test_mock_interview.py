@@ -462,8 +462,8 @@ def test_nothing_is_refined_when_nothing_was_live_or_refinement_is_off() -> None
     assert host.updates == []
 
     host, clock = FakeHost(), Clock()
-    interview = MockInterview(host, clock=clock, refine=False)
-    interview.begin(MockPlan((CANARY,), 2, 120, follow_ups=False), session_id=7)
+    interview = MockInterview(host, clock=clock)
+    interview.begin(MockPlan((CANARY,), 2, 120, follow_ups=False, refine=False), session_id=7)
     _answer(interview, host, clock)
     interview.scored(0, _live(_saved(CANARY, SHORT_CANARY), 11))
     assert interview.phase == Phase.SUMMARY

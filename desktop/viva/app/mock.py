@@ -21,7 +21,13 @@ from pathlib import Path
 from statistics import fmean
 from typing import Protocol
 
-from viva.app.services import SavedAttempt, SavedFollowUp, narrow_to_point
+from viva.app.services import (
+    SavedAttempt,
+    SavedFollowUp,
+    coverage_change,
+    narrow_to_point,
+    refinable,
+)
 from viva.bank import Bank, Question
 from viva.scoring.decision import Status
 from viva.scoring.feedback import probe_for
@@ -49,6 +55,8 @@ class MockPlan:
     limit_s: int
     #: Ask one follow-up after an answer that missed (or got wrong, or half made) a key point.
     follow_ups: bool = True
+    #: Refine the live transcripts once the summary is shown (``MockHost.refine``).
+    refine: bool = True
 
 
 def pick_questions(
@@ -224,17 +232,9 @@ class MockHost(Protocol):
 class MockInterview:
     """One interview from its first question to its summary (see the module docstring)."""
 
-    def __init__(
-        self,
-        host: MockHost,
-        clock: Callable[[], float] = time.perf_counter,
-        *,
-        refine: bool = True,
-    ) -> None:
+    def __init__(self, host: MockHost, clock: Callable[[], float] = time.perf_counter) -> None:
         self.host = host
         self.clock = clock
-        #: Refine live transcripts once the summary is shown (``MockHost.refine``).
-        self.refine = refine
         self.phase = Phase.SETUP
         self.plan: MockPlan | None = None
         self.session_id: int | None = None
@@ -436,12 +436,7 @@ class MockInterview:
         if new is not None and current is not None and current.attempt_id == old.attempt_id:
             # The follow-up asked stays the one asked, whatever the refined feedback would ask.
             self.results[index] = replace(new, follow_up=current.follow_up)
-            before, after = old.feedback.coverage, new.feedback.coverage
-            change = (
-                f"coverage {before:.0%} → {after:.0%}"
-                if round(before, 2) != round(after, 2)
-                else f"coverage unchanged at {after:.0%}"
-            )
+            change = coverage_change(old.feedback.coverage, new.feedback.coverage)
             self._refine_notes.append(f"answer {index + 1}: {change}")
         self._refine_next()
 
@@ -450,9 +445,7 @@ class MockInterview:
         their live transcripts) and say so on the summary."""
         if self._refining is None and not self._to_refine:
             return
-        notes = self._refine_notes
         self._stop_refining()
-        self._refine_notes = notes
         self.host.update_summary(
             self.summary(),
             self._note(
@@ -603,13 +596,8 @@ class MockInterview:
         self.host.show_summary(self.summary())
         # Answers decoded live, in short chunks, get the careful batch pass now that nothing
         # else needs the processor; the summary is redrawn as each lands.
-        self._to_refine = [
-            i
-            for i, saved in sorted(self.results.items())
-            if self.refine
-            and saved.attempt_id is not None
-            and saved.transcript.extra.get("pass") == "live"
-        ]
+        wanted = self.plan is not None and self.plan.refine
+        self._to_refine = [i for i, s in sorted(self.results.items()) if wanted and refinable(s)]
         self._refine_notes = []
         self._refine_next()
 
@@ -645,8 +633,9 @@ class MockInterview:
         return " ".join(part for part in (done, doing) if part)
 
     def _stop_refining(self) -> None:
+        """Drop the queue and cancel the refinement under way (the notes of what was refined
+        stay until the next summary)."""
         self._to_refine = []
-        self._refine_notes = []
         self._refine_shown = False
         if self._refining is not None:
             self._refining = None

@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
-from viva.app.services import SavedAttempt, SavedFollowUp, narrow_to_point
+from viva.app.services import SavedAttempt, SavedFollowUp, narrow_to_point, refinable
 from viva.bank import Question
 from viva.scoring.feedback import FollowUp
 from viva.speech.transcript import Transcript
@@ -182,7 +182,7 @@ class PracticeSession:
         self.host.stored(saved)
         if saved.save_note:
             self.host.report(saved.save_note)
-        if saved.attempt_id is not None and saved.transcript.extra.get("pass") == "live":
+        if refinable(saved):
             self.host.refine(saved)
         self._score_pending()
 

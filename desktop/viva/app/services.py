@@ -93,6 +93,24 @@ class SavedAttempt:
     refined_from: Feedback | None = None
 
 
+def mark_live(transcript: Transcript) -> Transcript:
+    """``transcript`` marked as decoded live, in short chunks: once its answer is stored it is
+    refined by a second, batch pass (:meth:`Services.refine_attempt`)."""
+    return replace(transcript, extra={**transcript.extra, "pass": "live"})
+
+
+def refinable(saved: SavedAttempt) -> bool:
+    """Whether ``saved`` is a stored answer whose transcript was decoded live."""
+    return saved.attempt_id is not None and saved.transcript.extra.get("pass") == "live"
+
+
+def coverage_change(before: float, after: float) -> str:
+    """How a refinement moved an answer's coverage, as the views say it."""
+    if round(before, 2) != round(after, 2):
+        return f"coverage {before:.0%} → {after:.0%}"
+    return f"coverage unchanged at {after:.0%}"
+
+
 @dataclass(frozen=True, slots=True)
 class SavedFollowUp:
     """A follow-up answer after scoring against the one key point it probed."""
@@ -523,7 +541,7 @@ class Services:
         changed, score it and store the result in the attempt's place. Runs on a worker.
 
         The live transcript, which the first feedback is built from, is decoded in chunks of
-        3-8 s so that little is left at Stop; the batch path decodes 15-28 s chunks with beam 5
+        3-6 s so that little is left at Stop; the batch path decodes 15-28 s chunks with beam 5
         and the question's vocabulary (streamed WER 16.7 / 19.4 / 30.7 % against batch 11.7 /
         18.6 / 21.0 % on the 120 s answers of ``benchmarks/results/transcription.md``). The
         first results move to the attempt's score history (``AttemptStore.replace_score``).

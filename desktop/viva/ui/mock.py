@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -34,7 +33,13 @@ from viva.app.mock import (
     Recording,
     pick_questions,
 )
-from viva.app.services import SavedAttempt, SavedFollowUp, Services, narrow_to_point
+from viva.app.services import (
+    SavedAttempt,
+    SavedFollowUp,
+    Services,
+    mark_live,
+    narrow_to_point,
+)
 from viva.bank import Bank, Question
 from viva.ui import dialogs, render
 from viva.ui.shortcuts import Shortcut, bind
@@ -78,7 +83,7 @@ class MockView(QWidget):
         self.services = services
         self.jobs = jobs
         #: The interview itself (Qt-free); this view renders it and forwards what happens.
-        self.interview = MockInterview(self, refine=services.refine)
+        self.interview = MockInterview(self)
         self._refine_job: Job | None = None
         self.recorder = AnswerRecorder(services, self)
         self.recorder.level_changed.connect(self._on_recorder_level_changed)
@@ -276,10 +281,10 @@ class MockView(QWidget):
             self.think_spin.value(),
             self.limit_spin.value(),
             follow_ups=self.services.settings.follow_ups,
+            refine=self.services.refine,
         )
         self.pages.setCurrentIndex(1)
         self.advance_button.setFocus()
-        self.interview.refine = self.services.refine  # the setting as it is now
         self.interview.begin(plan, session_id)
 
     @Slot(str)
@@ -428,12 +433,11 @@ class MockView(QWidget):
             return
 
         def score(_p: Any, _t: Any) -> SavedAttempt:
-            tr = result.transcript
-            if tr is None:
+            live = result.transcript  # refined once the summary is shown
+            if live is None:
                 tr = services.transcribe_file(question, result.path)
             else:
-                # Decoded live, in short chunks: refined once the summary is shown.
-                tr = replace(tr, extra={**tr.extra, "pass": "live"})
+                tr = mark_live(live)
             return services.finish_answer(
                 question, tr, audio_path=result.path, session_id=session_id
             )

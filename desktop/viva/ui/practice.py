@@ -33,7 +33,9 @@ from viva.app.services import (
     SavedAttempt,
     SavedFollowUp,
     Services,
+    coverage_change,
     filter_questions,
+    mark_live,
 )
 from viva.bank import Bank, Question
 from viva.bank.models import DIFFICULTIES, STAR_PARTS
@@ -628,8 +630,7 @@ class PracticeView(QWidget):
             return
         transcript = result.transcript or Transcript(text="")
         if result.transcript is not None:
-            # Decoded live, in short chunks: refined by a second pass once it is stored.
-            transcript = replace(transcript, extra={**transcript.extra, "pass": "live"})
+            transcript = mark_live(transcript)
         if transcript.duration_s is None:
             transcript = replace(transcript, duration_s=result.duration_s)
         self._transcribed(transcript, result.path)
@@ -748,11 +749,7 @@ class PracticeView(QWidget):
             bar.setValue(value)
         before = saved.refined_from
         if before is not None and not self.recorder.recording:
-            change = (
-                f"coverage {before.coverage:.0%} → {saved.feedback.coverage:.0%}"
-                if round(before.coverage, 2) != round(saved.feedback.coverage, 2)
-                else f"coverage unchanged at {saved.feedback.coverage:.0%}"
-            )
+            change = coverage_change(before.coverage, saved.feedback.coverage)
             self.status.setText(f"Transcript refined by a second, more careful pass: {change}.")
 
     def shutdown(self) -> None:
