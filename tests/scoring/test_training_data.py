@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 JUDGE_TRAINING = Path(__file__).resolve().parents[2] / "training" / "judge"
 
 
@@ -82,35 +84,27 @@ def test_contrast_lines_name_real_points_and_stay_off_the_own_question_subject()
     assert mechanism.problems(rows, mechanism.key_points(), contrast.KINDS) == []
 
 
-def test_short_lines_name_real_points_keep_their_lengths_and_stay_off_the_test_subject() -> None:
-    """``data/short`` (round 12, train and extra points) and ``data/short_probe`` (calibration
-    points, never trained on): each line names a point of its folder's split, has its kind's
-    label and length, and none is about the own-question test's subject."""
+@pytest.mark.parametrize(
+    ("checker", "folder", "least", "least_probe"),
+    [("check_short", "SHORT", 3500, 500), ("check_extended", "EXTENDED", 1800, 250)],
+)
+def test_probe_and_training_lines_name_real_points_and_keep_their_lengths(
+    checker: str, folder: str, least: int, least_probe: int
+) -> None:
+    """``data/short`` (round 12) and ``data/extended`` (round 13), train and extra points, and
+    their ``*_probe`` folders (calibration points, never trained on): each line names a point of
+    its folder's split, has its kind's label and length, and none is about the own-question
+    test's subject."""
     _load("check_written")
     _load("check_extra")
     mechanism = _load("check_mechanism")
     short = _load("check_short")
-    train, probe = mechanism.load(short.SHORT), mechanism.load(short.PROBE)
-    assert len(train) >= 3500
-    assert len(probe) >= 500
-    assert {r["kind"] for r in train} == {r["kind"] for r in probe} == set(short.KINDS)
-    assert short.problems(train, mechanism.key_points()) == []
-    assert short.problems(probe, short.calibration_points()) == []
+    module = _load(checker)
+    train, probe = mechanism.load(getattr(module, folder)), mechanism.load(module.PROBE)
+    assert len(train) >= least
+    assert len(probe) >= least_probe
+    assert {r["kind"] for r in train} == {r["kind"] for r in probe} == set(module.KINDS)
+    assert short.problems(train, mechanism.key_points(), module.KINDS) == []
+    assert short.problems(probe, short.calibration_points(), module.KINDS) == []
     # No calibration point is a training point: the probe stays unseen.
-    assert not {r["question_id"] for r in probe} & set(mechanism.key_points())
-
-
-def test_extended_lines_name_real_points_keep_their_lengths_and_stay_off_the_test_subject() -> None:
-    """``data/extended`` (round 13) and ``data/extended_probe``: the same checks."""
-    _load("check_written")
-    _load("check_extra")
-    mechanism = _load("check_mechanism")
-    short = _load("check_short")
-    extended = _load("check_extended")
-    train, probe = mechanism.load(extended.EXTENDED), mechanism.load(extended.PROBE)
-    assert len(train) >= 1800
-    assert len(probe) >= 250
-    assert {r["kind"] for r in train} == {r["kind"] for r in probe} == set(extended.KINDS)
-    assert short.problems(train, mechanism.key_points(), extended.KINDS) == []
-    assert short.problems(probe, short.calibration_points(), extended.KINDS) == []
     assert not {r["question_id"] for r in probe} & set(mechanism.key_points())
