@@ -86,15 +86,19 @@ def test_contrast_lines_name_real_points_and_stay_off_the_own_question_subject()
 
 @pytest.mark.parametrize(
     ("checker", "folder", "least", "least_probe"),
-    [("check_short", "SHORT", 3500, 500), ("check_extended", "EXTENDED", 1800, 250)],
+    [
+        ("check_short", "SHORT", 3500, 500),
+        ("check_extended", "EXTENDED", 1800, 250),
+        ("check_neighbour", "NEIGHBOUR", 1800, 250),
+    ],
 )
 def test_probe_and_training_lines_name_real_points_and_keep_their_lengths(
     checker: str, folder: str, least: int, least_probe: int
 ) -> None:
-    """``data/short`` (round 12) and ``data/extended`` (round 13), train and extra points, and
-    their ``*_probe`` folders (calibration points, never trained on): each line names a point of
-    its folder's split, has its kind's label and length, and none is about the own-question
-    test's subject."""
+    """``data/short`` (round 12), ``data/extended`` (round 13) and ``data/neighbour`` (round 14),
+    train and extra points, and their ``*_probe`` folders (calibration points, never trained
+    on): each line names a point of its folder's split, has its kind's label and length, and
+    none is about the own-question test's subject."""
     _load("check_written")
     _load("check_extra")
     mechanism = _load("check_mechanism")

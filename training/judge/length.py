@@ -1,4 +1,4 @@
-"""Does the judge read length or shape instead of content? A pair-level probe (rounds 12-13).
+"""Does the judge read length, shape or words instead of content? A pair-level probe (rounds 12-14).
 
 On the calibration questions (the judge never trains on them), reads every line of the probe
 folders against its key point and prints per kind how often the judge's most likely label is
@@ -7,7 +7,9 @@ the line's own label, how often it is covered, and the mean P(covered):
 - ``data/short_probe`` (``check_short.py``): short full statements, short wrong ones, long
   partial and long related lines;
 - ``data/extended_probe`` (``check_extended.py``): the point in its own terms followed by a true
-  further clause, and the same shape stated wrongly.
+  further clause, and the same shape stated wrongly;
+- ``data/neighbour_probe`` (``check_neighbour.py``): true statements that reuse the point's words
+  for a different claim, and the point made through a concrete example without its terms.
 
     python training/judge/length.py [JUDGE_DIR]     # default: the shipped judge
 """
@@ -19,6 +21,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import check_extended
+import check_neighbour
 import check_short
 import numpy as np
 from check_mechanism import load
@@ -28,6 +31,7 @@ from viva.scoring.judge import COVERED, LABELS, Judge
 PROBES = (
     (check_short.PROBE, check_short.KINDS),
     (check_extended.PROBE, check_extended.KINDS),
+    (check_neighbour.PROBE, check_neighbour.KINDS),
 )
 
 

@@ -31,6 +31,9 @@ Sources, per key point of the questions in one split of ``split.json``:
   and long related lines (``data/short/*.jsonl``, checked by ``check_short.py``; SHORT_LINES);
 - every train and extra point in its own terms followed by a true further clause, and the same
   shape stated wrongly (``data/extended/*.jsonl``, ``check_extended.py``; EXTENDED_LINES);
+- every train and extra point's words reused for a different, true claim, and the point made
+  through a concrete example without its terms (``data/neighbour/*.jsonl``,
+  ``check_neighbour.py``; NEIGHBOUR_LINES);
 - the key point itself phrased another way (``data/restated/*.jsonl``, checked by
   ``check_restated.py``): a rubric line about the candidate, an instruction, a plain restatement
   or a terse noun phrase, used in place of the bank's wording in RESTATE_SHARE of the pairs, so
@@ -147,6 +150,10 @@ SHORT_LINES = False
 #: own terms followed by a true further clause (covered) and the same shape with the point's claim
 #: wrong (incorrect), round 13.
 EXTENDED_LINES = False
+#: Train on ``data/neighbour`` too (``check_neighbour.py``): two true statements per train and
+#: extra point that reuse its words for a different claim (missed), and the point made through a
+#: concrete example without its terms (covered), round 14.
+NEIGHBOUR_LINES = False
 #: What makes a sentence negative in tone, for SIBLING_NEGATIVE: the lexicon's negators and
 #: stems of words of failure or cost.
 _NEGATIVE_STEMS = frozenset(
@@ -355,6 +362,7 @@ def build(
         ("contrast", CONTRAST_LINES),
         ("short", SHORT_LINES),
         ("extended", EXTENDED_LINES),
+        ("neighbour", NEIGHBOUR_LINES),
     ):
         if wanted and split == "train":
             for key, rows in folder_lines(folder).items():

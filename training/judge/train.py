@@ -182,6 +182,7 @@ RECIPE_SWITCHES = {
     "contrast": "CONTRAST_LINES",
     "short": "SHORT_LINES",
     "extended": "EXTENDED_LINES",
+    "neighbour": "NEIGHBOUR_LINES",
 }
 
 
