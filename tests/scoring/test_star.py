@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from viva.bank import Question, load_builtin_bank
@@ -121,3 +122,48 @@ def test_star_hints_are_sentences(qid: str) -> None:
     for name in STAR_PARTS:
         hint = getattr(q.star, name)
         assert 5 <= len(hint.split()) <= 30, (qid, name, hint)
+
+
+def test_a_sentence_is_quoted_for_the_part_it_tells_best(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The quote for a part comes from the sentences that tell that part more than any other:
+    an outcome that the judge also reads as scene-setting is quoted as the result only, and the
+    scene is quoted from the opening sentence, even though the outcome scores higher for it."""
+    from viva.scoring import star
+    from viva.scoring.judge import answer_windows
+    from viva.scoring.text import build_answer
+
+    text = (
+        "Last year our nightly pipeline kept failing. I was on call and had to fix it. "
+        "I moved the joins to Spark. As a result the run time dropped by eighty percent."
+    )
+    answer = build_answer(Transcript.from_text(text))
+    pieces = star._single_pieces(answer_windows(answer))
+    assert len(pieces) == 4
+    # Judge probabilities per part (rows) and sentence (columns); the last sentence is read
+    # as the scene (0.99) as well as the outcome (0.999).
+    judged = np.array(
+        [
+            [0.90, 0.10, 0.05, 0.99],
+            [0.05, 0.90, 0.10, 0.05],
+            [0.05, 0.10, 0.90, 0.10],
+            [0.05, 0.05, 0.10, 0.999],
+        ]
+    )
+    per_piece = np.zeros((len(STAR_PARTS), len(pieces), len(star.FEATURES)))
+    per_piece[:, :, 0] = np.log(judged / (1 - judged))
+    plain = star.StarParams(
+        weights={name: [1.0, 0.0, 0.0, 0.0, 0.0] for name in STAR_PARTS},
+        bias=dict.fromkeys(STAR_PARTS, 0.0),
+    )
+    monkeypatch.setattr(star, "params", lambda: plain)
+    monkeypatch.setattr(star, "piece_features", lambda q, a: (pieces, per_piece))
+    s = star.analyse_structure(_story_question(), answer)
+    quoted = {name: (part.evidence or "").rstrip(".") for name, part in s.parts().items()}
+    assert quoted == {
+        "situation": "Last year our nightly pipeline kept failing",
+        "task": "I was on call and had to fix it",
+        "action": "I moved the joins to Spark",
+        "result": "As a result the run time dropped by eighty percent",
+    }

@@ -337,20 +337,36 @@ def part_probabilities(features: np.ndarray, p: StarParams | None = None) -> np.
     return out
 
 
+def piece_logits(per_piece: np.ndarray, p: StarParams | None = None) -> np.ndarray:
+    """Per part and piece, the logit of the part from that piece's evidence alone (parts x
+    pieces): the answer-level layer applied to one piece."""
+    p = p or params()
+    weights = np.array([p.weights[name] for name in STAR_PARTS])
+    bias = np.array([p.bias[name] for name in STAR_PARTS])
+    out: np.ndarray = np.einsum("kjf,kf->kj", per_piece, weights) + bias[:, None]
+    return out
+
+
 def analyse_structure(question: Question, answer: Answer) -> Structure:
     """The STAR structure of ``answer`` (for questions that want a story)."""
     p = params()
     pieces, per_piece = piece_features(question, answer)
     probs = part_probabilities(answer_features(per_piece), p)
+    logits = piece_logits(per_piece, p)
+    role = logits.argmax(axis=0) if pieces else np.zeros(0, dtype=int)
     parts: dict[str, StarPart] = {}
     result_piece: Window | None = None
     for k, name in enumerate(STAR_PARTS):
         present = bool(pieces) and bool(probs[k] >= p.threshold)
         evidence = start = None
         if present:
-            # The piece whose own evidence scores highest for this part.
-            scores = per_piece[k] @ np.array(p.weights[name])
-            best = pieces[int(np.argmax(scores))]
+            # The piece whose own evidence scores highest for this part, among the pieces that
+            # tell this part more than any other: one sentence is quoted for one part, so an
+            # outcome ("as a result the run time dropped ...") is not also quoted as the scene.
+            # With no such piece, the best piece overall.
+            own = np.flatnonzero(role == k)
+            candidates = own if len(own) else np.arange(len(pieces))
+            best = pieces[int(candidates[np.argmax(logits[k, candidates])])]
             evidence = answer.span_text(best.first, best.last)
             start = answer.span_times(best.first, best.last)[0]
             if name == "result":
