@@ -327,23 +327,21 @@ def answer_features(per_piece: np.ndarray) -> np.ndarray:
     return out
 
 
-def part_probabilities(features: np.ndarray, p: StarParams | None = None) -> np.ndarray:
-    """P(part present) per part from answer-level ``features`` (parts x features)."""
-    p = p or params()
-    out = np.zeros(len(STAR_PARTS))
-    for k, name in enumerate(STAR_PARTS):
-        z = float(np.dot(p.weights[name], features[k]) + p.bias[name])
-        out[k] = 1.0 / (1.0 + math.exp(-z))
-    return out
-
-
 def piece_logits(per_piece: np.ndarray, p: StarParams | None = None) -> np.ndarray:
     """Per part and piece, the logit of the part from that piece's evidence alone (parts x
-    pieces): the answer-level layer applied to one piece."""
+    pieces x features -> parts x pieces): the layer of ``part_probabilities`` applied to each
+    piece."""
     p = p or params()
     weights = np.array([p.weights[name] for name in STAR_PARTS])
     bias = np.array([p.bias[name] for name in STAR_PARTS])
     out: np.ndarray = np.einsum("kjf,kf->kj", per_piece, weights) + bias[:, None]
+    return out
+
+
+def part_probabilities(features: np.ndarray, p: StarParams | None = None) -> np.ndarray:
+    """P(part present) per part from answer-level ``features`` (parts x features)."""
+    z = piece_logits(features[:, None, :], p)[:, 0]
+    out: np.ndarray = 1.0 / (1.0 + np.exp(-z))
     return out
 
 
@@ -353,7 +351,7 @@ def analyse_structure(question: Question, answer: Answer) -> Structure:
     pieces, per_piece = piece_features(question, answer)
     probs = part_probabilities(answer_features(per_piece), p)
     logits = piece_logits(per_piece, p)
-    role = logits.argmax(axis=0) if pieces else np.zeros(0, dtype=int)
+    role = logits.argmax(axis=0)  # each piece's likeliest part
     parts: dict[str, StarPart] = {}
     result_piece: Window | None = None
     for k, name in enumerate(STAR_PARTS):
