@@ -29,7 +29,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from check_short import check, check_file
+from check_short import main
 
 HERE = Path(__file__).resolve().parent
 EXTENDED = HERE / "data" / "extended"
@@ -37,8 +37,4 @@ PROBE = HERE / "data" / "extended_probe"
 KINDS = {"extended": ("covered", 12, 40), "extended_wrong": ("incorrect", 12, 40)}
 
 if __name__ == "__main__":
-    sys.exit(
-        check_file(Path(sys.argv[1]), PROBE, KINDS)
-        if len(sys.argv) > 1
-        else check(EXTENDED, PROBE, KINDS)
-    )
+    sys.exit(main(sys.argv[1:], EXTENDED, PROBE, KINDS))

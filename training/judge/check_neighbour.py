@@ -34,7 +34,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from check_short import check, check_file
+from check_short import main
 
 HERE = Path(__file__).resolve().parent
 NEIGHBOUR = HERE / "data" / "neighbour"
@@ -42,8 +42,4 @@ PROBE = HERE / "data" / "neighbour_probe"
 KINDS = {"neighbour": ("missed", 10, 40), "example": ("covered", 12, 45)}
 
 if __name__ == "__main__":
-    sys.exit(
-        check_file(Path(sys.argv[1]), PROBE, KINDS)
-        if len(sys.argv) > 1
-        else check(NEIGHBOUR, PROBE, KINDS)
-    )
+    sys.exit(main(sys.argv[1:], NEIGHBOUR, PROBE, KINDS))

@@ -120,5 +120,16 @@ def check_file(
     return 1 if found else 0
 
 
+def main(
+    argv: list[str],
+    train: Path = SHORT,
+    probe: Path = PROBE,
+    kinds: dict[str, tuple[str, int, int]] = KINDS,
+) -> int:
+    """The command line of this checker and those built on it: ``[FILE.jsonl]`` checks one
+    file of ``train`` or ``probe``, no argument both folders."""
+    return check_file(Path(argv[0]), probe, kinds) if argv else check(train, probe, kinds)
+
+
 if __name__ == "__main__":
-    sys.exit(check_file(Path(sys.argv[1])) if len(sys.argv) > 1 else check())
+    sys.exit(main(sys.argv[1:]))
