@@ -288,13 +288,14 @@ COVERED_KINDS = (
     "short",
     "short_spoken",
     "extended",
+    "example",
 )
 
 
 def folder_lines(folder: str) -> dict[tuple[str, int], list[dict[str, str]]]:
-    """The lines of ``data/<folder>`` (``mechanism``, ``contrast``, ``short`` or ``extended``,
-    all in ``check_mechanism``'s format) per (question id, point), as ``written()`` gives
-    them."""
+    """The lines of ``data/<folder>`` (``mechanism``, ``contrast``, ``short``, ``extended`` or
+    ``neighbour``, all in ``check_mechanism``'s format) per (question id, point), as
+    ``written()`` gives them."""
     from check_mechanism import load
 
     out: dict[tuple[str, int], list[dict[str, str]]] = defaultdict(list)
