@@ -38,6 +38,7 @@ import json
 import logging
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from check_mechanism import key_points, load
@@ -57,6 +58,11 @@ KINDS = {
 }
 
 log = logging.getLogger("check_short")
+
+#: ``problems(rows, points, kinds)`` of a checker: what is wrong with its lines.
+Problems = Callable[
+    [list[dict[str, object]], dict[str, list[str]], dict[str, tuple[str, int, int]]], list[str]
+]
 
 
 def calibration_points() -> dict[str, list[str]]:
@@ -80,14 +86,17 @@ def problems(
 
 
 def check(
-    train: Path = SHORT, probe: Path = PROBE, kinds: dict[str, tuple[str, int, int]] = KINDS
+    train: Path = SHORT,
+    probe: Path = PROBE,
+    kinds: dict[str, tuple[str, int, int]] = KINDS,
+    find: Problems = problems,
 ) -> int:
     """Log every problem of both folders and a summary; 1 if there was a problem."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     failed = 0
     for folder, points in ((train, key_points()), (probe, calibration_points())):
         rows = load(folder)
-        found = problems(rows, points, kinds)
+        found = find(rows, points, kinds)
         for p in found:
             log.error("%s: %s", folder.name, p)
         failed |= bool(found)
@@ -106,13 +115,16 @@ def check(
 
 
 def check_file(
-    path: Path, probe: Path = PROBE, kinds: dict[str, tuple[str, int, int]] = KINDS
+    path: Path,
+    probe: Path = PROBE,
+    kinds: dict[str, tuple[str, int, int]] = KINDS,
+    find: Problems = problems,
 ) -> int:
     """Log the problems of one file of either folder; 1 if there was a problem."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     points = calibration_points() if path.resolve().parent == probe else key_points()
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    found = problems(rows, points, kinds)
+    found = find(rows, points, kinds)
     for p in found:
         log.error(p)
     counts = Counter(str(r.get("kind")) for r in rows)
@@ -125,10 +137,14 @@ def main(
     train: Path = SHORT,
     probe: Path = PROBE,
     kinds: dict[str, tuple[str, int, int]] = KINDS,
+    find: Problems = problems,
 ) -> int:
     """The command line of this checker and those built on it: ``[FILE.jsonl]`` checks one
-    file of ``train`` or ``probe``, no argument both folders."""
-    return check_file(Path(argv[0]), probe, kinds) if argv else check(train, probe, kinds)
+    file of ``train`` or ``probe``, no argument both folders; ``find`` lists a line's
+    problems (``problems`` unless the checker adds its own)."""
+    if argv:
+        return check_file(Path(argv[0]), probe, kinds, find)
+    return check(train, probe, kinds, find)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Does the judge read length, shape or words instead of content? A pair-level probe (rounds 12-14).
+"""Does the judge read length, shape or words instead of content? A pair-level probe (rounds 12-15).
 
 On the calibration questions (the judge never trains on them), reads every line of the probe
 folders against its key point and prints per kind how often the judge's most likely label is
@@ -9,7 +9,9 @@ the line's own label, how often it is covered, and the mean P(covered):
 - ``data/extended_probe`` (``check_extended.py``): the point in its own terms followed by a true
   further clause, and the same shape stated wrongly;
 - ``data/neighbour_probe`` (``check_neighbour.py``): true statements that reuse the point's words
-  for a different claim, and the point made through a concrete example without its terms.
+  for a different claim, and the point made through a concrete example without its terms;
+- ``data/tone_probe`` (``check_tone.py``): the point with a true clause that sounds negative,
+  the point stated wrongly in the same tone, and small talk with nothing technical in it.
 
     python training/judge/length.py [JUDGE_DIR]     # default: the shipped judge
 """
@@ -23,6 +25,7 @@ from pathlib import Path
 import check_extended
 import check_neighbour
 import check_short
+import check_tone
 import numpy as np
 from check_mechanism import load
 
@@ -32,6 +35,7 @@ PROBES = (
     (check_short.PROBE, check_short.KINDS),
     (check_extended.PROBE, check_extended.KINDS),
     (check_neighbour.PROBE, check_neighbour.KINDS),
+    (check_tone.PROBE, check_tone.KINDS),
 )
 
 

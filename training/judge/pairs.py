@@ -34,6 +34,9 @@ Sources, per key point of the questions in one split of ``split.json``:
 - every train and extra point's words reused for a different, true claim, and the point made
   through a concrete example without its terms (``data/neighbour/*.jsonl``,
   ``check_neighbour.py``; NEIGHBOUR_LINES);
+- every train and extra point stated with a true clause that sounds negative, and wrongly in the
+  same tone, with a line of small talk that makes no point (``data/tone/*.jsonl``,
+  ``check_tone.py``; TONE_LINES);
 - the key point itself phrased another way (``data/restated/*.jsonl``, checked by
   ``check_restated.py``): a rubric line about the candidate, an instruction, a plain restatement
   or a terse noun phrase, used in place of the bank's wording in RESTATE_SHARE of the pairs, so
@@ -154,6 +157,10 @@ EXTENDED_LINES = False
 #: extra point that reuse its words for a different claim (missed), and the point made through a
 #: concrete example without its terms (covered), round 14.
 NEIGHBOUR_LINES = False
+#: Train on ``data/tone`` too (``check_tone.py``): every train and extra point stated with a true
+#: clause that sounds negative (covered) and stated wrongly in the same tone (incorrect), and a
+#: line of small talk with nothing technical in it (missed), round 15.
+TONE_LINES = False
 #: What makes a sentence negative in tone, for SIBLING_NEGATIVE: the lexicon's negators and
 #: stems of words of failure or cost.
 _NEGATIVE_STEMS = frozenset(
@@ -289,12 +296,13 @@ COVERED_KINDS = (
     "short_spoken",
     "extended",
     "example",
+    "tone",
 )
 
 
 def folder_lines(folder: str) -> dict[tuple[str, int], list[dict[str, str]]]:
-    """The lines of ``data/<folder>`` (``mechanism``, ``contrast``, ``short``, ``extended`` or
-    ``neighbour``, all in ``check_mechanism``'s format) per (question id, point), as
+    """The lines of ``data/<folder>`` (``mechanism``, ``contrast``, ``short``, ``extended``,
+    ``neighbour`` or ``tone``, all in ``check_mechanism``'s format) per (question id, point), as
     ``written()`` gives them."""
     from check_mechanism import load
 
@@ -364,6 +372,7 @@ def build(
         ("short", SHORT_LINES),
         ("extended", EXTENDED_LINES),
         ("neighbour", NEIGHBOUR_LINES),
+        ("tone", TONE_LINES),
     ):
         if wanted and split == "train":
             for key, rows in folder_lines(folder).items():

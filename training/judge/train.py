@@ -183,6 +183,7 @@ RECIPE_SWITCHES = {
     "short": "SHORT_LINES",
     "extended": "EXTENDED_LINES",
     "neighbour": "NEIGHBOUR_LINES",
+    "tone": "TONE_LINES",
 }
 
 
