@@ -105,6 +105,7 @@ def test_probe_and_training_lines_name_real_points_and_keep_their_lengths(
     _load("check_extra")
     mechanism = _load("check_mechanism")
     short = _load("check_short")
+    _load("pairs")  # check_tone reads its negative_tone()
     module = _load(checker)
     train, probe = mechanism.load(getattr(module, folder)), mechanism.load(module.PROBE)
     assert len(train) >= least
