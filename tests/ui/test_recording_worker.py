@@ -80,3 +80,31 @@ def test_stop_announces_the_tail_before_the_recorder_has_finished(
     words = set(result.transcript.text.lower().replace(",", " ").replace(".", " ").split())
     assert {"americans", "country"} <= words, result.transcript.text
     assert np.isfinite(result.stop_to_transcript_s)
+
+
+def test_the_recording_thread_has_exited_when_it_says_finished(qtbot: Any, tmp_path: Path) -> None:
+    """``RecordingThread.finished`` comes after the QThread has exited, so deleting it never
+    waits for a thread that needs the GIL (the smoke test once hung there: ~QThread waiting on
+    the GUI thread, which held the GIL, for the worker's deletion, which needed it)."""
+    from viva.ui.workers import RecordingThread
+
+    class _Failing:
+        """A recorder that cannot start: the worker fails at once and finishes."""
+
+        def __init__(self, on_chunk: Any) -> None:
+            raise RuntimeError("no device")
+
+    from PySide6.QtCore import Qt
+
+    for _ in range(3):
+        worker = RecordingWorker(_Failing, None, tmp_path / "answer.wav")
+        thread = RecordingThread(worker)
+        # After QThread.finished the thread still has work to do (deleting its objects, some
+        # with Python wrappers); make that take a while, with Python code in it, as on a busy
+        # machine.
+        thread._thread.finished.connect(lambda: time.sleep(0.3), Qt.ConnectionType.DirectConnection)
+        exited: list[bool] = []
+        thread.finished.connect(lambda t=thread, e=exited: e.append(t._thread.wait(0)))
+        with qtbot.waitSignal(thread.finished, timeout=10_000):
+            thread.start()
+        assert exited == [True]

@@ -311,5 +311,11 @@ class RecordingThread(QObject):
 
     @Slot()
     def _on_thread_finished(self) -> None:
+        # QThread.finished is emitted from the thread before it has exited: it still deletes
+        # the worker (worker.deleteLater), which takes the GIL. Deleting the QThread now would
+        # make ~QThread wait for that exit on this thread while it holds the GIL, and the two
+        # threads would wait for each other for ever (seen once in CI, the smoke test under
+        # strace). wait() releases the GIL, lets the thread finish, and returns at once after.
+        self._thread.wait()
         self._thread.deleteLater()
         self.finished.emit()
