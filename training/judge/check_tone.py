@@ -53,11 +53,11 @@ KINDS = {
     "aside": ("missed", 6, 35),
 }
 #: Words of refusal, stopping or discarding that ``pairs.negative_tone`` does not know.
+#: (Negators such as "never", "no" or "don't" are the lexicon's, read by ``negative_tone``.)
 REFUSAL = re.compile(
     r"\b(?:(?:drop|reject|refus|abort|kill|discard|throw|block|cancel|skip|avoid|stop|halt|"
-    r"forbid|abandon|prevent|quit)\w*|never|without|give[sn]? up|gave up|giving up|threw|thrown|"
-    r"den(?:y|ies|ied)|bann?(?:ed|ing|s)?|nothing|none|nobody|no|not|can'?t|won'?t|don'?t|"
-    r"doesn'?t|isn'?t|aren'?t|wasn'?t|didn'?t)\b",
+    r"forbid|abandon|prevent|quit)\w*|give[sn]? up|gave up|giving up|threw|thrown|"
+    r"den(?:y|ies|ied)|bann?(?:ed|ing|s)?)\b",
     re.IGNORECASE,
 )
 #: The own-question test's wording, and the off-topic tests' subject.
