@@ -86,6 +86,8 @@ def test_the_recording_thread_has_exited_when_it_says_finished(qtbot: Any, tmp_p
     """``RecordingThread.finished`` comes after the QThread has exited, so deleting it never
     waits for a thread that needs the GIL (the smoke test once hung there: ~QThread waiting on
     the GUI thread, which held the GIL, for the worker's deletion, which needed it)."""
+    from PySide6.QtCore import Qt
+
     from viva.ui.workers import RecordingThread
 
     class _Failing:
@@ -93,8 +95,6 @@ def test_the_recording_thread_has_exited_when_it_says_finished(qtbot: Any, tmp_p
 
         def __init__(self, on_chunk: Any) -> None:
             raise RuntimeError("no device")
-
-    from PySide6.QtCore import Qt
 
     for _ in range(3):
         worker = RecordingWorker(_Failing, None, tmp_path / "answer.wav")
