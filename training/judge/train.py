@@ -203,6 +203,14 @@ def main() -> None:
         help="comma-separated data switches of pairs.py to turn on for this run, of "
         + ", ".join(RECIPE_SWITCHES),
     )
+    parser.add_argument(
+        "--sibling-wrong",
+        type=int,
+        default=pairs.SIBLING_WRONG,
+        metavar="N",
+        help="per key point, N of the question's other points stated wrongly, as misses "
+        "(pairs.SIBLING_WRONG; training pairs only, the calibration pairs stay the recipe's)",
+    )
     args = parser.parse_args()
     for name in filter(None, args.extras.split(",")):
         setattr(pairs, RECIPE_SWITCHES[name], True)
@@ -211,7 +219,7 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     rng = random.Random(args.seed)
 
-    train = list(build("train", seed=args.seed))
+    train = list(build("train", seed=args.seed, sibling_wrong=args.sibling_wrong))
     calib = list(build("calibration", seed=args.seed + 1))
     rng.shuffle(train)
     if args.limit:
@@ -287,7 +295,8 @@ def main() -> None:
         "batch": args.batch,
         "lr": args.lr,
         "seed": args.seed,
-        "recipe": {flag: getattr(pairs, flag) for flag in RECIPE_SWITCHES.values()},
+        "recipe": {flag: getattr(pairs, flag) for flag in RECIPE_SWITCHES.values()}
+        | {"SIBLING_WRONG": args.sibling_wrong},
         "train_seconds": round(train_s),
         "calibration_pairs_torch_fp32": metrics_torch,
         "calibration_pairs_onnx_int8": metrics_int8,
