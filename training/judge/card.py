@@ -19,6 +19,31 @@ def _row(name: str, m: dict) -> str:
     )
 
 
+#: What each data switch of ``pairs.py`` adds, as the card says it.
+_SWITCH_TEXT = {
+    "EXTRA_QUESTIONS": "extra questions written as plain key points",
+    "MECHANISM_LINES": "each point stated by its mechanism in other words",
+    "CONTRAST_LINES": "each point made by naming and rejecting the bad alternative, and the "
+    "same contrast landing on the wrong side",
+    "SHORT_LINES": "short statements of each point and long related lines",
+    "EXTENDED_LINES": "each point stretched over a longer answer",
+    "NEIGHBOUR_LINES": "written answers to neighbouring points as negatives",
+    "TONE_LINES": "each point with a true negative-sounding clause, stated wrongly in the same "
+    "tone, and small talk",
+}
+
+
+def _recipe(recipe: dict[str, object]) -> str:
+    """The recipe's extra data switches (``training.json``), as one sentence ('' for none)."""
+    parts = [text for flag, text in _SWITCH_TEXT.items() if recipe.get(flag)]
+    sibling = recipe.get("SIBLING_WRONG")
+    if isinstance(sibling, int) and sibling:
+        parts.append(
+            f"{sibling} of the question's other points stated wrongly per point, as missed"
+        )
+    return f"Also: {'; '.join(parts)}. " if parts else ""
+
+
 def main(folder: Path) -> None:
     info = json.loads((folder / "training.json").read_text())
     decision = json.loads((folder / "decision.json").read_text())
@@ -58,7 +83,8 @@ def main(folder: Path) -> None:
         "negatives, including hard neighbours (sentences of other questions that share some of "
         "the point's words, screened by the previous judge); label-keeping variants "
         "(recogniser style, lead-ins, unrelated context). "
-        "Recipe: `training/judge/README.md`.",
+        + _recipe(info.get("recipe", {}))
+        + "Recipe: `training/judge/README.md`.",
         "",
         "## Metrics",
         "",
