@@ -34,9 +34,12 @@ _SWITCH_TEXT = {
 
 
 def _recipe(recipe: dict[str, object]) -> str:
-    """The recipe's extra data switches (``training.json``), as one sentence ('' for none)."""
-    parts = [text for flag, text in _SWITCH_TEXT.items() if recipe.get(flag)]
+    """The recipe's extra data switches (``training.json``), as one sentence ('' for none).
+
+    A switch that is on and not in ``_SWITCH_TEXT`` raises KeyError: the card must not leave
+    out data the judge was trained on."""
     sibling = recipe.get("SIBLING_WRONG")
+    parts = [_SWITCH_TEXT[flag] for flag, on in recipe.items() if on and flag != "SIBLING_WRONG"]
     if isinstance(sibling, int) and sibling:
         parts.append(
             f"{sibling} of the question's other points stated wrongly per point, as missed"
