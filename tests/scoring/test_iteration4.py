@@ -55,6 +55,25 @@ def test_a_claim_about_the_other_subject_does_not_make_the_point() -> None:
     assert statuses(q, right) == ["covered", "covered"]
 
 
+def test_the_other_subjects_opposite_does_not_deny_the_point() -> None:
+    """"All traffic at once" is said of blue-green, in the sentence after it names blue-green
+    (a semicolon splits it); it does not deny canary's small share."""
+    q = contrast()
+    text = (
+        "With a canary I send five percent of the traffic to the new model and widen it step by "
+        "step. Blue-green keeps two identical environments; the router then switches all "
+        "traffic at once."
+    )
+    results, _ = score_coverage(q, build_answer(Transcript.from_text(text)))
+    assert [r.status for r in results] == ["covered", "covered"]
+    assert not results[0].contradicted
+    # Said of canary itself, the same words still deny it.
+    swapped = "With a canary the router switches all traffic at once to the new model."
+    results, _ = score_coverage(q, build_answer(Transcript.from_text(swapped)))
+    assert results[0].status == "missed"
+    assert results[0].contradicted
+
+
 def test_subject_left_unsaid_is_still_credited() -> None:
     q = contrast()
     got = statuses(q, "You send five percent of the traffic to the new model first.")

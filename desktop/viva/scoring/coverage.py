@@ -743,39 +743,59 @@ def point_subjects(question: Question) -> list[frozenset[str]]:
     return [frozenset(lead - shared) for lead in leads]
 
 
-def foreign_tokens(answer: Answer, subjects: Sequence[frozenset[str]], i: int) -> frozenset[int]:
+@dataclass(frozen=True, slots=True)
+class Foreign:
+    """Tokens the answer says about another point's subject (``foreign_tokens``)."""
+
+    #: In a sentence that names the other subject last before them: their assertions do not
+    #: make this point.
+    sentence: frozenset[int] = frozenset()
+    #: The same, carried on into the following sentences until a subject is named again: their
+    #: denials do not deny this point.
+    stretch: frozenset[int] = frozenset()
+
+
+def foreign_tokens(answer: Answer, subjects: Sequence[frozenset[str]], i: int) -> Foreign:
     """Tokens the answer says about another point's subject, not point ``i``'s.
 
     A token is bound to the subject named last before it in its sentence (or in it): in
     "canary is where you swap everything over at once", "at once" is said of canary and does
-    not make blue-green's switch-at-once point.
+    not make blue-green's switch-at-once point. A sentence that names no subject is unbound
+    for assertions ("you send five percent first" still makes the canary point), but a
+    denial there stays with the subject named before it: in "Blue-green keeps two
+    environments. The router then switches all traffic at once", "all traffic at once" is
+    blue-green's and does not deny canary's small share.
     """
     if not subjects[i]:
-        return frozenset()
+        return Foreign()
     # Subjects sharing a word with this one ("batch inference", "batch") are the same subject.
     own = frozenset().union(*(s for s in subjects if s & subjects[i]))
     every = frozenset().union(*subjects)
     others = every - own
     if not others:
-        return frozenset()
-    out: set[int] = set()
+        return Foreign()
+    in_sentence: set[int] = set()
+    stretch: set[int] = set()
     current: str | None = None
+    carried: str | None = None
     sentence = -1
     for k, t in enumerate(answer.tokens):
         if t.sentence != sentence:
             sentence, current = t.sentence, None
         if t.stem in every:
-            current = t.stem
+            current = carried = t.stem
         if current is not None and current in others:
-            out.add(k)
-    return frozenset(out)
+            in_sentence.add(k)
+        if carried is not None and carried in others:
+            stretch.add(k)
+    return Foreign(frozenset(in_sentence), frozenset(stretch))
 
 
 def score_point(
     spec: PointSpec,
     matcher: Matcher,
     lists: dict[int, int],
-    foreign: frozenset[int] = frozenset(),
+    foreign: Foreign = Foreign(),
 ) -> PointResult:
     """Coverage of one key point in the answer; ``foreign`` tokens are about another subject."""
     for wrong in spec.wrong:
@@ -850,11 +870,18 @@ def score_point(
     )
 
 
-def _bound(hits: list[_Hit], foreign: frozenset[int]) -> list[_Hit]:
-    """``hits`` without the assertions said about another point's subject."""
-    if not foreign:
+def _bound(hits: list[_Hit], foreign: Foreign) -> list[_Hit]:
+    """``hits`` without what is said about another point's subject (``foreign_tokens``)."""
+    if not foreign.stretch:
         return hits
-    return [h for h in hits if not (h.polarity and h.first in foreign and h.last in foreign)]
+    return [
+        h
+        for h in hits
+        if not (
+            h.first in (tokens := foreign.sentence if h.polarity else foreign.stretch)
+            and h.last in tokens
+        )
+    ]
 
 
 def _said(answer: Answer, h: _Hit) -> tuple[str, ...]:
@@ -1021,12 +1048,11 @@ def score_coverage(
     content_count = sum(1 for t in answer.tokens if t.norm not in STOPWORDS)
     if plain < MIN_RELEVANCE or content_count < MIN_RELEVANT_WORDS:
         rel = replace(rel, off_topic=True)
-    # Assertions said about another point's subject do not make this point (foreign_tokens).
+    # What is said about another point's subject neither makes nor denies this point
+    # (foreign_tokens).
     subjects = point_subjects(question)
     results = [
-        score_point(
-            spec, matcher, lists, foreign_tokens(answer, subjects, i) if subjects else frozenset()
-        )
+        score_point(spec, matcher, lists, foreign_tokens(answer, subjects, i))
         for i, spec in enumerate(specs)
     ]
     if rel.off_topic and gate:
