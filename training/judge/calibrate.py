@@ -117,6 +117,7 @@ def main() -> None:
     p_inc = np.array([r[2] for r in rows])
     y = np.array([CLASSES.index(r[1]) if r[1] in CLASSES else CLASSES.index("missed")
                   for r in rows])
+    (args.judge / "_work").mkdir(exist_ok=True)
     np.savez(args.judge / "_work" / "calibration-rows.npz", x=x, y=y,
              gold=gold, p_inc=p_inc,
              source=np.array([r[4] for r in rows]))
