@@ -82,8 +82,10 @@ def test_follow_up_button_asks_scores_the_point_and_shows_the_result(
 
     # A complete answer leaves nothing to follow up; another question starts afresh.
     practice.retry()
-    full = _typed_answer(qtbot, practice, saved.question.reference_answer, practice.feedback_shown)
-    assert practice.follow_up_button.isEnabled() == (full.feedback.follow_up is not None)
+    # (The button waits for the save: a follow-up answer is stored under its parent.)
+    full = _typed_answer(qtbot, practice, saved.question.reference_answer, practice.attempt_saved)
+    assert full.feedback.follow_up is None, full.feedback.key_points
+    assert not practice.follow_up_button.isEnabled()
     assert not practice.follow_up_box.isVisible()
     qtbot.keyClick(practice.question_list, Qt.Key.Key_N)
     assert practice.question.id != QUESTION_ID
