@@ -197,6 +197,28 @@ def test_a_covered_point_is_quoted_from_the_words_that_make_it() -> None:
     assert "identical environments" in blue_green.evidence
 
 
+def test_only_a_match_that_makes_the_point_replaces_the_judges_quote() -> None:
+    """A concept match of part of the point ("back to") inside the judge's window is no quote
+    for a point the judge credits: the window is. A full match quotes its own words."""
+    from viva.scoring.coverage import PointResult
+    from viva.scoring.decision import PointEvidence, decide, params
+    from viva.scoring.judge import Window
+
+    window = Window(0, 11, "I switched traffic back to the previous model version and it recovered")
+    # Features that make the regression call the point covered.
+    features = (6.0, 6.0, -6.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 4.0)
+
+    def judged(status: str) -> tuple[int | None, int | None]:
+        lexical = PointResult("p", status, 0.5, 3, 4, 0.5, False, None, ())
+        evidence = PointEvidence(features, window, window, window, 0.99, 0.99, 0.0, lexical)
+        got = decide(evidence, relevance=0.99, p=params())
+        assert got.status == "covered"
+        return got.first, got.last
+
+    assert judged("partial") == (0, 11)
+    assert judged("covered") == (3, 4)
+
+
 def test_a_denial_elsewhere_does_not_make_a_right_statement_wrong() -> None:
     # A recogniser ran two sentences together: "step by step" (said of the canary) shares a
     # sentence with "blue green", while the blue-green switch is stated right in the next

@@ -284,8 +284,14 @@ def decide(evidence: PointEvidence, relevance: float, p: DecisionParams | None =
     w = evidence.stated_window if status == "covered" else evidence.covered_window
     assert w is not None
     first, last = w.first, w.last
-    if lex.first is not None and lex.last is not None and first <= lex.first <= lex.last <= last:
-        # The concept matcher's shorter stretch inside the judge's window quotes it better.
+    if (
+        lex.status == "covered"
+        and lex.first is not None
+        and lex.last is not None
+        and first <= lex.first <= lex.last <= last
+    ):
+        # Where the concept matcher made the point, its shorter stretch inside the judge's
+        # window quotes it better (a partial match can be two words: "back to").
         first, last = lex.first, lex.last
     return Judged(status, confidence, first, last, lex)
 
