@@ -54,7 +54,7 @@ def test_invalid_key_point_is_rejected_with_the_validators_message(
     assert expected, "the validator must reject this question"
     assert result.args[0] == expected
     assert any("key_points" in message for message in expected)
-    assert not editor.save_button.isEnabled()
+    assert "problems" in editor.save_button.toolTip()
     with qtbot.waitSignal(editor.error_occurred, timeout=5_000):
         editor.save()
     # A save attempt shows every problem, in the form's words.
@@ -135,3 +135,35 @@ def test_valid_question_is_saved_to_the_user_bank(qtbot: Any, make_window: Any) 
     data = yaml.safe_load(path.read_text())
     assert data["questions"][0]["id"] == "shadow-deployment-basics"
     assert len(data["questions"][0]["key_points"]) == 3
+
+
+def test_adding_points_to_a_new_question_leaves_no_empty_point_and_save_says_why(
+    qtbot: Any, make_window: Any
+) -> None:
+    """A new question starts with one empty key point. "Add key point" for each point must
+    fill that one first rather than leave it empty before the others; and a Save (button or
+    Ctrl+S) on a form with problems names them instead of doing nothing."""
+    window = make_window(sd_module=NoDevices())
+    editor = window.show_view("bank")
+    editor.new_question()
+    editor.question_edit.setPlainText("How do you version datasets?")
+    editor.topic_edit.setText("data-management")
+    editor.answer_edit.setPlainText(ANSWER)
+    points = [
+        "Store data in object storage and keep only pointers in git.",
+        "Every training run records the exact data version it used.",
+    ]
+    for text in points:
+        editor.add_key_point()
+        editor.kp_text.setText(text)
+    assert [kp["text"] for kp in editor.key_points] == points
+    editor.add_key_point()  # a third point, left empty: the form has a problem now
+    with qtbot.waitSignal(editor.validated, timeout=120_000) as result:
+        editor.validate_now()
+    assert any("key_points.2" in message for message in result.args[0])
+    assert editor.save_button.isEnabled()  # it explains instead of sitting greyed out
+    assert "problem" in editor.save_button.toolTip().lower()
+    with qtbot.waitSignal(editor.error_occurred, timeout=5_000):
+        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert "Key point 3" in editor.problems_label.text()
+    assert "Fill in the form" not in editor.problems_label.text()

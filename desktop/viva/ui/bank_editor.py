@@ -585,8 +585,16 @@ class BankEditorView(QWidget):
 
     @Slot()
     def add_key_point(self) -> None:
-        self.key_points.append({"text": ""})
-        self._fill_key_points(len(self.key_points) - 1)
+        """A new, empty key point to type in; an empty one already there is used first (a new
+        question starts with one), so adding points never leaves a blank one behind."""
+        empty = next(
+            (n for n, kp in enumerate(self.key_points) if not str(kp.get("text", "")).strip()),
+            None,
+        )
+        if empty is None:
+            self.key_points.append({"text": ""})
+            empty = len(self.key_points) - 1
+        self._fill_key_points(empty)
         self.kp_text.setFocus()
         self._on_form_changed()
 
@@ -669,7 +677,13 @@ class BankEditorView(QWidget):
         self.problems = problems
         messages = [("warning: " if p.severity == "warning" else "") + p.message for p in problems]
         self._show_problems()
-        self.save_button.setEnabled(not any(p.severity == "error" for p in problems))
+        errors = any(p.severity == "error" for p in problems)
+        # Save stays clickable: with problems, it lists them all under the form (save()).
+        self.save_button.setToolTip(
+            "This question has problems: Save lists them under the form"
+            if errors
+            else f"Save the question to your own bank ({Shortcut.SAVE_QUESTION.keys})"
+        )
         self.validated.emit(messages)
 
     def shown_problems(self) -> list[str]:
