@@ -37,6 +37,9 @@ Sources, per key point of the questions in one split of ``split.json``:
 - every train and extra point stated with a true clause that sounds negative, and wrongly in the
   same tone, with a line of small talk that makes no point (``data/tone/*.jsonl``,
   ``check_tone.py``; TONE_LINES);
+- up to two written lines per train point that make no point, spoken by espeak-ng and
+  transcribed by Viva's batch path, as missed (``data/asr_channel/train.jsonl``, made by
+  ``asr_channel.py``; ASR_CHANNEL_LINES);
 - the key point itself phrased another way (``data/restated/*.jsonl``, checked by
   ``check_restated.py``): a rubric line about the candidate, an instruction, a plain restatement
   or a terse noun phrase, used in place of the bank's wording in RESTATE_SHARE of the pairs, so
@@ -161,6 +164,10 @@ NEIGHBOUR_LINES = False
 #: clause that sounds negative (covered) and stated wrongly in the same tone (incorrect), and a
 #: line of small talk with nothing technical in it (missed), round 15.
 TONE_LINES = False
+#: Train on ``data/asr_channel`` too (``asr_channel.py``): written lines that make no point,
+#: spoken by espeak-ng and transcribed by Viva's batch path, as missed; the hand-written
+#: recogniser slips are all covered, so garbled words came to mean a point made, round 20.
+ASR_CHANNEL_LINES = False
 #: What makes a sentence negative in tone, for SIBLING_NEGATIVE: the lexicon's negators and
 #: stems of words of failure or cost.
 _NEGATIVE_STEMS = frozenset(
@@ -302,8 +309,8 @@ COVERED_KINDS = (
 
 def folder_lines(folder: str) -> dict[tuple[str, int], list[dict[str, str]]]:
     """The lines of ``data/<folder>`` (``mechanism``, ``contrast``, ``short``, ``extended``,
-    ``neighbour`` or ``tone``, all in ``check_mechanism``'s format) per (question id, point), as
-    ``written()`` gives them."""
+    ``neighbour``, ``tone`` or ``asr_channel``, all in ``check_mechanism``'s format) per
+    (question id, point), as ``written()`` gives them."""
     from check_mechanism import load
 
     out: dict[tuple[str, int], list[dict[str, str]]] = defaultdict(list)
@@ -373,6 +380,7 @@ def build(
         ("extended", EXTENDED_LINES),
         ("neighbour", NEIGHBOUR_LINES),
         ("tone", TONE_LINES),
+        ("asr_channel", ASR_CHANNEL_LINES),
     ):
         if wanted and split == "train":
             for key, rows in folder_lines(folder).items():

@@ -184,6 +184,7 @@ RECIPE_SWITCHES = {
     "extended": "EXTENDED_LINES",
     "neighbour": "NEIGHBOUR_LINES",
     "tone": "TONE_LINES",
+    "asr_channel": "ASR_CHANNEL_LINES",
 }
 
 
