@@ -523,3 +523,16 @@ def test_a_recording_elsewhere_stops_the_refinement_and_says_so() -> None:
     assert interview.results[1] is other
     interview.stop_refining()  # nothing under way: nothing to say
     assert host.cancelled_refines == 1
+
+
+def test_setup_that_finishes_after_the_window_closed_starts_nothing() -> None:
+    """Closing while the questions are being picked: when the pick comes back, the interview
+    neither reads a question aloud nor starts recording (the window is going away)."""
+    host, clock = FakeHost(), Clock()
+    interview = MockInterview(host, clock=clock)
+    interview.shutdown()
+    interview.begin(MockPlan((CANARY,), 2, 120), session_id=7)
+    assert interview.phase == Phase.SETUP
+    assert host.said == []
+    assert host.recordings == []
+    assert interview.interrupt_reason() is None

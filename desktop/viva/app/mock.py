@@ -243,6 +243,8 @@ class MockInterview:
         #: Answers sent for scoring whose result has not come back.
         self.pending_scores = 0
         self.aborted = False
+        #: The window is closing (``shutdown``): no interview starts any more.
+        self.closed = False
         #: The answer whose follow-up is being asked (None while on a question itself).
         self.follow_up_parent: SavedAttempt | None = None
         #: Seconds from Stop on an answer to its follow-up being read aloud (last one).
@@ -309,7 +311,13 @@ class MockInterview:
     # --- events ----------------------------------------------------------------------------
 
     def begin(self, plan: MockPlan, session_id: int | None) -> None:
-        """The setup is done (questions picked, session opened): ask the first question."""
+        """The setup is done (questions picked, session opened): ask the first question.
+
+        Not once the window is closing: setup that finishes after the user closed it (its
+        questions were being picked) must not start reading aloud and recording."""
+        if self.closed:
+            log.info("interview not started: the window is closing")
+            return
         self._stop_refining()
         self.plan = plan
         self.session_id = session_id
@@ -486,6 +494,7 @@ class MockInterview:
         refinement under way is dropped: its answer keeps the transcript already stored."""
         self._stop_refining()
         self.aborted = True
+        self.closed = True
         self.host.stop_countdown()
         self.host.stop_speaking()
         self.host.stop_recording()
