@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -64,6 +65,19 @@ def test_summary_counts_statuses_and_names_what_to_fix() -> None:
     assert {t.label: t.value for t in typed.tiles}["Time"] == "typed answer"
     assert "Pace" not in {t.label for t in typed.tiles}
     assert typed.change is None
+    # A typed answer has no fillers to praise or count.
+    assert "Fillers" not in {t.label for t in typed.tiles}
+    assert "fillers" not in typed.went_well
+
+
+def test_fix_next_is_advice_not_the_summary_of_a_complete_answer() -> None:
+    complete = _feedback(1.0, ["covered", "covered"], 0)
+    summary_only = replace(
+        complete, tips=("All 2 key points covered in 1:15.", "Delivery: 150 words per minute.")
+    )
+    assert render.summarize(summary_only).fix_next.startswith("Nothing pressing")
+    advice = replace(complete, tips=("All 2 key points covered.", "Name the rollback path."))
+    assert render.summarize(advice).fix_next == "Name the rollback path."
 
 
 @pytest.mark.gui

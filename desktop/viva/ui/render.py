@@ -424,6 +424,12 @@ def shorten(text: str, limit: int = 70) -> str:
     return text + "." if len(text) <= limit else text[: limit - 1].rstrip(" ,;") + "…"
 
 
+def _is_summary_tip(tip: str) -> bool:
+    """A tip that states what the answer did (``viva.scoring.tips``' filler lines: "All 4 key
+    points covered.", "Delivery: ..."), not something to fix next."""
+    return tip.startswith("Delivery:") or " key points covered" in tip
+
+
 def summarize(feedback: Any, previous: Any = None) -> CardSummary:
     """The score card's figures for ``feedback`` (a ``viva.scoring.Feedback``).
 
@@ -465,14 +471,16 @@ def summarize(feedback: Any, previous: Any = None) -> CardSummary:
     rate = timing.fillers_per_100
     n = timing.filler_count
     filler_verdict = "good" if rate <= 2 else "fair" if rate <= 5 else "poor"
-    tiles.append(
-        Tile(
-            "Fillers",
-            "none" if n == 0 else f"{n}",
-            filler_verdict,
-            f"{rate:.1f} per 100 words (at most 2 reads well)",
+    spoken = timing.duration_s is not None
+    if spoken:  # a typed answer has no fillers to count
+        tiles.append(
+            Tile(
+                "Fillers",
+                "none" if n == 0 else f"{n}",
+                filler_verdict,
+                f"{rate:.1f} per 100 words (at most 2 reads well)",
+            )
         )
-    )
     structure = getattr(feedback, "structure", None)
     if structure is not None:
         for name, part in structure.parts().items():
@@ -490,7 +498,7 @@ def summarize(feedback: Any, previous: Any = None) -> CardSummary:
         well.append("length on target")
     if timing.wpm is not None and GOOD_WPM[0] <= timing.wpm <= GOOD_WPM[1]:
         well.append("a steady pace")
-    if timing.word_count and filler_verdict == "good":
+    if spoken and timing.word_count and filler_verdict == "good":
         well.append("few fillers")
     went_well = ("You " + ", ".join(well) + ".") if well else "You made a start: keep going."
     went_well = went_well[0].upper() + went_well[1:]
@@ -500,8 +508,8 @@ def summarize(feedback: Any, previous: Any = None) -> CardSummary:
         fix = f"Add: {shorten(texts['missed'][0])}"
     elif texts["partial"]:
         fix = f"Complete: {shorten(texts['partial'][0])}"
-    elif feedback.tips:
-        fix = str(feedback.tips[0])
+    elif advice := [str(t) for t in feedback.tips if not _is_summary_tip(str(t))]:
+        fix = advice[0]
     else:
         fix = "Nothing pressing: try it again with a different example."
     change = None
