@@ -66,3 +66,30 @@ def test_progress_draws_one_line_per_question_on_dated_axes(
     # The per-topic table: a row per topic with its attempts.
     rows = {view.table.item(r, 0).text(): view.table.item(r, 2).text() for r in range(2)}
     assert rows == {"deployment": "2", "monitoring": "1"}
+
+
+def test_typed_answers_of_one_day_get_dates_and_no_empty_length_chart(
+    qtbot: Any, make_window: Any, test_bank: Any
+) -> None:
+    """Only typed answers, all today: the length chart gives way to a note (typed answers
+    have no length), and the coverage chart spans two days so its dots carry a date."""
+    from viva.scoring import score_answer
+    from viva.speech.transcript import Transcript
+    from viva.storage.store import AttemptStore
+    from viva.ui.progress import DAY_S
+
+    question = test_bank.get("canary-vs-blue-green")
+    with AttemptStore.open() as store:
+        for text in ("A canary sends a small share of traffic first.", "Blue-green switches."):
+            transcript = Transcript.from_text(text)  # typed: no duration
+            store.add_attempt(question, transcript, score_answer(question, transcript))
+    window = make_window(sd_module=NoDevices())
+    with qtbot.waitSignal(window.view("progress").progress_loaded, timeout=20_000):
+        view = window.show_view("progress")
+    assert view.series["coverage"] == ["canary-vs-blue-green"]
+    assert view.series["duration"] == []
+    assert view.duration_plot.isHidden()
+    assert not view.duration_empty.isHidden()
+    assert "spoken answer" in view.duration_empty.text()
+    low, high = view.coverage_plot.getPlotItem().getViewBox().viewRange()[0]
+    assert high - low >= 2 * DAY_S * 0.99

@@ -88,6 +88,16 @@ class ProgressView(QWidget):
         charts.addWidget(self.coverage_plot, 1)
         self.duration_plot = self._plot("Answer length per attempt", "Length (s)")
         charts.addWidget(self.duration_plot, 1)
+        # Typed answers have no length: with none spoken, say so instead of an empty chart.
+        self.duration_empty = plain_label(
+            "Answer lengths appear here once you record a spoken answer "
+            "(typed answers have no length).",
+            name="No answer lengths yet",
+        )
+        self.duration_empty.setWordWrap(True)
+        self.duration_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.duration_empty.hide()
+        charts.addWidget(self.duration_empty, 1)
         layout.addLayout(charts, 3)
         self.legend_note = plain_label(
             "Thin lines: each question's attempts. Thick lines: the topic's daily average.",
@@ -204,6 +214,11 @@ class ProgressView(QWidget):
             colour = PALETTE[n % len(PALETTE)]
             self._plot_topic(name, topic, colour)
         self.coverage_plot.setYRange(0, 100)
+        spoken = bool(self.series["duration"])
+        self.duration_plot.setVisible(spoken)
+        self.duration_empty.setVisible(not spoken)
+        for plot in (self.coverage_plot, self.duration_plot):
+            self._at_least_two_days(plot)
         self._fill_table(progress)
         self.progress_loaded.emit(progress)
 
@@ -245,6 +260,20 @@ class ProgressView(QWidget):
             xs = [datetime.combine(d.day, time(12)).timestamp() for d in days]
             ys = [getattr(d, attr) * scale for d in days]
             plot.plot(xs, ys, pen=thick, name=f"{name} (daily average)")
+
+    @staticmethod
+    def _at_least_two_days(plot: pg.PlotWidget) -> None:
+        """Attempts all made on one day would sit on one vertical line with no date under them:
+        widen the date axis to a day either side of them."""
+        plot.enableAutoRange(axis=pg.ViewBox.XAxis)  # an earlier load may have fixed it
+        xs = [
+            x
+            for item in plot.getPlotItem().listDataItems()
+            for x in (item.getData()[0] if item.getData()[0] is not None else [])
+        ]
+        if xs and max(xs) - min(xs) < DAY_S:
+            middle = (max(xs) + min(xs)) / 2
+            plot.setXRange(middle - DAY_S, middle + DAY_S, padding=0)
 
     def _fill_table(self, progress: Any) -> None:
         topics = sorted(progress.topics.items())
