@@ -78,11 +78,13 @@ def test_typed_answers_are_kept_for_comparison(qtbot: Any, make_window: Any) -> 
     practice = window.practice
     practice.set_text_only(True)
     practice.select_question("canary-vs-blue-green")
+    assert not practice.retry_button.isEnabled()  # nothing answered yet: nothing to retry
     for text in ("A canary sends five percent of traffic to the new model first.", TYPED_ANSWER):
         practice.retry()
         practice.typed.setPlainText(text)
         with qtbot.waitSignal(practice.feedback_shown, timeout=30_000):
             practice.score_typed()
+        qtbot.waitUntil(practice.retry_button.isEnabled, timeout=30_000)
     assert practice.attempt_list.count() == 2
     first, second = practice.attempts["canary-vs-blue-green"]
     assert first.feedback.coverage < second.feedback.coverage
