@@ -224,7 +224,6 @@ class BankEditorView(QWidget):
         self.current_id: str | None = None
         self.read_only = False
         self.problems: list[Any] = []
-        self._validation_seq = 0
         self._loading = False
         self.touched: set[str] = set()
         self._id_from_text = False
@@ -664,18 +663,12 @@ class BankEditorView(QWidget):
         queued on the worker pool it waited seconds behind the start-up model load and scorer
         warm-up, and Save stayed stale meanwhile."""
         self._debounce.stop()
-        self._validation_seq += 1
         try:
             problems = validate_question_data(self.form_data())
         except (OSError, ValueError) as exc:
             log.warning("validating the question failed: %s", exc)
             self.error_occurred.emit(f"Could not check the question: {exc}")
             return
-        self._on_validated(self._validation_seq, problems)
-
-    def _on_validated(self, seq: int, problems: list[Any]) -> None:
-        if seq != self._validation_seq:
-            return  # an older result; a newer validation is on its way
         self.problems = problems
         messages = [("warning: " if p.severity == "warning" else "") + p.message for p in problems]
         self._show_problems()
