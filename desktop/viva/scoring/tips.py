@@ -157,6 +157,17 @@ def make_tips(
     return out
 
 
+#: How ``_summary``'s lines start or read: facts about the answer, not advice.
+_COVERED_LINE = " key points covered"
+_DELIVERY_LINE = "Delivery: "
+
+
+def is_summary(tip: str) -> bool:
+    """A line ``make_tips`` filled in with what the answer did ("All 4 key points covered.",
+    "Delivery: ..."), as opposed to something to change next time."""
+    return tip.startswith(_DELIVERY_LINE) or _COVERED_LINE in tip
+
+
 def _summary(
     points: Sequence[PointResult], timing: Timing, length: float | None, target: str
 ) -> list[str]:
@@ -165,9 +176,9 @@ def _summary(
     when = f" in {format_seconds(length)}" if length is not None else ""
     within = f", within the {target} target" if timing.verdict == "on target" else ""
     if points and len(made) == len(points):
-        first = f"All {len(points)} key points covered{when}{within}."
+        first = f"All {len(points)}{_COVERED_LINE}{when}{within}."
     else:
-        first = f"{len(made)} of {len(points)} key points covered{when}{within}."
+        first = f"{len(made)} of {len(points)}{_COVERED_LINE}{when}{within}."
     lines = [first]
     facts: list[str] = []
     if timing.wpm is not None:
@@ -180,5 +191,5 @@ def _summary(
     pauses = len(timing.long_pauses)
     if timing.wpm is not None:
         facts.append("no long pauses" if pauses == 0 else f"{pauses} long pause(s)")
-    lines.append(f"Delivery: {', '.join(facts)}.")
+    lines.append(f"{_DELIVERY_LINE}{', '.join(facts)}.")
     return lines

@@ -16,6 +16,7 @@ from rapidfuzz import fuzz
 from viva.scoring.star import LABELS as STAR_LABELS
 from viva.scoring.star import TIPS as STAR_TIPS
 from viva.scoring.timing import Timing
+from viva.scoring.tips import is_summary
 from viva.speech.transcript import Transcript
 
 PAUSE_MARK = "\u23f8"
@@ -424,12 +425,6 @@ def shorten(text: str, limit: int = 70) -> str:
     return text + "." if len(text) <= limit else text[: limit - 1].rstrip(" ,;") + "…"
 
 
-def _is_summary_tip(tip: str) -> bool:
-    """A tip that states what the answer did (``viva.scoring.tips``' filler lines: "All 4 key
-    points covered.", "Delivery: ..."), not something to fix next."""
-    return tip.startswith("Delivery:") or " key points covered" in tip
-
-
 def summarize(feedback: Any, previous: Any = None) -> CardSummary:
     """The score card's figures for ``feedback`` (a ``viva.scoring.Feedback``).
 
@@ -508,7 +503,7 @@ def summarize(feedback: Any, previous: Any = None) -> CardSummary:
         fix = f"Add: {shorten(texts['missed'][0])}"
     elif texts["partial"]:
         fix = f"Complete: {shorten(texts['partial'][0])}"
-    elif advice := [str(t) for t in feedback.tips if not _is_summary_tip(str(t))]:
+    elif advice := [str(t) for t in feedback.tips if not is_summary(str(t))]:
         fix = advice[0]
     else:
         fix = "Nothing pressing: try it again with a different example."
