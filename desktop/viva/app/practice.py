@@ -89,12 +89,20 @@ class PracticeSession:
     def can_answer(self, recording: bool = False) -> bool:
         return self.question is not None and not self.busy and not recording
 
-    def can_follow_up(self, recording: bool = False) -> bool:
+    def answered(self) -> bool:
+        """The shown question has an answer's feedback on screen."""
         shown = self.shown
         return (
             shown is not None
             and self.question is not None
             and shown.question.id == self.question.id
+        )
+
+    def can_follow_up(self, recording: bool = False) -> bool:
+        shown = self.shown
+        return (
+            self.answered()
+            and shown is not None
             and shown.feedback.follow_up is not None
             and shown.follow_up is None
             and self.follow_up_parent is None

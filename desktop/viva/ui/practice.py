@@ -885,11 +885,8 @@ class PracticeView(QWidget):
         self.record_button.setEnabled(has_q and not typing and not busy)
         self.play_button.setEnabled(has_q and not recording)
         self.type_button.setEnabled(not recording)
-        shown = self.session.shown
-        question = self.question
-        answered = shown is not None and question is not None and shown.question.id == question.id
         # Nothing to try again before this question has an answer on screen.
-        self.retry_button.setEnabled(answered and not recording and not busy)
+        self.retry_button.setEnabled(self.session.answered() and not recording and not busy)
         self.next_button.setEnabled(has_q and not recording and not busy)
         self.score_typed_button.setEnabled(has_q and not busy)
         self.follow_up_button.setEnabled(self._can_follow_up())
