@@ -30,8 +30,8 @@ _SWITCH_TEXT = {
     "NEIGHBOUR_LINES": "written answers to neighbouring points as negatives",
     "TONE_LINES": "each point with a true negative-sounding clause, stated wrongly in the same "
     "tone, and small talk",
-    "ASR_CHANNEL_LINES": "lines that make no point, spoken by espeak-ng and transcribed by "
-    "Whisper, as missed",
+    "ASR_CHANNEL_LINES": "lines that make no point or state it wrongly, spoken by espeak-ng and "
+    "transcribed by Whisper, as missed or incorrect",
 }
 
 

@@ -37,9 +37,10 @@ Sources, per key point of the questions in one split of ``split.json``:
 - every train and extra point stated with a true clause that sounds negative, and wrongly in the
   same tone, with a line of small talk that makes no point (``data/tone/*.jsonl``,
   ``check_tone.py``; TONE_LINES);
-- up to two written lines per train point that make no point, spoken by espeak-ng and
-  transcribed by Viva's batch path, as missed (``data/asr_channel/train.jsonl``, made by
-  ``asr_channel.py``; ASR_CHANNEL_LINES);
+- up to two written lines per train point that make no point and two that state it wrongly,
+  spoken by espeak-ng and transcribed by Viva's batch path: missed, and incorrect while the
+  transcript keeps most of the wrong statement's words, else missed (``data/asr_channel/``,
+  made by ``asr_channel.py``; ASR_CHANNEL_LINES);
 - the key point itself phrased another way (``data/restated/*.jsonl``, checked by
   ``check_restated.py``): a rubric line about the candidate, an instruction, a plain restatement
   or a terse noun phrase, used in place of the bank's wording in RESTATE_SHARE of the pairs, so
@@ -164,9 +165,10 @@ NEIGHBOUR_LINES = False
 #: clause that sounds negative (covered) and stated wrongly in the same tone (incorrect), and a
 #: line of small talk with nothing technical in it (missed), round 15.
 TONE_LINES = False
-#: Train on ``data/asr_channel`` too (``asr_channel.py``): written lines that make no point,
-#: spoken by espeak-ng and transcribed by Viva's batch path, as missed; the hand-written
-#: recogniser slips are all covered, so garbled words came to mean a point made, round 20.
+#: Train on ``data/asr_channel`` too (``asr_channel.py``): written lines that make no point or
+#: state it wrongly, spoken by espeak-ng and transcribed by Viva's batch path, as missed or
+#: incorrect; the hand-written recogniser slips are all covered, so garbled words came to mean
+#: a point made, round 20.
 ASR_CHANNEL_LINES = False
 #: What makes a sentence negative in tone, for SIBLING_NEGATIVE: the lexicon's negators and
 #: stems of words of failure or cost.

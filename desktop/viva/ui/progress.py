@@ -266,11 +266,11 @@ class ProgressView(QWidget):
         """Attempts all made on one day would sit on one vertical line with no date under them:
         widen the date axis to a day either side of them."""
         plot.enableAutoRange(axis=pg.ViewBox.XAxis)  # an earlier load may have fixed it
-        xs = [
-            x
-            for item in plot.getPlotItem().listDataItems()
-            for x in (item.getData()[0] if item.getData()[0] is not None else [])
-        ]
+        xs: list[float] = []
+        for item in plot.getPlotItem().listDataItems():
+            data_x = item.getData()[0]
+            if data_x is not None:
+                xs.extend(data_x)
         if xs and max(xs) - min(xs) < DAY_S:
             middle = (max(xs) + min(xs)) / 2
             plot.setXRange(middle - DAY_S, middle + DAY_S, padding=0)
