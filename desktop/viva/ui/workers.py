@@ -108,13 +108,20 @@ class Job(QRunnable):
 
 
 class JobRunner(QObject):
-    """Starts jobs and knows which are still running (for closeEvent and the tests)."""
+    """Starts jobs and knows which are still running (for closeEvent and the tests).
+
+    Warm-ups (``background=True``) run on a pool of their own, so work the user waits for
+    (loading the bank after an edit, scoring, saving) never queues behind them: on two cores
+    the shared pool has two threads, and the voice and scorer warm-ups take seconds.
+    """
 
     idle = Signal()
 
     def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
         self.pool = pool or QThreadPool.globalInstance()
+        self.background_pool = QThreadPool(self)
+        self.background_pool.setMaxThreadCount(2)
         self._active: list[Job] = []
 
     def start(
@@ -125,6 +132,7 @@ class JobRunner(QObject):
         on_success: Callable[[Any], None] | None = None,
         on_error: Callable[[str], None] | None = None,
         on_progress: Callable[[float], None] | None = None,
+        background: bool = False,
     ) -> Job:
         job = Job(name, fn)
         if on_success is not None:
@@ -135,7 +143,7 @@ class JobRunner(QObject):
             job.signals.progressed.connect(on_progress)
         job.signals.done.connect(lambda job=job: self._on_job_done(job))
         self._active.append(job)
-        self.pool.start(job)
+        (self.background_pool if background else self.pool).start(job)
         return job
 
     @property
