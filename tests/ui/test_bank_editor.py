@@ -167,3 +167,31 @@ def test_adding_points_to_a_new_question_leaves_no_empty_point_and_save_says_why
         qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     assert "Key point 3" in editor.problems_label.text()
     assert "Fill in the form" not in editor.problems_label.text()
+
+
+def test_saved_question_can_be_practised_straight_from_the_banner(
+    qtbot: Any, make_window: Any
+) -> None:
+    """Own questions sort after the ~160 built-in ones; the banner's action opens the new one."""
+    from viva.bank import open_bank
+
+    window = make_window(sd_module=NoDevices(), bank_loader=lambda: open_bank())
+    editor = window.show_view("bank")
+    _fill(editor)
+    with qtbot.waitSignal(editor.validated, timeout=120_000):
+        editor.validate_now()
+    with qtbot.waitSignal(editor.question_saved, timeout=120_000) as saved:
+        editor.save()
+    assert saved.args[0] == "shadow-deployment-basics"
+    assert "Saved" in window.banner.text()
+    assert window.banner.action_button.text() == "Practise it"
+    window.banner.action_button.click()  # may land before the bank has reloaded
+    qtbot.waitUntil(
+        lambda: window.practice.question is not None
+        and window.practice.question.id == "shadow-deployment-basics",
+        timeout=120_000,
+    )
+    assert window.stack.currentWidget() is window.practice
+    current = window.practice.question_list.currentItem()
+    assert current is not None
+    assert current.data(Qt.ItemDataRole.UserRole) == "shadow-deployment-basics"

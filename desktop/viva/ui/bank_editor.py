@@ -212,7 +212,8 @@ class BankEditorView(QWidget):
     error_occurred = Signal(str)
     bank_changed = Signal()
     validated = Signal(list)  # list of problem messages
-    saved = Signal(str)
+    saved = Signal(str)  # the file written
+    question_saved = Signal(str, str)  # the question's id and text
     deleted = Signal(str)
 
     def __init__(self, services: Services, jobs: JobRunner, parent: QWidget | None = None) -> None:
@@ -735,16 +736,17 @@ class BankEditorView(QWidget):
         self.jobs.start(
             "bank-save",
             work,
-            on_success=partial(self._on_saved, data["id"]),
+            on_success=partial(self._on_saved, data["id"], str(data.get("question", ""))),
             on_error=self.error_occurred.emit,
         )
 
-    def _on_saved(self, question_id: str, path: Path) -> None:
+    def _on_saved(self, question_id: str, title: str, path: Path) -> None:
         self.current_id = question_id
         self.read_only = False  # the saved copy is the user's own
         self.delete_button.setEnabled(True)
         self.origin_label.setText(f"Saved to {path}")
         self.saved.emit(str(path))
+        self.question_saved.emit(question_id, title)
         self.bank_changed.emit()
 
     @Slot()
@@ -792,7 +794,7 @@ class BankEditorView(QWidget):
         self.jobs.start(
             "bank-undo",
             lambda _p, _t: save_question_data(data),
-            on_success=partial(self._on_saved, question_id),
+            on_success=partial(self._on_saved, question_id, str(data.get("question", ""))),
             on_error=self.error_occurred.emit,
         )
 

@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         self._closing_done = False
         self._views: dict[str, QWidget] = {}
         self._focused_once = False
+        self._practise_when_loaded: str | None = None
         self._shown_once = False
         self._build()
         self._bind_shortcuts()
@@ -222,6 +223,7 @@ class MainWindow(QMainWindow):
 
             view = BankEditorView(self.services, self.jobs)
             view.bank_changed.connect(self._on_bank_changed)
+            view.question_saved.connect(self._on_question_saved)
             return view
 
         def settings() -> QWidget:
@@ -325,7 +327,7 @@ class MainWindow(QMainWindow):
         speaker = self.services.speaker()
         warm_up = getattr(speaker, "warm_up", None)
         if callable(warm_up):
-            self.jobs.start("voice-warm-up", lambda _p, _t: warm_up())
+            self.jobs.start("voice-warm-up", lambda _p, _t: warm_up(), background=True)
 
     def prepare_speech(self, texts: list[str]) -> None:
         """Synthesise questions about to be asked, in the background (cached WAVs)."""
@@ -359,6 +361,12 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_bank_ready(self, bank: Bank) -> None:
         self.practice.set_bank(bank)
+        wanted, self._practise_when_loaded = self._practise_when_loaded, None
+        if wanted is not None and not self.practice.select_question(wanted):
+            self.show_warning(
+                f"The question {wanted} was saved, but the bank did not load it; "
+                "run `viva bank validate` to see why."
+            )
         if self.stack.currentWidget() is self.practice and not self._focused_once:
             self._focused_once = True
             self.practice.focus_default()
@@ -370,7 +378,9 @@ class MainWindow(QMainWindow):
         self.bank_loaded.emit(bank)
         self.refresh_due()
         services = self.services
-        self.jobs.start("scorer-warm-up", lambda _p, _t: services.warm_up_scorer())
+        self.jobs.start(
+            "scorer-warm-up", lambda _p, _t: services.warm_up_scorer(), background=True
+        )
         for key in ("mock", "review", "progress", "bank"):
             view = self._views.get(key)
             on_bank = getattr(view, "set_bank", None)
@@ -380,6 +390,28 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_bank_changed(self) -> None:
         self.reload_bank()
+
+    @Slot(str, str)
+    def _on_question_saved(self, question_id: str, title: str) -> None:
+        """Own questions sort after the built-in ones; offer a way straight to the new one."""
+        short = title if len(title) <= 60 else title[:59] + "…"
+        self.show_info(
+            f"Saved “{short}” to your bank.",
+            action=("Practise it", lambda: self.practise_question(question_id)),
+        )
+
+    def practise_question(self, question_id: str) -> None:
+        """Open Practice on ``question_id``; if the bank is still reloading, once it lands."""
+        self.show_view("practice", focus=True)
+        if self.practice.recorder.recording:
+            self.show_info("Finish the answer being recorded first; your question is saved.")
+            return
+        bank = self.services.cached_bank
+        reloading = "bank" in self.jobs.active_names()
+        if bank is not None and bank.get(question_id) is not None and not reloading:
+            self.practice.select_question(question_id)
+        else:
+            self._practise_when_loaded = question_id
 
     def load_model(self) -> None:
         services = self.services
