@@ -20,12 +20,18 @@ covered), correct points called incorrect, and the time per answer.
 
     python benchmarks/scoring_eval.py
         [--sets plain,plain2,plain3,plain4,plain5,plain6,plain7,plain8,heldout,tuning]
-        [--spoken 24] [--write]
+        [--spoken 24 [--spoken-cache FILE]] [--write]
+
+``--spoken-cache FILE`` keeps the spoken answers' transcripts (JSON, keyed by the model, the
+answer's text and the hotwords), so that comparing two judges scores the very same transcripts
+and a second run takes minutes instead of half an hour. Transcripts depend on the CPU (int8
+decoding), so a cache belongs to one machine; keep it out of the repository.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import platform
 import shutil
@@ -226,7 +232,12 @@ def report(scored: Sequence[Scored]) -> dict[str, Any]:
     }
 
 
-def spoken(items: Sequence[Item], count: int) -> dict[str, Any]:
+def _spoken_key(model: str, text: str, hotwords: str | None) -> str:
+    raw = json.dumps([model, "espeak-ng en-us 160", text, hotwords or ""])
+    return hashlib.sha256(raw.encode()).hexdigest()[:24]
+
+
+def spoken(items: Sequence[Item], count: int, cache: Path | None = None) -> dict[str, Any]:
     """Synthesise ``count`` answers with espeak-ng, transcribe, score; compare with the text."""
     if shutil.which("espeak-ng") is None:
         return {"skipped": "espeak-ng is not installed"}
@@ -236,17 +247,30 @@ def spoken(items: Sequence[Item], count: int) -> dict[str, Any]:
     step = max(1, len(items) // count)
     subset = list(items)[::step][:count]
     transcriber = Transcriber()
-    transcriber.load()
+    stored: dict[str, Any] = (
+        json.loads(cache.read_text()) if cache is not None and cache.exists() else {}
+    )
     transcripts: dict[str, Transcript] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for it in subset:
+            words = hotwords(it.question)
+            key = _spoken_key(transcriber.model_name, it.answer, words)
+            if key in stored:
+                transcripts[it.id] = Transcript.from_dict(stored[key])
+                continue
             wav = Path(tmp) / f"{it.id}.wav"
             subprocess.run(
                 ["espeak-ng", "-v", "en-us", "-s", "160", "-w", str(wav), it.answer],
                 check=True,
                 capture_output=True,
             )
-            transcripts[it.id] = transcriber.transcribe(wav, hotwords=hotwords(it.question))
+            transcripts[it.id] = transcriber.transcribe(wav, hotwords=words)
+            stored[key] = transcripts[it.id].to_dict()
+            if cache is not None:  # after each answer: an interrupted run keeps its work
+                cache.parent.mkdir(parents=True, exist_ok=True)
+                partial = cache.with_name(cache.name + ".part")
+                partial.write_text(json.dumps(stored))
+                partial.replace(cache)
     text = metrics(score_items(subset, "judge"))
     speech = metrics(score_items(subset, "judge", transcripts))
     return {
@@ -316,6 +340,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--methods", default="judge,rules-1.3")
     parser.add_argument("--spoken", type=int, default=0, metavar="N")
+    parser.add_argument("--spoken-cache", type=Path, default=None, metavar="FILE")
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--show-errors", action="store_true")
     args = parser.parse_args(argv)
@@ -334,7 +359,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             scored = score_items(items, method)
             rep = report(scored) if scored else None
             if rep and method == "judge" and args.spoken:
-                rep["spoken"] = spoken(items, args.spoken)
+                rep["spoken"] = spoken(items, args.spoken, args.spoken_cache)
             result["sets"][name][method] = rep
             if args.show_errors and method == "judge":
                 for s in scored:
