@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
         self._views: dict[str, QWidget] = {}
         self._focused_once = False
         self._practise_when_loaded: str | None = None
+        self._voice_warmed = False
         self._shown_once = False
         self._build()
         self._bind_shortcuts()
@@ -320,7 +321,24 @@ class MainWindow(QMainWindow):
         self.load_model()
         self.check_devices()
         self.check_store()
-        self.warm_up_voice()
+
+    def _warm_up(self) -> None:
+        """Warm the voice and the scorer once the model and the bank are in.
+
+        Started earlier, a third worker contends for the GIL with the model and bank loads and
+        the first paint: the window then appeared ~1.2 s late in about one start in four
+        (benchmarks/app_startup.py, cold start).
+        """
+        model_done = self.model_where is not None or self.model_error is not None
+        if not model_done or self.services.cached_bank is None:
+            return
+        if not self._voice_warmed:
+            self._voice_warmed = True
+            self.warm_up_voice()
+        services = self.services
+        self.jobs.start(
+            "scorer-warm-up", lambda _p, _t: services.warm_up_scorer(), background=True
+        )
 
     def warm_up_voice(self) -> None:
         """Start the natural voice's process now, so the first question is read at once."""
@@ -377,10 +395,7 @@ class MainWindow(QMainWindow):
             )
         self.bank_loaded.emit(bank)
         self.refresh_due()
-        services = self.services
-        self.jobs.start(
-            "scorer-warm-up", lambda _p, _t: services.warm_up_scorer(), background=True
-        )
+        self._warm_up()  # again after an edit: the scorer's corpus comes from the bank
         for key in ("mock", "review", "progress", "bank"):
             view = self._views.get(key)
             on_bank = getattr(view, "set_bank", None)
@@ -431,12 +446,14 @@ class MainWindow(QMainWindow):
         self.status_label.setText(f"Speech model ready ({name})")
         self.status_label.setToolTip(str(self.model_where))
         self.model_loaded.emit(self.model_where)
+        self._warm_up()
 
     @Slot(str)
     def _on_model_failed(self, message: str) -> None:
         self.model_error = message
         self.status_label.setText("Speech recognition is unavailable; typed answers still work.")
         self.show_error(message)
+        self._warm_up()
 
     def refresh_due(self) -> None:
         services = self.services
