@@ -232,8 +232,12 @@ def report(scored: Sequence[Scored]) -> dict[str, Any]:
     }
 
 
+#: The voice the spoken answers are read in (espeak-ng's options); part of the cache key.
+ESPEAK_VOICE = ("-v", "en-us", "-s", "160")
+
+
 def _spoken_key(model: str, text: str, hotwords: str | None) -> str:
-    raw = json.dumps([model, "espeak-ng en-us 160", text, hotwords or ""])
+    raw = json.dumps([model, "espeak-ng", *ESPEAK_VOICE, text, hotwords or ""])
     return hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
@@ -260,7 +264,7 @@ def spoken(items: Sequence[Item], count: int, cache: Path | None = None) -> dict
                 continue
             wav = Path(tmp) / f"{it.id}.wav"
             subprocess.run(
-                ["espeak-ng", "-v", "en-us", "-s", "160", "-w", str(wav), it.answer],
+                ["espeak-ng", *ESPEAK_VOICE, "-w", str(wav), it.answer],
                 check=True,
                 capture_output=True,
             )

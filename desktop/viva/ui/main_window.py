@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
         self._views: dict[str, QWidget] = {}
         self._focused_once = False
         self._practise_when_loaded: str | None = None
-        self._voice_warmed = False
+        self._warmed_for: Bank | None = None  # the bank the scorer was last warmed up on
         self._shown_once = False
         self._build()
         self._bind_shortcuts()
@@ -330,11 +330,12 @@ class MainWindow(QMainWindow):
         (benchmarks/app_startup.py, cold start).
         """
         model_done = self.model_where is not None or self.model_error is not None
-        if not model_done or self.services.cached_bank is None:
-            return
-        if not self._voice_warmed:
-            self._voice_warmed = True
+        bank = self.services.cached_bank
+        if not model_done or bank is None or bank is self._warmed_for:
+            return  # a model reloaded after Settings needs no new scorer warm-up
+        if self._warmed_for is None:
             self.warm_up_voice()
+        self._warmed_for = bank  # the scorer's corpus comes from the bank: again per bank
         services = self.services
         self.jobs.start(
             "scorer-warm-up", lambda _p, _t: services.warm_up_scorer(), background=True
@@ -380,11 +381,8 @@ class MainWindow(QMainWindow):
     def _on_bank_ready(self, bank: Bank) -> None:
         self.practice.set_bank(bank)
         wanted, self._practise_when_loaded = self._practise_when_loaded, None
-        if wanted is not None and not self.practice.select_question(wanted):
-            self.show_warning(
-                f"The question {wanted} was saved, but the bank did not load it; "
-                "run `viva bank validate` to see why."
-            )
+        if wanted is not None:
+            self._select_saved_question(wanted)
         if self.stack.currentWidget() is self.practice and not self._focused_once:
             self._focused_once = True
             self.practice.focus_default()
@@ -395,7 +393,7 @@ class MainWindow(QMainWindow):
             )
         self.bank_loaded.emit(bank)
         self.refresh_due()
-        self._warm_up()  # again after an edit: the scorer's corpus comes from the bank
+        self._warm_up()
         for key in ("mock", "review", "progress", "bank"):
             view = self._views.get(key)
             on_bank = getattr(view, "set_bank", None)
@@ -421,12 +419,17 @@ class MainWindow(QMainWindow):
         if self.practice.recorder.recording:
             self.show_info("Finish the answer being recorded first; your question is saved.")
             return
-        bank = self.services.cached_bank
-        reloading = "bank" in self.jobs.active_names()
-        if bank is not None and bank.get(question_id) is not None and not reloading:
-            self.practice.select_question(question_id)
+        if "bank" in self.jobs.active_names():
+            self._practise_when_loaded = question_id  # selected in _on_bank_ready
         else:
-            self._practise_when_loaded = question_id
+            self._select_saved_question(question_id)
+
+    def _select_saved_question(self, question_id: str) -> None:
+        if not self.practice.select_question(question_id):
+            self.show_warning(
+                f"The question {question_id} was saved, but the bank did not load it; "
+                "run `viva bank validate` to see why."
+            )
 
     def load_model(self) -> None:
         services = self.services
