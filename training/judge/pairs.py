@@ -41,6 +41,9 @@ Sources, per key point of the questions in one split of ``split.json``:
   spoken by espeak-ng and transcribed by Viva's batch path: missed, and incorrect while the
   transcript keeps most of the wrong statement's words, else missed (``data/asr_channel/``,
   made by ``asr_channel.py``; ASR_CHANNEL_LINES);
+- every train and extra point's wrong statements rewritten to state it correctly in as many of
+  their words as the meaning allows, half of them without the subject named (``data/mirror/``,
+  ``check_mirror.py``; MIRROR_LINES);
 - the key point itself phrased another way (``data/restated/*.jsonl``, checked by
   ``check_restated.py``): a rubric line about the candidate, an instruction, a plain restatement
   or a terse noun phrase, used in place of the bank's wording in RESTATE_SHARE of the pairs, so
@@ -170,6 +173,10 @@ TONE_LINES = False
 #: incorrect; the hand-written recogniser slips are all covered, so garbled words came to mean
 #: a point made, round 20.
 ASR_CHANNEL_LINES = False
+#: Train on ``data/mirror`` too (``check_mirror.py``): the correct half of minimal pairs, a wrong
+#: statement of the point rewritten to state it (covered), so that words shared with wrong
+#: statements do not come to mean a wrong statement, round 21.
+MIRROR_LINES = False
 #: What makes a sentence negative in tone, for SIBLING_NEGATIVE: the lexicon's negators and
 #: stems of words of failure or cost.
 _NEGATIVE_STEMS = frozenset(
@@ -306,12 +313,13 @@ COVERED_KINDS = (
     "extended",
     "example",
     "tone",
+    "mirror",
 )
 
 
 def folder_lines(folder: str) -> dict[tuple[str, int], list[dict[str, str]]]:
     """The lines of ``data/<folder>`` (``mechanism``, ``contrast``, ``short``, ``extended``,
-    ``neighbour``, ``tone`` or ``asr_channel``, all in ``check_mechanism``'s format) per
+    ``neighbour``, ``tone``, ``asr_channel`` or ``mirror``, all in ``check_mechanism``'s format) per
     (question id, point), as ``written()`` gives them."""
     from check_mechanism import load
 
@@ -383,6 +391,7 @@ def build(
         ("neighbour", NEIGHBOUR_LINES),
         ("tone", TONE_LINES),
         ("asr_channel", ASR_CHANNEL_LINES),
+        ("mirror", MIRROR_LINES),
     ):
         if wanted and split == "train":
             for key, rows in folder_lines(folder).items():

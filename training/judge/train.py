@@ -185,6 +185,7 @@ RECIPE_SWITCHES = {
     "neighbour": "NEIGHBOUR_LINES",
     "tone": "TONE_LINES",
     "asr_channel": "ASR_CHANNEL_LINES",
+    "mirror": "MIRROR_LINES",
 }
 
 
