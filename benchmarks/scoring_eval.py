@@ -19,7 +19,7 @@ statements credited (points labelled incorrect, or missed in a ``wrong``-style a
 covered), correct points called incorrect, and the time per answer.
 
     python benchmarks/scoring_eval.py
-        [--sets plain,plain2,plain3,plain4,plain5,plain6,plain7,plain8,heldout,tuning]
+        [--sets plain,plain2,plain3,plain4,plain5,plain6,plain7,plain8,plain9,heldout,tuning]
         [--spoken 24 [--spoken-cache FILE]] [--write]
 
 ``--spoken-cache FILE`` keeps the spoken answers' transcripts (JSON, keyed by the model, the
@@ -305,7 +305,7 @@ def markdown(result: dict[str, Any]) -> str:
         "points that were credited as covered. Called incorrect: correct or partly correct "
         "points the scorer called incorrect. Incorrect P / R: of the points called incorrect, "
         "the share labelled incorrect; of those labelled incorrect, the share called so. "
-        "`plain` to `plain8` (eleven writers) and "
+        "`plain` to `plain9` (thirteen writers) and "
         "`heldout` are on questions nothing was fitted on; `tuning` is the decision layer's "
         "calibration set.",
         "",
@@ -340,7 +340,7 @@ def markdown(result: dict[str, Any]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--sets", default="plain,plain2,plain3,plain4,plain5,plain6,plain7,plain8,heldout,tuning"
+        "--sets", default="plain,plain2,plain3,plain4,plain5,plain6,plain7,plain8,plain9,heldout,tuning"
     )
     parser.add_argument("--methods", default="judge,rules-1.3")
     parser.add_argument("--spoken", type=int, default=0, metavar="N")
