@@ -44,6 +44,9 @@ Sources, per key point of the questions in one split of ``split.json``:
 - every train and extra point's wrong statements rewritten to state it correctly in as many of
   their words as the meaning allows, half of them without the subject named (``data/mirror/``,
   ``check_mirror.py``; MIRROR_LINES);
+- every train and extra point stated correctly with a dismissive or conditional phrase ("no
+  need to", "is enough", "as long as") that wrong statements had to themselves
+  (``data/cue/``, ``check_cue.py``; CUE_LINES);
 - the key point itself phrased another way (``data/restated/*.jsonl``, checked by
   ``check_restated.py``): a rubric line about the candidate, an instruction, a plain restatement
   or a terse noun phrase, used in place of the bank's wording in RESTATE_SHARE of the pairs, so
@@ -177,6 +180,10 @@ ASR_CHANNEL_LINES = False
 #: statement of the point rewritten to state it (covered), so that words shared with wrong
 #: statements do not come to mean a wrong statement, round 21.
 MIRROR_LINES = False
+#: Train on ``data/cue`` too (``check_cue.py``): every point stated correctly with a dismissive
+#: or conditional phrase that the other data used only in wrong statements (covered), so the
+#: phrase stops meaning a wrong statement, round 22.
+CUE_LINES = False
 #: What makes a sentence negative in tone, for SIBLING_NEGATIVE: the lexicon's negators and
 #: stems of words of failure or cost.
 _NEGATIVE_STEMS = frozenset(
@@ -314,12 +321,14 @@ COVERED_KINDS = (
     "example",
     "tone",
     "mirror",
+    "cue",
 )
 
 
 def folder_lines(folder: str) -> dict[tuple[str, int], list[dict[str, str]]]:
     """The lines of ``data/<folder>`` (``mechanism``, ``contrast``, ``short``, ``extended``,
-    ``neighbour``, ``tone``, ``asr_channel`` or ``mirror``, all in ``check_mechanism``'s format) per
+    ``neighbour``, ``tone``, ``asr_channel``, ``mirror`` or ``cue``, all in ``check_mechanism``'s
+    format) per
     (question id, point), as ``written()`` gives them."""
     from check_mechanism import load
 
@@ -392,6 +401,7 @@ def build(
         ("tone", TONE_LINES),
         ("asr_channel", ASR_CHANNEL_LINES),
         ("mirror", MIRROR_LINES),
+        ("cue", CUE_LINES),
     ):
         if wanted and split == "train":
             for key, rows in folder_lines(folder).items():

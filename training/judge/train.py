@@ -186,6 +186,7 @@ RECIPE_SWITCHES = {
     "tone": "TONE_LINES",
     "asr_channel": "ASR_CHANNEL_LINES",
     "mirror": "MIRROR_LINES",
+    "cue": "CUE_LINES",
 }
 
 
