@@ -340,7 +340,8 @@ def markdown(result: dict[str, Any]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--sets", default="plain,plain2,plain3,plain4,plain5,plain6,plain7,plain8,plain9,heldout,tuning"
+        "--sets",
+        default="plain,plain2,plain3,plain4,plain5,plain6,plain7,plain8,plain9,heldout,tuning",
     )
     parser.add_argument("--methods", default="judge,rules-1.3")
     parser.add_argument("--spoken", type=int, default=0, metavar="N")
