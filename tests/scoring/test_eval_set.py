@@ -82,13 +82,19 @@ def test_answer_ids_are_unique_across_sets() -> None:
             seen[a["id"]] = path.name
 
 
+#: The smallest plain set: plain9 kept 8 of its 14 questions (the others were near training
+#: questions or a duplicate; the file's header).
+SMALLEST = {"plain9": (8, 60)}
+
+
 @pytest.mark.parametrize("name", PLAIN_SETS)
 def test_plain_set_is_well_formed(name: str) -> None:
     data = yaml.safe_load((EVAL / f"{name}.yaml").read_text(encoding="utf-8"))
     bank = load_builtin_bank()
     ids: set[str] = set()
     questions = data["questions"]
-    assert len(questions) >= 12
+    fewest_questions, fewest_answers = SMALLEST.get(name, (14, 100))
+    assert len(questions) >= fewest_questions
     for q in questions:
         assert bank.get(q["id"]) is None, f"{q['id']} is a bank question"
         assert 3 <= len(q["key_points"]) <= 6
@@ -97,7 +103,7 @@ def test_plain_set_is_well_formed(name: str) -> None:
             ids.add(a["id"])
             assert len(a["labels"]) == len(q["key_points"])
             assert set(a["labels"]) <= STATUSES | {"incorrect"}
-    assert len(ids) >= 90
+    assert len(ids) >= fewest_answers
 
 
 @pytest.mark.slow
