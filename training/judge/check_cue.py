@@ -13,58 +13,42 @@ phrase, used naturally::
 
 ``data/cue_probe/`` holds one such line per point of the *calibration* questions, which the
 judge never trains on: the probe of how often a correct line with a dismissive phrase is read
-as wrong (``--probe``).
+as wrong.
 
-Same format and limits as ``check_mechanism.py``; besides, a line must contain its ``cue``.
+Same format and limits as ``check_short.py`` (both folders, or one file); besides, a line must
+contain its ``cue``.
 
-Usage: python training/judge/check_cue.py [--probe]; exit status 1 on any problem.
+Usage: python training/judge/check_cue.py [FILE.jsonl]; exit status 1 on any problem.
 """
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 
-from check_mechanism import key_points, load, problems
-from check_written import SPLIT
+import check_short
 
 HERE = Path(__file__).resolve().parent
 CUE = HERE / "data" / "cue"
 PROBE = HERE / "data" / "cue_probe"
-KINDS = {"cue": "covered"}
-
-log = logging.getLogger("check_cue")
-
-
-def calibration_points() -> dict[str, list[str]]:
-    """Question id -> key points, for the calibration questions (the probe's)."""
-    from viva.bank import load_builtin_bank
-
-    return {
-        q.id: [k.text for k in q.key_points]
-        for q in load_builtin_bank().questions.values()
-        if SPLIT.get(q.id) == "calibration"
-    }
+#: kind -> (label, fewest words, most words)
+KINDS = {"cue": ("covered", 6, 60)}
 
 
-def main(argv: list[str]) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    probe = "--probe" in argv
-    rows = load(PROBE if probe else CUE)
-    points = calibration_points() if probe else key_points()
-    found = problems(rows, points, KINDS)
+def problems(
+    rows: list[dict[str, object]],
+    points: dict[str, list[str]],
+    kinds: dict[str, tuple[str, int, int]] = KINDS,
+) -> list[str]:
+    """``check_short.problems`` plus this round's own: each line contains its ``cue``."""
+    found = check_short.problems(rows, points, kinds)
     for n, row in enumerate(rows):
         cue = str(row.get("cue", ""))
         if not cue or cue.lower() not in str(row.get("text", "")).lower():
-            found.append(f"line {n + 1} ({row.get('question_id')}): cue {cue!r} not in the line")
-    for p in found:
-        log.error(p)
-    done = {(r.get("question_id"), r.get("point")) for r in rows}
-    total = sum(len(v) for v in points.values())
-    log.info("%d lines; %d of %d key points have lines", len(rows), len(done), total)
-    return 1 if found else 0
+            where = f"line {n + 1} ({row.get('question_id')}, point {row.get('point')})"
+            found.append(f"{where}: cue {cue!r} not in the line")
+    return found
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(check_short.main(sys.argv[1:], CUE, PROBE, KINDS, problems))

@@ -328,8 +328,7 @@ COVERED_KINDS = (
 def folder_lines(folder: str) -> dict[tuple[str, int], list[dict[str, str]]]:
     """The lines of ``data/<folder>`` (``mechanism``, ``contrast``, ``short``, ``extended``,
     ``neighbour``, ``tone``, ``asr_channel``, ``mirror`` or ``cue``, all in ``check_mechanism``'s
-    format) per
-    (question id, point), as ``written()`` gives them."""
+    format) per (question id, point), as ``written()`` gives them."""
     from check_mechanism import load
 
     out: dict[tuple[str, int], list[dict[str, str]]] = defaultdict(list)
