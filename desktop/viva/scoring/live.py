@@ -5,12 +5,21 @@ The live transcriber commits stretches of final text with word times every few s
 answer so far. The judge caches every (key point, window) it has read, and the windows of the
 final transcript are the same words, so scoring after Stop only judges the windows the last
 commit changed.
+
+A pass runs inside onnxruntime and tokenizers with the GIL released. A daemon thread still in
+there when the interpreter shuts down is killed as it takes the GIL back, and the unwinding
+through their C++ frames aborts the process ("terminate called without an active exception",
+exit status 134, after the app had closed normally). So every judge is closed, and its pass
+waited for, at interpreter exit: :func:`close_all`.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
+import time
+import weakref
 from collections.abc import Iterable
 
 from viva.bank.models import Question
@@ -19,6 +28,11 @@ from viva.scoring.text import build_answer
 from viva.speech.transcript import Transcript, Word, join_words
 
 log = logging.getLogger(__name__)
+
+#: Judges whose thread may still run (the thread holds its judge until it returns).
+_OPEN: weakref.WeakSet[LiveJudge] = weakref.WeakSet()
+#: How long the interpreter's exit waits for passes under way (one pass takes 0.1-3 s).
+EXIT_WAIT_S = 30.0
 
 
 class LiveJudge:
@@ -32,6 +46,7 @@ class LiveJudge:
         self._closed = False
         self._judged = 0  # words judged in the last finished pass
         self._thread = threading.Thread(target=self._run, name="live-judge", daemon=True)
+        _OPEN.add(self)
         self._thread.start()
 
     def add(self, words: Iterable[Word]) -> None:
@@ -44,6 +59,11 @@ class LiveJudge:
         """Stop judging; a pass under way finishes in the background."""
         self._closed = True
         self._wake.set()
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait for the thread to return (after :meth:`close`); True when it has."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
 
     @property
     def judged_words(self) -> int:
@@ -66,3 +86,23 @@ class LiveJudge:
                 log.exception("live judging failed; the answer is judged at Stop instead")
                 return
             self._judged = len(words)
+
+
+def close_all(timeout: float = EXIT_WAIT_S) -> bool:
+    """Close every live judge and wait up to ``timeout`` s for their passes to end.
+
+    Registered with :mod:`atexit`; True when no judging thread is left.
+    """
+    judges = list(_OPEN)
+    for judge in judges:
+        judge.close()
+    deadline = time.monotonic() + timeout
+    done = True
+    for judge in judges:
+        if not judge.join(max(0.0, deadline - time.monotonic())):
+            log.warning("a live judging pass was still running %.0f s after exit began", timeout)
+            done = False
+    return done
+
+
+atexit.register(close_all)
