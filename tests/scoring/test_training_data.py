@@ -38,26 +38,59 @@ def test_every_train_key_point_is_restated_in_each_form() -> None:
     assert all(set(forms) == set(checker.FORMS) for forms in rows.values())
 
 
-def test_extra_training_questions_are_well_formed_and_in_no_bank_or_evaluation_set() -> None:
-    """``data/extra`` holds questions written for training only: none may be (close to) a
-    question the judge is evaluated on, or the figures on unseen questions would not be."""
+def _evaluated_questions() -> list[str]:
+    """Question texts the judge is measured on: the bank, the plain sets and the unseen probe."""
     import yaml
-    from rapidfuzz import fuzz
 
     from viva.bank import load_builtin_bank
 
-    _load("check_written")  # check_extra reads its KINDS
-    checker = _load("check_extra")
-    questions = checker.load()
-    assert checker.problems(questions) == []
     evaluated = [q.question for q in load_builtin_bank().questions.values()]
     for path in sorted((JUDGE_TRAINING.parents[1] / "tests" / "eval").glob("plain*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         evaluated += [q["question"] for q in data["questions"]]
+    evaluated += [str(q["question"]) for q in _load("attribution").load()]
+    return evaluated
+
+
+@pytest.mark.parametrize("name", ["check_extra", "check_breadth"])
+def test_extra_training_questions_are_well_formed_and_in_no_bank_or_evaluation_set(
+    name: str,
+) -> None:
+    """``data/extra`` and ``data/breadth`` hold questions written for training only: none may
+    be (close to) a question the judge is evaluated or probed on, or the figures on unseen
+    questions would not be."""
+    from rapidfuzz import fuzz
+
+    _load("check_written")  # check_extra reads its KINDS
+    _load("check_extra")  # check_breadth reuses its checks
+    checker = _load(name)
+    questions = checker.load()
+    assert checker.problems(questions) == []
+    evaluated = _evaluated_questions()
     assert len(evaluated) > 200
     for q in questions:
         closest = max(evaluated, key=lambda e: fuzz.token_set_ratio(q["question"], e))
         assert fuzz.token_set_ratio(q["question"], closest) < 80, (q["question"], closest)
+
+
+def test_unseen_probe_is_well_formed() -> None:
+    """``data/unseen_probe``: per key point two plain, one named, one partial and one wrong
+    line, on subjects nothing is trained on (the distance check above covers the training
+    folders' side)."""
+    from collections import Counter
+
+    probe = _load("attribution")
+    rows = probe.load()
+    assert len(rows) >= 20
+    assert len({q["qid"] for q in rows}) == len(rows)
+    for q in rows:
+        assert 3 <= len(q["points"]) <= 4, q["qid"]
+        kinds = Counter((line["point"], line["kind"]) for line in q["lines"])
+        for i in range(len(q["points"])):
+            assert [kinds[(i, k)] for k in probe.KINDS] == [2, 1, 1, 1], (q["qid"], i)
+        for line in q["lines"]:
+            assert line["label"] == probe.KINDS[line["kind"]], (q["qid"], line)
+            assert 8 <= len(line["text"].split()) <= 45, (q["qid"], line["text"])
 
 
 def test_mechanism_lines_name_real_points_and_stay_off_the_own_question_subject() -> None:

@@ -66,15 +66,21 @@ def load(paths: list[Path] | None = None) -> list[dict[str, Any]]:
     return out
 
 
-def problems(questions: list[dict[str, Any]]) -> list[str]:
-    """What is wrong with ``questions`` (empty when all is well)."""
+def problems(
+    questions: list[dict[str, Any]],
+    needed: Counter[str] = NEEDED,
+    slug: re.Pattern[str] = _SLUG,
+    prefix: str = "extra-",
+) -> list[str]:
+    """What is wrong with ``questions`` (empty when all is well); ``needed`` lines per point,
+    ids matching ``slug`` (``check_breadth`` checks its folder with its own)."""
     out: list[str] = []
     ids: set[str] = set()
     texts: set[str] = set()
     for q in questions:
         where = f"{q.get('_file')}:{q.get('id')}"
-        if not isinstance(q.get("id"), str) or not _SLUG.match(q["id"]):
-            out.append(f"{where}: id must be a slug starting with 'extra-'")
+        if not isinstance(q.get("id"), str) or not slug.match(q["id"]):
+            out.append(f"{where}: id must be a slug starting with {prefix!r}")
         if q.get("id") in ids:
             out.append(f"{where}: duplicate id")
         ids.add(q.get("id"))
@@ -108,7 +114,7 @@ def problems(questions: list[dict[str, Any]]) -> list[str]:
                         out.append(f"{where} point {i} {kind}: duplicate text: {s[:60]!r}")
                     texts.add(key)
                     have[kind] += 1
-            for kind, n in (NEEDED - have).items():
+            for kind, n in (needed - have).items():
                 out.append(f"{where} point {i}: {n} more {kind!r} line(s) needed")
     return out
 

@@ -148,6 +148,12 @@ SIBLING_NEGATIVE = 0
 #: "Rounds") lifted the plain sets' paraphrase coverage but lost on ``tuning``, where candidates
 #: are chosen, and credited more wrong statements; not shipped.
 EXTRA_QUESTIONS = False
+#: Train on the questions of ``data/breadth`` too (round 23, ``check_breadth.py``): many more
+#: subjects, each with close sibling points and per point only plain, spoken, partial, wrong
+#: and related lines, so that "same topic, another claim" is learned as a rule (the sibling
+#: pairs are built from them as for every question). False until a candidate trained with it
+#: is selected.
+BREADTH_QUESTIONS = False
 #: Train on ``data/mechanism`` too (``check_mechanism.py``): every train and extra point said
 #: without its terms (covered) and described wrongly in the same plain words (incorrect), round 9.
 MECHANISM_LINES = False
@@ -287,11 +293,18 @@ def restated() -> dict[tuple[str, int], list[str]]:
     return out
 
 
-def extra() -> tuple[list[Question], dict[tuple[str, int], list[dict[str, str]]]]:
-    """The extra questions (``data/extra``) as a user's bank holds them (key points as plain
-    sentences, their reference answer the points themselves) and their lines, as ``written()``
-    gives them: one row per sentence with its kind and label."""
-    from check_extra import KINDS, load
+def extra(
+    folder: str = "extra",
+) -> tuple[list[Question], dict[tuple[str, int], list[dict[str, str]]]]:
+    """The extra questions (``data/extra``, or ``data/breadth``) as a user's bank holds them
+    (key points as plain sentences, their reference answer the points themselves) and their
+    lines, as ``written()`` gives them: one row per sentence with its kind and label."""
+    from check_extra import KINDS
+
+    if folder == "breadth":
+        from check_breadth import load
+    else:
+        from check_extra import load
 
     questions: list[Question] = []
     lines: dict[tuple[str, int], list[dict[str, str]]] = defaultdict(list)
@@ -387,10 +400,11 @@ def build(
     lines = written()
     restatements = restated()
     chosen = [q for q in bank.values() if SPLIT.get(q.id) == split]
-    if EXTRA_QUESTIONS and split == "train":
-        more, more_lines = extra()
-        chosen += more
-        lines.update(more_lines)
+    for folder, wanted in (("extra", EXTRA_QUESTIONS), ("breadth", BREADTH_QUESTIONS)):
+        if wanted and split == "train":
+            more, more_lines = extra(folder)
+            chosen += more
+            lines.update(more_lines)
     for folder, wanted in (
         ("mechanism", MECHANISM_LINES),
         ("contrast", CONTRAST_LINES),

@@ -178,6 +178,7 @@ def write_judge(out: Path, int8: Path, calib: list[Pair]) -> None:
 #: the shipped judge; README "Rounds").
 RECIPE_SWITCHES = {
     "extra": "EXTRA_QUESTIONS",
+    "breadth": "BREADTH_QUESTIONS",
     "mechanism": "MECHANISM_LINES",
     "contrast": "CONTRAST_LINES",
     "short": "SHORT_LINES",
