@@ -65,6 +65,7 @@ def test_extra_training_questions_are_well_formed_and_in_no_bank_or_evaluation_s
     _load("check_extra")  # check_breadth reuses its checks
     checker = _load(name)
     questions = checker.load()
+    assert len(questions) >= {"check_extra": 40, "check_breadth": 150}[name]
     assert checker.problems(questions) == []
     evaluated = _evaluated_questions()
     assert len(evaluated) > 200
