@@ -21,7 +21,6 @@ Usage: python training/judge/check_breadth.py [FILE ...]; exit status 1 on any p
 
 from __future__ import annotations
 
-import logging
 import re
 import sys
 from collections import Counter
@@ -34,8 +33,6 @@ HERE = Path(__file__).resolve().parent
 BREADTH = HERE / "data" / "breadth"
 NEEDED = Counter({"paraphrase": 2, "spoken": 1, "partial": 1, "contradiction": 1, "related": 1})
 _SLUG = re.compile(r"^breadth-[a-z0-9]+(-[a-z0-9]+)*$")
-
-log = logging.getLogger("check_breadth")
 
 
 def load(paths: list[Path] | None = None) -> list[dict[str, Any]]:
@@ -52,16 +49,5 @@ def problems(questions: list[dict[str, Any]]) -> list[str]:
     return found
 
 
-def main(argv: list[str]) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    questions = load([Path(a) for a in argv] if argv else None)
-    found = problems(questions)
-    for p in found:
-        log.error("%s", p)
-    points = sum(len(q.get("key_points") or []) for q in questions)
-    log.info("%d question(s), %d key point(s), %d problem(s)", len(questions), points, len(found))
-    return 1 if found else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(check_extra.main(sys.argv[1:], load, problems))

@@ -27,6 +27,7 @@ import logging
 import re
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -119,10 +120,16 @@ def problems(
     return out
 
 
-def main(argv: list[str]) -> int:
+def main(
+    argv: list[str],
+    loader: Callable[[list[Path] | None], list[dict[str, Any]]] | None = None,
+    checker: Callable[[list[dict[str, Any]]], list[str]] | None = None,
+) -> int:
+    """Check the files in ``argv`` (all of the folder when none) with ``loader`` and
+    ``checker`` (this module's ``load`` and ``problems`` unless given, as by check_breadth)."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    questions = load([Path(a) for a in argv] if argv else None)
-    found = problems(questions)
+    questions = (loader or load)([Path(a) for a in argv] if argv else None)
+    found = (checker or problems)(questions)
     for p in found:
         log.error("%s", p)
     points = sum(len(q.get("key_points") or []) for q in questions)
