@@ -24,6 +24,8 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
+if str(HERE.parents[1] / "desktop") not in sys.path:
+    sys.path.insert(0, str(HERE.parents[1] / "desktop"))
 PROBE = HERE / "data" / "unseen_probe" / "probe.jsonl"
 KINDS = {"plain": "covered", "named": "covered", "partial": "partial", "wrong": "incorrect"}
 
@@ -56,8 +58,7 @@ def pairs(rows: list[dict[str, object]]) -> tuple[list[Item], list[Item]]:
 
 
 def report(judge_dir: Path, rows: list[dict[str, object]]) -> dict[str, dict[str, float]]:
-    sys.path.insert(0, str(HERE.parents[1] / "desktop"))
-    from viva.scoring.judge import LABELS, Judge
+    from viva.scoring.judge import LABELS, Judge  # onnxruntime: only when a judge is read
 
     judge = Judge(judge_dir)
     own, sibling = pairs(rows)

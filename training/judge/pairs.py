@@ -56,6 +56,7 @@ Sources, per key point of the questions in one split of ``split.json``:
 
 from __future__ import annotations
 
+import importlib
 import json
 import random
 import re
@@ -301,10 +302,7 @@ def extra(
     lines, as ``written()`` gives them: one row per sentence with its kind and label."""
     from check_extra import KINDS
 
-    if folder == "breadth":
-        from check_breadth import load
-    else:
-        from check_extra import load
+    load = importlib.import_module(f"check_{folder}").load
 
     questions: list[Question] = []
     lines: dict[tuple[str, int], list[dict[str, str]]] = defaultdict(list)
