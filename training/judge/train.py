@@ -8,6 +8,11 @@ Builds the pairs (``pairs.py``) for the ``train`` split, fine-tunes all-MiniLM-L
 window [SEP]``, checks it on the ``calibration`` split (questions it never saw), exports ONNX,
 quantises the weights to int8 where that keeps its decisions, and writes ``model.onnx``,
 ``tokenizer.json`` and ``training.json`` (data counts, settings, metrics) to ``--out``.
+
+A run keeps a checkpoint in ``--out/_work/checkpoint.pt`` (model, optimiser, schedule, the
+random states and the place in the epoch's batches) every ``--checkpoint-every`` steps and
+when it gets SIGTERM or SIGINT, then exits; ``--resume`` goes on from it with the same
+batches in the same order, so a run longer than a working session can be split.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import logging
 import math
 import random
 import shutil
+import signal
 import time
 from collections import Counter
 from pathlib import Path
@@ -39,6 +45,30 @@ def batches(pairs: list[Pair], size: int, rng: random.Random) -> list[list[Pair]
     chunks = [order[i : i + size] for i in range(0, len(order), size)]
     rng.shuffle(chunks)
     return chunks
+
+
+class Stop:
+    """Set by SIGTERM / SIGINT: the loop saves a checkpoint after the current step and exits."""
+
+    requested = False
+
+    @classmethod
+    def install(cls) -> None:
+        def handler(signum: int, _frame: object) -> None:
+            log.info("signal %d: checkpoint after this step, then exit", signum)
+            cls.requested = True
+
+        signal.signal(signal.SIGTERM, handler)
+        signal.signal(signal.SIGINT, handler)
+
+
+def save_checkpoint(path: Path, state: dict[str, object]) -> None:
+    """Write atomically, so a kill during the write leaves the previous checkpoint."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    torch.save(state, tmp)
+    tmp.replace(path)
+    log.info("checkpoint at step %d -> %s", state["step"], path)
 
 
 def encode(tokenizer, pairs: list[Pair]) -> dict[str, torch.Tensor]:
@@ -215,6 +245,11 @@ def main() -> None:
         help="per key point, N of the question's other points stated wrongly, as misses "
         "(pairs.SIBLING_WRONG; training pairs only, the calibration pairs stay the recipe's)",
     )
+    parser.add_argument("--checkpoint-every", type=int, default=200, metavar="STEPS")
+    parser.add_argument(
+        "--resume", action="store_true",
+        help="go on from --out/_work/checkpoint.pt (same arguments as the run that wrote it)",
+    )
     args = parser.parse_args()
     for name in filter(None, args.extras.split(",")):
         setattr(pairs, RECIPE_SWITCHES[name], True)
@@ -254,13 +289,31 @@ def main() -> None:
     scheduler = torch.optim.lr_scheduler.LambdaLR(
         optimiser, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / (total - warmup)))
     )
-    started = time.monotonic()
-    step = 0
+    checkpoint = args.out / "_work" / "checkpoint.pt"
+    step, epoch, index, spent = 0, 0, 0, 0.0
+    epoch_rng = rng.getstate()
+    if args.resume:
+        state = torch.load(checkpoint, weights_only=False)
+        if state["args"] != vars(args) | {"resume": False}:
+            raise SystemExit(f"{checkpoint} was written with other arguments: {state['args']}")
+        model.load_state_dict(state["model"])
+        optimiser.load_state_dict(state["optimiser"])
+        scheduler.load_state_dict(state["scheduler"])
+        torch.set_rng_state(state["torch_rng"])
+        step, epoch, index, spent = state["step"], state["epoch"], state["index"], state["spent"]
+        epoch_rng = state["epoch_rng"]
+        log.info("resumed at step %d/%d (epoch %d, batch %d)", step, total, epoch, index)
+    Stop.install()
+    started = time.monotonic() - spent
     model.train()
     while step < total:
-        for batch in batches(train, args.batch, rng):
+        rng.setstate(epoch_rng)
+        epoch_batches = batches(train, args.batch, rng)
+        first, index = index, 0
+        for index in range(first, len(epoch_batches)):
             if step >= total:
                 break
+            batch = epoch_batches[index]
             enc = encode(tokenizer, batch)
             labels = torch.tensor([p.label for p in batch])
             loss = loss_fn(model(**enc).logits, labels)
@@ -273,6 +326,20 @@ def main() -> None:
             if step % 10 == 0:
                 log.info("step %d/%d loss %.4f (%.0f s)", step, total, loss.item(),
                          time.monotonic() - started)
+            if Stop.requested or step % args.checkpoint_every == 0:
+                save_checkpoint(checkpoint, {
+                    "args": vars(args) | {"resume": False},
+                    "model": model.state_dict(),
+                    "optimiser": optimiser.state_dict(),
+                    "scheduler": scheduler.state_dict(),
+                    "torch_rng": torch.get_rng_state(),
+                    "step": step, "epoch": epoch, "index": index + 1, "epoch_rng": epoch_rng,
+                    "spent": time.monotonic() - started,
+                })
+            if Stop.requested:
+                raise SystemExit(f"stopped at step {step}/{total}; go on with --resume")
+        epoch, index = epoch + 1, 0
+        epoch_rng = rng.getstate()
     train_s = time.monotonic() - started
 
     calib_probs = predict(model, tokenizer, calib)
