@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +36,9 @@ SHARED = Path(os.environ.get("VIVA_SHARED_DIR", REPO.parent / "shared"))
 sys.path.insert(0, str(REPO / "desktop"))
 
 from viva.speech.audio import load_audio  # noqa: E402
-from viva.speech.live import LiveTranscriber, transcribe_live  # noqa: E402
+from viva.speech.live import Commit, LiveTranscriber, transcribe_live  # noqa: E402
 from viva.speech.transcriber import Transcriber  # noqa: E402
+from viva.speech.transcript import Word  # noqa: E402
 
 JFK_TEXT = (
     "And so my fellow Americans, ask not what your country can do for you, "
@@ -112,6 +114,51 @@ def insertions(ref: str, hyp: str) -> list[str]:
         for c in out.alignments[0]
         if c.type == "insert"
     ]
+
+
+def border_errors(
+    ref: str, words: Sequence[Word], borders: Sequence[float], near_s: float = 1.0
+) -> dict[str, Any]:
+    """Where the errors of a transcript fall: within ``near_s`` of a chunk border or not.
+
+    ``words`` are the transcript's timed words, ``borders`` the streamed commits' inner starts
+    (audio seconds). Each hypothesis word is an error (substituted or said by nobody) or right;
+    a dropped reference word counts at the time of the hypothesis word before it. Run on the
+    batch transcript with the stream's borders, the same counts are the control: if the stream's
+    extra errors come from cutting the audio, its error rate near the borders rises above the
+    batch's there, and not elsewhere.
+    """
+    import jiwer
+
+    times: list[float] = []
+    tokens: list[str] = []
+    for w in words:
+        for tok in normalise(w.word).split():
+            tokens.append(tok)
+            times.append((w.start + w.end) / 2)
+    counts = {"words_near": 0, "words_far": 0, "errors_near": 0, "errors_far": 0}
+    if not tokens:
+        return counts
+
+    def near(i: int) -> bool:
+        t = times[min(max(i, 0), len(times) - 1)]
+        return any(abs(t - b) <= near_s for b in borders)
+
+    for i in range(len(tokens)):
+        counts["words_near" if near(i) else "words_far"] += 1
+    out = jiwer.process_words(normalise(ref), " ".join(tokens))
+    for c in out.alignments[0]:
+        if c.type in ("substitute", "insert"):
+            for i in range(c.hyp_start_idx, c.hyp_end_idx):
+                counts["errors_near" if near(i) else "errors_far"] += 1
+        elif c.type == "delete":
+            n = c.ref_end_idx - c.ref_start_idx
+            counts["errors_near" if near(c.hyp_start_idx - 1) else "errors_far"] += n
+    for where in ("near", "far"):
+        total = counts[f"words_{where}"]
+        rate = counts[f"errors_{where}"] / total if total else None
+        counts[f"error_rate_{where}"] = round(rate, 3) if rate is not None else None
+    return counts
 
 
 def faithfulness_files(out_dir: Path) -> list[dict[str, Any]]:
@@ -259,11 +306,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             filler_passes = transcriber.filler_passes - passes
             batch_text = batch.text
         audio = load_audio(item["file"])
+        borders: list[float] = []
         for _ in range(live_runs):
+            commits: list[Commit] = []
             live, stats = transcribe_live(
-                transcriber, audio, hotwords=HOTWORDS, speed=args.speed, **options
+                transcriber,
+                audio,
+                hotwords=HOTWORDS,
+                speed=args.speed,
+                on_commit=commits.append,
+                **options,
             )
             live_text = live.text
+            borders = [c.start_s for c in commits[1:]]
             post.append(stats.after_stop_s or 0.0)
             waits.append(stats.stop_wait_s or 0.0)
             tails.append(stats.tail_s or 0.0)
@@ -312,6 +367,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "lag_p90_s": round(med(lag90), 2) if lag90 else None,
             "commit_lag_median_s": round(med(clag50), 2) if clag50 else None,
             "commit_lag_p90_s": round(med(clag90), 2) if clag90 else None,
+            # The last live run's chunk borders, and where its errors and the batch's fall.
+            "stream_borders_s": [round(b, 2) for b in borders],
+            "stream_border_errors": border_errors(item["text"], live.words, borders),
+            "batch_border_errors": border_errors(item["text"], batch.words, borders),
             "peak_rss_mb": round(peak_rss_mb(), 0),
             "loadavg_1min": round(os.getloadavg()[0], 2),
             "reference_text": item["text"],
@@ -408,6 +467,33 @@ def write_markdown(
             "column is the load when each file finished (other jobs share this 2-core machine; "
             "above ~1.5 the timings are inflated).",
         ]
+    bordered = [r for r in rows if r.get("stream_borders_s")]
+    if bordered:
+        lines += [
+            "",
+            "## Errors near the stream's chunk borders",
+            "",
+            "Per file, the last live run's inner commit borders, and the errors (substituted, "
+            "added or dropped words) of each transcript within 1 s of one of them against "
+            "elsewhere, as errors / words there. The batch transcript, cut nowhere, is the "
+            "control: stream errors that come from cutting the audio raise the stream's rate "
+            "near the borders above the batch's rate there.",
+            "",
+            "| file | borders | stream near | stream elsewhere | batch near | batch elsewhere |",
+            "|---|---|---|---|---|---|",
+        ]
+        for r in bordered:
+            cells = []
+            for key in ("stream_border_errors", "batch_border_errors"):
+                e = r[key]
+                for where in ("near", "far"):
+                    cells.append(
+                        f"{e[f'errors_{where}']} / {e[f'words_{where}']} "
+                        f"({e.get(f'error_rate_{where}')})"
+                    )
+            lines.append(
+                f"| {r['file']} | {len(r['stream_borders_s'])} | " + " | ".join(cells) + " |"
+            )
     if before:
         old = {r["file"]: r for r in before["results"]}
         lines += [
