@@ -10,8 +10,13 @@ pooling). Read the top of the list by eye: round 23 left out 8 of the 160 questi
 whose points shared a subject with an evaluated point (cosine 0.62-0.76; the headers of
 ``data/breadth`` say which), and kept those near only in form ("The candidate explains ...").
 
+The other way round, ``--training`` lists the points of the given evaluation files (e.g. a new
+``tests/eval/plain*.yaml`` before it is read) nearest to a point the judge trains on (the
+bank's train split, ``data/extra``, ``data/breadth``): plain11 lost two points this way.
+
 Needs the training extra (torch, transformers):
 python training/judge/near_points.py [--top 40] [FILE.yaml ...]
+python training/judge/near_points.py --training tests/eval/plain11.yaml
 """
 
 from __future__ import annotations
@@ -54,6 +59,22 @@ def evaluated_points() -> list[tuple[str, str]]:
     return out
 
 
+def training_points() -> list[tuple[str, str]]:
+    """(source, key point) of every point the judge trains on."""
+    split = json.loads((HERE / "split.json").read_text(encoding="utf-8"))
+    out = [
+        (f"bank {qid}", kp.text)
+        for qid, q in load_builtin_bank().questions.items()
+        if split.get(qid) == "train"
+        for kp in q.key_points
+    ]
+    for folder in ("extra", "breadth"):
+        for path in sorted((HERE / "data" / folder).glob("*.yaml")):
+            for q in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]:
+                out += [(f"{folder} {q['id']}", str(p)) for p in q["key_points"]]
+    return out
+
+
 def embed(texts: list[str]) -> np.ndarray:
     tokenizer = AutoTokenizer.from_pretrained(str(get_model_path()))
     model = AutoModel.from_pretrained(str(get_model_path())).eval()
@@ -74,6 +95,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("files", type=Path, nargs="*")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument(
+        "--training", action="store_true", help="compare FILEs with the training points instead"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     files = args.files or sorted((HERE / "data" / "breadth").glob("*.yaml"))
@@ -83,7 +107,7 @@ def main() -> int:
         for q in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
         for p in q["key_points"]
     ]
-    theirs = evaluated_points()
+    theirs = training_points() if args.training else evaluated_points()
     sim = embed([p for _, p in ours]) @ embed([p for _, p in theirs]).T
     nearest = sim.argmax(axis=1)
     for i in np.argsort(-sim.max(axis=1))[: args.top]:
