@@ -59,3 +59,28 @@ def test_import_round_trips_a_seed_document(tmp_path: Path) -> None:
 def test_import_missing_file_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bank", "import", str(tmp_path / "nope.md")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_validate_checks_the_users_own_banks_too(capsys: pytest.CaptureFixture[str]) -> None:
+    """Without --bank, validate reads what the app reads: the built-in and the user's banks."""
+    from viva.storage.paths import user_bank_dir
+
+    user_bank_dir().mkdir(parents=True, exist_ok=True)
+    broken = user_bank_dir() / "mine.yaml"
+    broken.write_text('questions:\n  - id: q-1\n    question: "What is it\n', encoding="utf-8")
+    assert main(["bank", "validate"]) == 1
+    out = capsys.readouterr()
+    assert f"{broken}:" in out.out
+    # An unclosed quote is reported with the line where it opened.
+    assert "YAML syntax error" in out.out
+    assert "starts on line 3" in out.out
+
+
+@pytest.mark.parametrize("command", [["bank", "list"], ["bank", "validate"], ["due"]])
+def test_a_missing_bank_folder_is_an_error_not_an_empty_bank(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main([*command, "--bank", str(tmp_path / "no-such-folder")])
+    assert exit_.value.code == 2
+    assert "no such file or folder" in capsys.readouterr().err

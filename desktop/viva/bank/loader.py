@@ -202,6 +202,11 @@ def load_file(
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
         reason = getattr(exc, "problem", None) or str(exc)
+        # Where the construct the parser was reading began (an unclosed quote is reported
+        # where the file ends, or where the text stops making sense, not where it opened).
+        context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and start is not None and start.line + 1 != line:
+            reason += f" ({context}, which starts on line {start.line + 1})"
         return [], [Problem(path, line, f"YAML syntax error: {reason}")]
     if not isinstance(data, dict):
         return [], [Problem(path, 1, "the top level must be a mapping with a 'questions:' list")]

@@ -46,8 +46,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _validate(args: argparse.Namespace) -> int:
     from viva.bank import load_bank, load_builtin_bank
+    from viva.storage.paths import user_bank_dir
 
-    bank = load_bank(args.bank, strict=args.strict) if args.bank else load_builtin_bank()
+    if args.bank:
+        bank = load_bank(args.bank, strict=args.strict)
+    else:
+        # The built-in bank and the user's own banks: what the app and the other commands read.
+        bank = load_builtin_bank()
+        if any(user_bank_dir().rglob("*.y*ml")):
+            bank = bank.merged_with(load_bank([user_bank_dir()], strict=args.strict))
     for problem in bank.problems:
         stream = sys.stdout if problem.severity == "error" else sys.stderr
         print(problem, file=stream)  # noqa: T201

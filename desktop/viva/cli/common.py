@@ -20,11 +20,19 @@ class CliError(Exception):
         self.code = code
 
 
+def _existing_path(value: str) -> Path:
+    """A ``--bank`` path that exists (a mistyped folder is an error, not an empty bank)."""
+    path = Path(value).expanduser()
+    if not path.exists():
+        raise argparse.ArgumentTypeError(f"no such file or folder: {value}")
+    return path
+
+
 def add_bank_option(parser: argparse.ArgumentParser) -> None:
     """``--bank DIR`` (repeatable): read every *.yaml under DIR instead of the default bank."""
     parser.add_argument(
         "--bank",
-        type=Path,
+        type=_existing_path,
         action="append",
         metavar="DIR",
         help="read every *.yaml under DIR instead of the built-in and your own banks (repeatable)",
