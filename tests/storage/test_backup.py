@@ -105,6 +105,29 @@ def test_import_never_overwrites_without_asking(
     assert store.count_attempts() == 2
 
 
+def test_an_export_with_a_damaged_database_imports_nothing(
+    store: AttemptStore, wav: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A damaged history in the zip fails the import; it does not "succeed" with 0 attempts."""
+    _populate(store, wav)
+    export_zip(tmp_path / "backup.zip", store=store)
+    damaged = tmp_path / "damaged.zip"
+    with zipfile.ZipFile(tmp_path / "backup.zip") as src, zipfile.ZipFile(damaged, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "viva.sqlite3":
+                data = data[:100] + b"\x00garbage" * 400 + data[4200:]
+            dst.writestr(info, data)
+    _switch_to(monkeypatch, tmp_path / "other-machine")
+    with AttemptStore.open() as other:
+        with pytest.raises(BackupError, match="damaged.*Nothing was imported"):
+            import_zip(damaged, store=other)
+        assert other.count_attempts() == 0
+        recordings = other.root / "recordings"
+        assert not recordings.exists() or not any(recordings.iterdir())
+    assert not (paths.user_bank_dir() / "mine.yaml").exists()
+
+
 @pytest.mark.parametrize(
     "name",
     [

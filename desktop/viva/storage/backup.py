@@ -412,6 +412,15 @@ def import_zip(
                 db_copy = Path(tmp) / DB_NAME
                 _copy_member(zf, DB_NAME, db_copy, limits)
                 incoming = AttemptStore.open(db_copy)
+                if incoming.recovered is not None:
+                    # The copy was unreadable and opened empty: merging it would "succeed"
+                    # with nothing but orphaned recordings.
+                    incoming.close()
+                    raise BackupError(
+                        f"The export's history database is damaged "
+                        f"({incoming.recovered.reason}). Nothing was imported. Export it again "
+                        "from the installation it came from."
+                    )
                 try:
                     return _merge(zf, names, incoming, active, overwrite, limits)
                 finally:
