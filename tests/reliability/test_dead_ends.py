@@ -247,3 +247,20 @@ def test_read_only_folders(tmp_path: Path, answer_file: Path) -> None:
     assert record.returncode in (1, 2), record.stderr
     assert "answer.wav" in record.stderr
     _clear(_result(tmp_path, "export"), 2, "read-only")
+
+
+def test_the_app_without_a_display_says_so(tmp_path: Path) -> None:
+    """`viva` over SSH: a message and exit 2, not Qt's abort advising a reinstall."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "viva", "--data-dir", str(tmp_path / "data")],
+        capture_output=True,
+        text=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        timeout=120,
+    )
+    _clear(result, 2, "no display found", "viva --help")
+    assert "Reinstalling" not in result.stderr

@@ -64,6 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_smoke_test()
         if args.command is None:
+            missing = _display_missing()
+            if missing:
+                raise CliError(missing)
             from viva.ui.app import run_app
 
             return run_app()
@@ -86,6 +89,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.debug("command failed", exc_info=True)
         print(f"viva: error: {message}", file=sys.stderr)  # noqa: T201
         return EXIT_USAGE if _is_bad_input(exc) else EXIT_FAILED
+
+
+def _display_missing() -> str | None:
+    """Why the window cannot open here (Linux with neither X11 nor Wayland), else None.
+
+    Without this Qt aborts with "no Qt platform plugin could be initialized. Reinstalling the
+    application may fix this problem", which is wrong advice on a server over SSH.
+    """
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "no display found: the app needs a desktop session (X11 or Wayland). The command "
+        "line works without one: see viva --help"
+    )
 
 
 def _user_message(exc: BaseException) -> str | None:
