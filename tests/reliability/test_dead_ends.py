@@ -7,6 +7,7 @@ bind) inside a private mount namespace (``unshare``), so nothing outside the tes
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import subprocess
@@ -264,3 +265,42 @@ def test_the_app_without_a_display_says_so(tmp_path: Path) -> None:
     )
     _clear(result, 2, "no display found", "viva --help")
     assert "Reinstalling" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "field"),
+    [
+        ('{"text": "a canary first", "duration_s": "ten"}', "duration_s"),
+        ('{"text": "a canary first", "duration_s": -5}', "duration_s"),
+        ('{"text": null}', "text"),
+        ('{"text": 5}', "text"),
+        ('{"text": "x y", "words": [{"word": "x", "start": "x", "end": 1}]}', "words.0.start"),
+        ('{"question_id": "canary-vs-blue-green", "coverage": 0.5}', "text"),  # score --json
+    ],
+)
+def test_a_bad_transcript_json_names_the_field(
+    content: str, field: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A hand-edited transcript is refused with the bad field named: no traceback, and no
+    negative length or the word 'None' scored and saved."""
+    path = tmp_path / "t.json"
+    path.write_text(content, encoding="utf-8")
+    assert main(["score", "--question", QID, "--transcript", str(path), "--save"]) == 2
+    err = capsys.readouterr().err
+    assert "is not a `viva transcribe --json` transcript" in err
+    assert f"({field}:" in err
+    assert main(["history"]) == 0
+    assert "No attempts" in capsys.readouterr().out
+
+
+def test_a_transcript_json_round_trips() -> None:
+    from viva.speech.transcript import Segment, Transcript, Word
+
+    t = Transcript(
+        text="A canary first.",
+        words=(Word("A", 0.0, 0.2, 0.9), Word("canary", 0.2, 0.6), Word("first.", 0.6, 1.0)),
+        segments=(Segment(0.0, 1.0, "A canary first."),),
+        duration_s=1.5,
+        extra={"model": "tiny.en"},
+    )
+    assert Transcript.from_user_json(json.loads(json.dumps(t.to_dict()))) == t

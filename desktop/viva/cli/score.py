@@ -92,8 +92,8 @@ def _read_transcript(path: Path, duration: float | None) -> Any:
     if stripped.startswith("{"):
         try:
             data = json.loads(stripped)
-            transcript = Transcript.from_dict(data)
-        except (ValueError, TypeError, KeyError) as exc:
+            transcript = Transcript.from_user_json(data)
+        except ValueError as exc:
             raise CliError(
                 f"{path} looks like JSON but is not a `viva transcribe --json` transcript "
                 f"({exc}); give plain text or that JSON"

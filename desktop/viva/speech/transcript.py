@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
+
 
 @dataclass(frozen=True, slots=True)
 class Word:
@@ -87,5 +89,50 @@ class Transcript:
         )
 
     @classmethod
+    def from_user_json(cls, data: object) -> Transcript:
+        """A transcript from JSON the user gives (``viva transcribe --json`` output, possibly
+        edited by hand): checked field by field, unlike :meth:`from_dict` for stored data.
+
+        Raises ValueError naming the first bad field (a string for a number, a negative or
+        non-finite time, no ``text``).
+        """
+        try:
+            checked = _TranscriptJson.model_validate(data)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(part) for part in err["loc"]) or "the top level"
+            raise ValueError(f"{where}: {err['msg']}") from None
+        return cls.from_dict(checked.model_dump())
+
+    @classmethod
     def from_text(cls, text: str, duration_s: float | None = None) -> Transcript:
         return cls(text=text.strip(), duration_s=duration_s)
+
+
+class _WordJson(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    word: StrictStr
+    start: float = Field(ge=0, allow_inf_nan=False)
+    end: float = Field(ge=0, allow_inf_nan=False)
+    probability: float = Field(1.0, ge=0, le=1)
+
+
+class _SegmentJson(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    start: float = Field(ge=0, allow_inf_nan=False)
+    end: float = Field(ge=0, allow_inf_nan=False)
+    text: StrictStr
+
+
+class _TranscriptJson(BaseModel):
+    """The shape of ``viva transcribe --json`` (other keys are kept as extras)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    text: StrictStr
+    language: StrictStr = "en"
+    duration_s: float | None = Field(None, gt=0, allow_inf_nan=False)
+    words: list[_WordJson] = []
+    segments: list[_SegmentJson] = []
