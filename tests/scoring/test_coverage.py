@@ -108,6 +108,24 @@ def test_evidence_points_at_the_span_that_made_the_point(bank_question) -> None:
     assert kp.start_s is None  # typed text has no timestamps
 
 
+def test_spoken_answer_text_is_spaced_as_its_transcript() -> None:
+    """Whisper's "blue", "-green", "5", "%" are quoted as "blue-green" and "5%" in evidence
+    (stored answers and reports showed "blue -green", "5 %")."""
+    from viva.scoring.text import build_answer
+    from viva.speech.transcript import Word, join_words
+
+    said = ["We", " send", " 5", "%", " first,", " then", " step", "-by", "-step.", " Blue"]
+    said.append("-green")
+    words = tuple(Word(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate(said))
+    answer = build_answer(Transcript(text=join_words(words), words=words))
+    assert answer.text == join_words(words)
+    assert answer.span_text(0, len(answer.tokens) - 1) == (
+        "We send 5% first, then step-by-step. Blue-green"
+    )
+    # Times still follow the words: "green" is the last word.
+    assert answer.span_times(len(answer.tokens) - 1, len(answer.tokens) - 1)[1] == 10 * 0.4 + 0.3
+
+
 def _plain_question():  # type: ignore[no-untyped-def]
     """A question as a user writes it: one key point as a plain sentence, no hints."""
     from viva.bank import Question

@@ -14,7 +14,7 @@ from functools import lru_cache
 import jellyfish
 import snowballstemmer
 
-from viva.speech.transcript import Transcript
+from viva.speech.transcript import Transcript, attaches
 
 _STEMMER = snowballstemmer.stemmer("english")
 #: snowballstemmer's stemmer keeps per-call state: two threads stemming at once (the live judge
@@ -199,7 +199,11 @@ def build_answer(transcript: Transcript) -> Answer:
         offsets: list[tuple[int, int]] = []
         pos = 0
         for w in transcript.words:
-            piece = w.word if w.word.startswith(" ") or not pieces else " " + w.word
+            # Spaced as the transcript's text is (join_words): "blue", "-green" -> "blue-green".
+            if not pieces or attaches(pieces[-1], w.word.strip()):
+                piece = w.word.strip()
+            else:
+                piece = w.word if w.word.startswith(" ") else " " + w.word
             pieces.append(piece)
             offsets.append((pos, pos + len(piece)))
             pos += len(piece)

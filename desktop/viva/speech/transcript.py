@@ -22,6 +22,11 @@ class Word:
 _ATTACHED_PREFIXES = ("-", "'", "\u2019", ",", ".", "!", "?", ":", ";", "%", ")")
 
 
+def attaches(previous: str, token: str) -> bool:
+    """Whether recognised word ``token`` is written against ``previous`` with no space."""
+    return token.startswith(_ATTACHED_PREFIXES) or previous.endswith("-")
+
+
 def join_words(words: Iterable[Word | str]) -> str:
     """Readable text from recognised words.
 
@@ -33,7 +38,7 @@ def join_words(words: Iterable[Word | str]) -> str:
         token = (item.word if isinstance(item, Word) else item).strip()
         if not token:
             continue
-        if out and (token.startswith(_ATTACHED_PREFIXES) or out[-1].endswith("-")):
+        if out and attaches(out[-1], token):
             out[-1] += token
         else:
             out.append(token)
