@@ -32,6 +32,21 @@ def test_history_lists_newest_first(
     out = capsys.readouterr().out
     assert " 50%" in out
     assert "drift" not in out
+    # A mistyped id of a bank question: said so, with the id meant.
+    assert main(["history", "--question", "canary-vs-bluegreen"]) == 0
+    out = capsys.readouterr().out
+    assert "No attempts of question 'canary-vs-bluegreen'" in out
+    assert "(did you mean 'canary-vs-blue-green'?)" in out
+
+
+@pytest.mark.parametrize("typed", ["canary-vs-bluegreen", "Canary-vs-Blue-Green"])
+def test_score_suggests_the_question_id_meant(
+    typed: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answer = tmp_path / "a.txt"
+    answer.write_text("We send a small share of traffic to the new model first.", encoding="utf-8")
+    assert main(["score", "--question", typed, "--transcript", str(answer)]) == 2
+    assert "(did you mean 'canary-vs-blue-green'?)" in capsys.readouterr().err
 
 
 def test_due_json(store: AttemptStore, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ each other.)"""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 from pathlib import Path
 
 EXIT_OK = 0
@@ -37,3 +38,15 @@ def add_bank_option(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="read every *.yaml under DIR instead of the built-in and your own banks (repeatable)",
     )
+
+
+def did_you_mean(wanted: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the known id closest to a mistyped one, else ``""``."""
+    from rapidfuzz import fuzz, process
+
+    choices = list(known)
+    lowered = {c.lower(): c for c in choices}
+    if wanted.lower() in lowered:
+        return f" (did you mean {lowered[wanted.lower()]!r}?)"
+    best = process.extractOne(wanted.lower(), choices, scorer=fuzz.ratio, score_cutoff=80)
+    return f" (did you mean {best[0]!r}?)" if best else ""

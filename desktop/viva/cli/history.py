@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from viva.cli.common import EXIT_FAILED, EXIT_OK, CliError, add_bank_option
+from viva.cli.common import EXIT_FAILED, EXIT_OK, CliError, add_bank_option, did_you_mean
 
 if TYPE_CHECKING:
     from viva.bank import Bank
@@ -194,7 +194,15 @@ def _history(args: argparse.Namespace) -> int:
             _out(json.dumps([a.to_dict() for a in attempts], indent=2, ensure_ascii=False))
             return EXIT_OK
         if not attempts:
-            _out("No attempts stored yet." if store.count_attempts() == 0 else "No match.")
+            if store.count_attempts() == 0:
+                _out("No attempts stored yet.")
+            elif args.question:
+                from viva.bank import open_bank
+
+                guess = did_you_mean(args.question, (q.id for q in open_bank()))
+                _out(f"No attempts of question {args.question!r}{guess}.")
+            else:
+                _out("No match.")
             return EXIT_OK
         for a in attempts:
             when = a.started_at.astimezone().strftime("%Y-%m-%d %H:%M")

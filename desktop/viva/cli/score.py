@@ -16,7 +16,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from viva.cli.common import EXIT_FAILED, EXIT_OK, CliError
+from viva.cli.common import EXIT_FAILED, EXIT_OK, CliError, did_you_mean
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,8 @@ def _question(args: argparse.Namespace) -> Any:
     if question is None:
         hint = "; try `viva bank list`" if len(bank) else ""
         where = f" in {', '.join(map(str, args.bank))}" if args.bank else ""
-        raise CliError(f"unknown question id {args.question!r}{where}{hint}")
+        guess = did_you_mean(args.question, (q.id for q in bank))
+        raise CliError(f"unknown question id {args.question!r}{where}{guess}{hint}")
     return question
 
 
