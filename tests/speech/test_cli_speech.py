@@ -28,6 +28,23 @@ def test_transcribe_json(jfk_wav: Path, capsys: pytest.CaptureFixture[str]) -> N
 
 
 @pytest.mark.slow
+def test_transcribe_shows_progress_on_a_terminal_only(
+    jfk_wav: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A terminal sees the model load and the transcription progress on one line of stderr;
+    a pipe (capsys) sees nothing but the transcript."""
+    assert main(["transcribe", str(jfk_wav)]) == 0
+    piped = capsys.readouterr()
+    assert "country" in piped.out
+    assert "Transcribing" not in piped.err
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    assert main(["transcribe", str(jfk_wav)]) == 0
+    shown = capsys.readouterr().err.split("\r\033[K")
+    assert "Loading the speech model…" in shown
+    assert "Transcribing 11 s of audio: 100%" in shown
+    assert shown[-1] == ""  # the line is cleared before the transcript is printed
+
+
 def test_transcribe_stream_prints_partial_lines(
     jfk_wav: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

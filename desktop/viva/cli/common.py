@@ -5,7 +5,8 @@ each other.)"""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable
+import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 EXIT_OK = 0
@@ -50,3 +51,24 @@ def did_you_mean(wanted: str, known: Iterable[str]) -> str:
         return f" (did you mean {lowered[wanted.lower()]!r}?)"
     best = process.extractOne(wanted.lower(), choices, scorer=fuzz.ratio, score_cutoff=80)
     return f" (did you mean {best[0]!r}?)" if best else ""
+
+
+class TerminalProgress:
+    """Progress of a slow command on one rewritten line of stderr ("Loading the speech
+    model…", "Transcribing 28 s of audio: 40 %"), only when stderr is a terminal: pipes,
+    scripts and logs get nothing."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+
+    def note(self, text: str) -> None:
+        if self.enabled:
+            sys.stderr.write(f"\r\033[K{text}")
+            sys.stderr.flush()
+
+    def fraction(self, label: str) -> Callable[[float], None]:
+        """A ``progress(fraction)`` callback that shows ``label: NN %``."""
+        return lambda done: self.note(f"{label}: {min(max(done, 0.0), 1.0):.0%}")
+
+    def clear(self) -> None:
+        self.note("")

@@ -16,7 +16,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from viva.cli.common import EXIT_FAILED, EXIT_OK, CliError, did_you_mean
+from viva.cli.common import EXIT_FAILED, EXIT_OK, CliError, TerminalProgress, did_you_mean
 
 log = logging.getLogger(__name__)
 
@@ -129,11 +129,19 @@ def _transcribe(path: Path, question: Any, model: str | None) -> tuple[Any, str]
     from viva.speech.errors import SpeechError
     from viva.speech.transcriber import Transcriber
 
+    progress = TerminalProgress()
     try:
         transcriber = Transcriber(model)
-        transcript = transcriber.transcribe(path, hotwords=_hotwords(question))
+        progress.note("Loading the speech model…")
+        transcriber.load()
+        progress.note("Transcribing…")
+        transcript = transcriber.transcribe(
+            path, hotwords=_hotwords(question), progress=progress.fraction("Transcribing")
+        )
     except SpeechError as exc:
         raise CliError(exc.user_message) from exc
+    finally:
+        progress.clear()
     return transcript, transcriber.model_name
 
 

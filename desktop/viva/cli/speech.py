@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from viva.cli.common import EXIT_FAILED, EXIT_OK, CliError
+from viva.cli.common import EXIT_FAILED, EXIT_OK, CliError, TerminalProgress
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ def _out(line: str = "") -> None:
 
 
 def cmd_transcribe(args: argparse.Namespace) -> int:
-    from viva.speech.audio import load_audio
+    from viva.speech.audio import SAMPLE_RATE, load_audio
     from viva.speech.errors import AudioUnreadable, SpeechError
     from viva.speech.transcriber import Transcriber
 
@@ -95,9 +95,21 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
         if samples.size == 0:
             raise AudioUnreadable(f"{args.audio} contains no audio.")
         transcriber = Transcriber(args.model)
-        transcriber.load()
+        progress = TerminalProgress()
+        progress.note("Loading the speech model…")
+        try:
+            transcriber.load()
+        finally:
+            progress.clear()
         if not args.stream:
-            transcript = transcriber.transcribe(samples, hotwords=args.hotwords)
+            label = f"Transcribing {samples.size / SAMPLE_RATE:.0f} s of audio"
+            progress.note(f"{label}…")
+            try:
+                transcript = transcriber.transcribe(
+                    samples, hotwords=args.hotwords, progress=progress.fraction(label)
+                )
+            finally:
+                progress.clear()
             extra: dict[str, object] = {}
         else:
             from viva.speech.live import Commit, Partial, transcribe_live
