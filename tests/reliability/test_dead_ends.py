@@ -304,3 +304,30 @@ def test_a_transcript_json_round_trips() -> None:
         extra={"model": "tiny.en"},
     )
     assert Transcript.from_user_json(json.loads(json.dumps(t.to_dict()))) == t
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["transcribe", "DIR"], ["is a folder, not an audio file"]),
+        (["import", "DIR"], ["is a folder", "viva export"]),
+        (["bank", "import", "DIR"], ["is a folder", "Markdown"]),
+        (["score", "-q", QID, "--transcript", "DIR"], ["is a folder"]),
+        (["score", "-q", QID, "--transcript", "MISSING"], ["does not exist"]),
+        (["score", "-q", QID, "--transcript", "WAV"], ["not UTF-8 text", "without --transcript"]),
+        (["bank", "import", "WAV"], ["not UTF-8 text"]),
+    ],
+)
+def test_wrong_kinds_of_path_are_named_plainly(
+    args: list[str], words: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder is not called missing, and no raw '[Errno 21]' or codec error is shown."""
+    wav = tmp_path / "answer.wav"
+    sf.write(str(wav), np.zeros(16000, dtype=np.float32), 16000)
+    paths = {"DIR": str(tmp_path), "MISSING": str(tmp_path / "nope.txt"), "WAV": str(wav)}
+    assert main([paths.get(a, a) for a in args]) == 2
+    err = capsys.readouterr().err
+    for word in words:
+        assert word in err, err
+    assert "Errno" not in err
+    assert "codec" not in err

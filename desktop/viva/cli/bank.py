@@ -92,11 +92,14 @@ def _import(args: argparse.Namespace) -> int:
 
     source: Path = args.file
     if not source.is_file():
-        raise CliError(f"{source}: no such file; give a Markdown Q&A document")
+        what = "is a folder" if source.is_dir() else "no such file"
+        raise CliError(f"{source}: {what}; give a Markdown Q&A document")
     try:
         data = import_markdown(source, topic=args.topic)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CliError(f"{source}: cannot read it ({exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise CliError(f"{source}: not UTF-8 text; give a Markdown Q&A document") from exc
+    except OSError as exc:
+        raise CliError(f"{source}: cannot read it ({exc.strerror or exc})") from exc
     if not data["questions"]:
         raise CliError(
             f"{source}: found no questions. Use headings or numbered lines ending with '?', "

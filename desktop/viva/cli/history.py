@@ -354,7 +354,8 @@ def _import(args: argparse.Namespace) -> int:
     from viva.storage.backup import ImportConflict, import_zip
 
     if not args.file.is_file():
-        raise CliError(f"{args.file} does not exist")
+        what = "is a folder" if args.file.is_dir() else "does not exist"
+        raise CliError(f"{args.file} {what}; give a zip written by `viva export`")
     with _store() as store:
         try:
             summary = import_zip(args.file, overwrite=args.overwrite, store=store)

@@ -86,8 +86,22 @@ def _read_transcript(path: Path, duration: float | None) -> Any:
                 "shorter answer."
             )
         raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CliError(f"cannot read the transcript {path}: {exc}") from exc
+    except FileNotFoundError as exc:
+        raise CliError(f"the transcript {path} does not exist") from exc
+    except IsADirectoryError as exc:
+        raise CliError(f"the transcript {path} is a folder; give a text or JSON file") from exc
+    except UnicodeDecodeError as exc:
+        audio = (
+            " (to score a recording, give it without --transcript)"
+            if path.suffix.lower() in (".wav", ".flac", ".mp3", ".ogg", ".m4a")
+            else ""
+        )
+        raise CliError(
+            f"the transcript {path} is not UTF-8 text{audio}; give plain text or the JSON of "
+            "`viva transcribe --json`"
+        ) from exc
+    except OSError as exc:
+        raise CliError(f"cannot read the transcript {path}: {exc.strerror or exc}") from exc
     stripped = raw.strip()
     transcript: Transcript
     if stripped.startswith("{"):

@@ -87,6 +87,8 @@ def load_audio(audio: AudioInput) -> np.ndarray:
             raise AudioUnreadable("The audio contains invalid samples.", detail="NaN or inf")
         return np.ascontiguousarray(arr)
     path = Path(audio)
+    if path.is_dir():
+        raise AudioUnreadable(f"{path} is a folder, not an audio file.", detail=str(path))
     if not path.is_file():
         raise AudioUnreadable(f"The audio file {path} does not exist.", detail=str(path))
     try:
