@@ -54,7 +54,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="list voices (natural first) and exit; with --all-languages every system voice",
     )
-    p.add_argument("--all-languages", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument(
+        "--all-languages",
+        action="store_true",
+        help="with --list-voices: every system voice, not only English ones",
+    )
     p.set_defaults(func=cmd_say)
 
     p = sub.add_parser("devices", help="list audio inputs and outputs")
