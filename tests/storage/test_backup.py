@@ -105,6 +105,19 @@ def test_import_never_overwrites_without_asking(
     assert store.count_attempts() == 2
 
 
+def test_a_replaced_attempt_keeps_its_id(store: AttemptStore, wav: Path, tmp_path: Path) -> None:
+    """`import --overwrite` replaces an older attempt under its own id (it was renumbered after
+    the newest, so `--attempt 1` then named nothing)."""
+    _populate(store, wav)
+    export_zip(tmp_path / "backup.zip", store=store)
+    store.replace_score(1, make_feedback(coverage=0.3))
+    result = import_zip(tmp_path / "backup.zip", store=store, overwrite=True)
+    assert result.attempts_replaced == 1
+    assert sorted(a.id for a in store.list_attempts()) == [1, 2]
+    assert store.get_attempt(1).coverage == 0.9
+    assert store.get_attempt(1).question_id == "canary-release"
+
+
 def test_an_export_with_a_damaged_database_imports_nothing(
     store: AttemptStore, wav: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -663,7 +663,7 @@ class AttemptStore:
         parent_id: int | None = None,
     ) -> int:
         """Insert an attempt from another store (same uid, times and score history), replacing
-        attempt ``replace_id`` if given; one transaction.
+        attempt ``replace_id`` if given (under the same id); one transaction.
 
         ``parent_id`` is the id in this store of a follow-up's parent (the caller maps it by
         uid). Follow-ups of a replaced attempt stay attached to its replacement.
@@ -682,13 +682,15 @@ class AttemptStore:
                     "UPDATE attempts SET parent_id = NULL WHERE parent_id = ?", (replace_id,)
                 )
                 conn.execute("DELETE FROM attempts WHERE id = ?", (replace_id,))
+            # A replaced attempt keeps its id (None: a new one), so `--attempt N` still works.
             cur = conn.execute(
-                "INSERT INTO attempts (uid, question_id, topic, question_text, question_json, "
-                "started_at, audio_path, duration_s, transcript_json, feedback_json, "
-                "coverage, verdict, model_name, scorer_version, session_id, scored_at, "
-                "parent_id, follow_up_point) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO attempts (id, uid, question_id, topic, question_text, "
+                "question_json, started_at, audio_path, duration_s, transcript_json, "
+                "feedback_json, coverage, verdict, model_name, scorer_version, session_id, "
+                "scored_at, parent_id, follow_up_point) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
+                    replace_id,
                     attempt.uid,
                     attempt.question_id,
                     attempt.topic,
