@@ -331,3 +331,25 @@ def test_wrong_kinds_of_path_are_named_plainly(
         assert word in err, err
     assert "Errno" not in err
     assert "codec" not in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["transcribe", "MISSING", "--json"],
+        ["score", "-q", "no-such-question", "--transcript", "MISSING", "--json"],
+        ["bank", "list", "--topic", "no-such-topic", "--json"],
+    ],
+)
+def test_json_commands_fail_with_json(
+    args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With --json a failure is also JSON on stdout (the message and the exit code)."""
+    code = main([str(tmp_path / "nope.wav") if a == "MISSING" else a for a in args])
+    assert code == 2
+    out = capsys.readouterr()
+    assert out.err.startswith("viva: error: ")
+    assert json.loads(out.out) == {
+        "error": out.err.removeprefix("viva: error: ").strip(),
+        "exit_code": 2,
+    }

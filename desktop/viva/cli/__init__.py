@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import json
 import logging
 import os
 import sys
@@ -72,8 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_app()
         return int(args.func(args))
     except CliError as exc:
-        print(f"viva: error: {exc}", file=sys.stderr)  # noqa: T201
-        return exc.code
+        return _fail(args, str(exc), exc.code)
     except KeyboardInterrupt:
         print("viva: interrupted", file=sys.stderr)  # noqa: T201
         return 130
@@ -87,8 +87,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if message is None:
             raise
         log.debug("command failed", exc_info=True)
-        print(f"viva: error: {message}", file=sys.stderr)  # noqa: T201
-        return EXIT_USAGE if _is_bad_input(exc) else EXIT_FAILED
+        return _fail(args, message, EXIT_USAGE if _is_bad_input(exc) else EXIT_FAILED)
+
+
+def _fail(args: argparse.Namespace, message: str, code: int) -> int:
+    """Report a failed command: ``viva: error: ...`` on stderr and, for ``--json``, the same
+    as ``{"error": ..., "exit_code": ...}`` on stdout so a script reading JSON gets JSON."""
+    print(f"viva: error: {message}", file=sys.stderr)  # noqa: T201
+    if getattr(args, "json", False):
+        print(json.dumps({"error": message, "exit_code": code}))  # noqa: T201
+    return code
 
 
 def _display_missing() -> str | None:
