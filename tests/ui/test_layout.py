@@ -256,3 +256,32 @@ def test_saved_geometry_that_no_longer_fits_is_reset(qtbot: Any, make_window: An
     assert frame.width() <= available.width()
     assert frame.height() <= available.height()
     assert available.contains(frame)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("level", ["info", "warning", "error"])
+def test_banner_text_is_readable_in_both_themes(
+    qtbot: Any, qapp: Any, restore_theme: None, theme: str, level: str
+) -> None:
+    """The dark theme drew its light text on the banner's light background (unreadable)."""
+    from collections import Counter
+
+    from viva.ui.app import apply_theme
+    from viva.ui.banner import Banner
+    from viva.ui.render import contrast_ratio
+
+    apply_theme(qapp, theme)
+    banner = Banner()
+    qtbot.addWidget(banner)
+    banner.resize(600, 60)
+    banner.show_message("Could not read empty.wav: it is not an audio file.", level)
+    qtbot.waitExposed(banner)
+    image = banner.grab(banner.label.geometry()).toImage()
+    pixels = [
+        image.pixelColor(x, y).name()
+        for x in range(image.width())
+        for y in range(image.height())
+    ]
+    background = Counter(pixels).most_common(1)[0][0]
+    ink = max(set(pixels), key=lambda c: contrast_ratio(c, background))
+    assert contrast_ratio(ink, background) >= 4.5, (theme, level, ink, background)

@@ -10,10 +10,13 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 log = logging.getLogger(__name__)
 
+#: (background, text, border) per level. The text colour is set on the label itself: a style
+#: sheet colour on the frame does not reach its children, which then drew the dark theme's
+#: light text on these light backgrounds (unreadable).
 _STYLES = {
-    "info": "background-color:#dbeafe; color:#0b2545; border:1px solid #93c5fd;",
-    "warning": "background-color:#fef3c7; color:#3b2a00; border:1px solid #f59e0b;",
-    "error": "background-color:#fee2e2; color:#450a0a; border:1px solid #f87171;",
+    "info": ("#dbeafe", "#0b2545", "#93c5fd"),
+    "warning": ("#fef3c7", "#3b2a00", "#f59e0b"),
+    "error": ("#fee2e2", "#450a0a", "#f87171"),
 }
 
 
@@ -55,9 +58,10 @@ class Banner(QFrame):
     ) -> None:
         log.info("banner (%s): %s", level, text)
         self.level = level
+        background, text_colour, border = _STYLES.get(level, _STYLES["info"])
         self.setStyleSheet(
-            f"QFrame#banner {{{_STYLES.get(level, _STYLES['info'])}}}"
-            " QFrame#banner QLabel { background: transparent; }"
+            f"QFrame#banner {{ background-color: {background}; border: 1px solid {border}; }}"
+            f" QFrame#banner QLabel {{ background: transparent; color: {text_colour}; }}"
         )
         self.label.setText(text)
         if action is not None:
