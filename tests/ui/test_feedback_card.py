@@ -56,7 +56,7 @@ def test_summary_counts_statuses_and_names_what_to_fix() -> None:
     # A point stated wrongly is what to fix first, before missed or partial ones.
     assert card.fix_next.startswith("Correct this point: Point 4")
     assert "made 2 of 4 key points" in card.went_well
-    assert card.change == "+38 % coverage, \u22124 fillers since your last attempt"
+    assert card.change == "+38% coverage, \u22124 fillers since your last attempt"
     tiles = {t.label: t for t in card.tiles}
     assert tiles["Time"].verdict == "good"
     assert tiles["Pace"].verdict == "good"
@@ -68,6 +68,9 @@ def test_summary_counts_statuses_and_names_what_to_fix() -> None:
     # A typed answer has no fillers to praise or count.
     assert "Fillers" not in {t.label for t in typed.tiles}
     assert "fillers" not in typed.went_well
+    # Every item is a clause: "You kept a steady pace", never "You a steady pace".
+    pace_only = _feedback(0.0, ["missed"], 9, verdict="too short")
+    assert render.summarize(pace_only).went_well == "You kept a steady pace."
 
 
 def test_fix_next_is_advice_not_the_summary_of_a_complete_answer() -> None:
@@ -107,7 +110,7 @@ def test_card_shows_incorrect_apart_from_missed(qtbot: Any, test_bank: Any) -> N
     wrong = panel.points.item(2).text()
     assert wrong.startswith("\u26a0  STATED WRONGLY")
     assert "you said: \u201cblue-green is slower to roll back\u201d" in wrong
-    assert "+33 % coverage" in panel.card.change.text()
+    assert "+33% coverage" in panel.card.change.text()
     panel.card.change.linkActivated.emit("compare")
     assert compare == [True]
     # Shown again on a panel already on screen (Review re-opens attempts): the chips are

@@ -486,17 +486,21 @@ def summarize(feedback: Any, previous: Any = None) -> CardSummary:
                 tiles.append(Tile(STAR_LABELS[name], "\u2714", "good", tip))
             else:
                 tiles.append(Tile(STAR_LABELS[name], "missing", "poor", STAR_TIPS[name]))
+    # Each a clause of its own ("You kept a steady pace"; it read "You a steady pace").
     well: list[str] = []
     if counts["covered"]:
         well.append(f"made {counts['covered']} of {len(points)} key points")
     if timing.verdict == "on target":
-        well.append("length on target")
+        well.append("kept the length on target")
     if timing.wpm is not None and GOOD_WPM[0] <= timing.wpm <= GOOD_WPM[1]:
-        well.append("a steady pace")
+        well.append("kept a steady pace")
     if spoken and timing.word_count and filler_verdict == "good":
-        well.append("few fillers")
-    went_well = ("You " + ", ".join(well) + ".") if well else "You made a start: keep going."
-    went_well = went_well[0].upper() + went_well[1:]
+        well.append("used few fillers")
+    if well:
+        listed = well[0] if len(well) == 1 else ", ".join(well[:-1]) + " and " + well[-1]
+        went_well = f"You {listed}."
+    else:
+        went_well = "You made a start: keep going."
     if texts["incorrect"]:
         fix = f"Correct this point: {shorten(texts['incorrect'][0])}"
     elif texts["missed"]:
@@ -509,7 +513,7 @@ def summarize(feedback: Any, previous: Any = None) -> CardSummary:
         fix = "Nothing pressing: try it again with a different example."
     change = None
     if previous is not None:
-        parts = [f"{(feedback.coverage - previous.coverage) * 100:+.0f} % coverage"]
+        parts = [f"{(feedback.coverage - previous.coverage) * 100:+.0f}% coverage"]
         filler_change = n - previous.timing.filler_count
         if filler_change:
             parts.append(f"{filler_change:+d} filler{'s' if abs(filler_change) != 1 else ''}")
