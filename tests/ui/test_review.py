@@ -53,14 +53,24 @@ def test_review_plays_and_seeks_by_word(qtbot: Any, make_window: Any, stored_att
 
 
 def test_review_a_recorded_file_gives_feedback(
-    qtbot: Any, make_window: Any, jfk_wav: Any, test_bank: Any
+    qtbot: Any, make_window: Any, jfk_wav: Any, test_bank: Any, monkeypatch: Any
 ) -> None:
     window = make_window(sd_module=NoDevices())
     review = window.show_view("review")
     question = test_bank.get("model-drift-monitoring")
+    opened = []
+    monkeypatch.setattr(
+        "viva.ui.review.dialogs.open_file", lambda *a, **k: opened.append(a) or None
+    )
     with qtbot.waitSignal(review.file_reviewed, timeout=60_000) as done:
         review.review_file(jfk_wav, question)
+        # Ctrl+O while it runs opens no second file dialog (the button is disabled).
+        assert review.reviewing()
+        qtbot.keyClick(review, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+        review.review_file_dialog()
+        assert opened == []
     saved = done.args[0]
+    assert not review.reviewing()
     assert "ask not what your country" in saved.transcript.text.lower()
     assert saved.feedback.coverage < 0.3  # JFK does not answer a drift question
     qtbot.waitUntil(lambda: review.table.rowCount() == 1, timeout=10_000)

@@ -455,8 +455,16 @@ class ReviewView(QWidget):
             return None
         return questions[labels.index(label)]
 
+    def reviewing(self) -> bool:
+        """A file is being transcribed and scored (its button is disabled meanwhile)."""
+        return not self.open_button.isEnabled()
+
     @Slot()
     def review_file_dialog(self) -> None:
+        if self.reviewing():
+            # Ctrl+O while a review runs: the button it stands for is disabled. A second
+            # review replaced the first one's job, whose attempt then showed up only later.
+            return
         path = dialogs.open_file(self, "Review a recorded answer", AUDIO_FILTERS)
         if not path:
             return
@@ -467,7 +475,7 @@ class ReviewView(QWidget):
     @Slot()
     def score_pending_dialog(self) -> None:
         rec = self.pending_combo.currentData()
-        if not isinstance(rec, PendingRecording):
+        if not isinstance(rec, PendingRecording) or self.reviewing():
             return
         # A recording made by Viva carries the question it answered (sidecar or name).
         question = self._pick_question(default_id=rec.question_id)
