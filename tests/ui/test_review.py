@@ -120,3 +120,35 @@ def test_typed_attempts_compare_from_the_score_card(qtbot: Any, make_window: Any
     for pane in (review.pane_a, review.pane_b):
         assert not pane.controls.isVisible()
         assert "no recording" in pane.no_audio.text()
+
+
+def test_an_error_banner_goes_when_its_cause_is_resolved(
+    qtbot: Any, make_window: Any, jfk_wav: Any, test_bank: Any, tmp_path: Any
+) -> None:
+    """A failed review's message goes when the next review starts, and a model folder's
+    failure goes when a model loads after all (both stayed up beside "Speech model ready")."""
+    from viva.settings import Settings
+
+    bad = tmp_path / "notamodel"
+    bad.mkdir()
+    window = make_window(Settings(mic_checked=True, model_dir=str(bad)), sd_module=NoDevices())
+    qtbot.waitUntil(lambda: "notamodel" in window.banner.text(), timeout=30_000)
+    window.services.settings.model_dir = None
+    window.load_model()
+    qtbot.waitUntil(lambda: "Speech model ready" in window.status_label.text(), timeout=30_000)
+    assert window.banner.text() == ""
+
+    review = window.show_view("review")
+    empty = tmp_path / "empty.wav"
+    empty.write_bytes(b"")
+    question = test_bank.get("model-drift-monitoring")
+    review.review_file(empty, question)
+    qtbot.waitUntil(lambda: "empty.wav" in window.banner.text(), timeout=30_000)
+    with qtbot.waitSignal(review.file_reviewed, timeout=60_000):
+        review.review_file(jfk_wav, question)
+        assert window.banner.text() == ""
+    # Another view's message is not taken back by a review.
+    window.show_error("Something else went wrong.")
+    with qtbot.waitSignal(review.file_reviewed, timeout=60_000):
+        review.review_file(jfk_wav, question)
+    assert window.banner.text() == "Something else went wrong."

@@ -47,6 +47,7 @@ class Banner(QFrame):
         self._action: Callable[[], None] | None = None
         self.action_button.clicked.connect(self._on_action_clicked)
         self.level = "info"
+        self.topic: str | None = None
         self.hide()
 
     def show_message(
@@ -55,9 +56,13 @@ class Banner(QFrame):
         level: str = "error",
         *,
         action: tuple[str, Callable[[], None]] | None = None,
+        topic: str | None = None,
     ) -> None:
+        """Show ``text``; ``topic`` names what it is about, so that :meth:`clear` can take it
+        back when that is resolved (the model loaded after all, a new review started)."""
         log.info("banner (%s): %s", level, text)
         self.level = level
+        self.topic = topic
         background, text_colour, border = _STYLES.get(level, _STYLES["info"])
         self.setStyleSheet(
             f"QFrame#banner {{ background-color: {background}; border: 1px solid {border}; }}"
@@ -72,6 +77,11 @@ class Banner(QFrame):
             self._action = None
             self.action_button.hide()
         self.show()
+
+    def clear(self, topic: str) -> None:
+        """Hide the message if it is about ``topic`` (a newer message on another stays)."""
+        if self.isVisible() and self.topic == topic:
+            self.hide()
 
     def text(self) -> str:
         return self.label.text() if self.isVisible() else ""

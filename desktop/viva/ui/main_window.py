@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -192,7 +193,11 @@ class MainWindow(QMainWindow):
             view = factory()
             error = getattr(view, "error_occurred", None)
             if error is not None:
-                error.connect(self.show_error)
+                error.connect(partial(self.show_error, topic=key))
+            started = getattr(view, "action_started", None)
+            if started is not None:
+                # A new action of the view supersedes its last error message.
+                started.connect(partial(self.banner.clear, key))
             self._install(key, view)
         return self._views[key]
 
@@ -296,8 +301,8 @@ class MainWindow(QMainWindow):
     # --- messages ----------------------------------------------------------------------------
 
     @Slot(str)
-    def show_error(self, message: str) -> None:
-        self.banner.show_message(message, "error")
+    def show_error(self, message: str, topic: str | None = None) -> None:
+        self.banner.show_message(message, "error", topic=topic)
 
     def show_info(
         self, message: str, *, action: tuple[str, Callable[[], None]] | None = None
@@ -448,6 +453,7 @@ class MainWindow(QMainWindow):
         name = Path(custom).name if custom else "built-in tiny.en"
         self.status_label.setText(f"Speech model ready ({name})")
         self.status_label.setToolTip(str(self.model_where))
+        self.banner.clear("model")  # a failure of an earlier model folder is resolved
         self.model_loaded.emit(self.model_where)
         self._warm_up()
 
@@ -455,7 +461,7 @@ class MainWindow(QMainWindow):
     def _on_model_failed(self, message: str) -> None:
         self.model_error = message
         self.status_label.setText("Speech recognition is unavailable; typed answers still work.")
-        self.show_error(message)
+        self.show_error(message, topic="model")
         self._warm_up()
 
     def refresh_due(self) -> None:

@@ -165,6 +165,8 @@ class ReviewView(QWidget):
     """Attempts list on the left, one or two attempts on the right."""
 
     error_occurred = Signal(str)
+    #: A new review of a file began: the last one's error message is out of date.
+    action_started = Signal()
     attempts_loaded = Signal(int)
     attempt_shown = Signal(int)
     file_reviewed = Signal(object)  # SavedAttempt
@@ -487,6 +489,7 @@ class ReviewView(QWidget):
         services = self.services
         self.open_button.setEnabled(False)
         self.open_button.setText("Transcribing…")
+        self.action_started.emit()
 
         def work(progress: Any, _t: Any) -> SavedAttempt:
             transcript = services.transcribe_file(question, path, progress)
