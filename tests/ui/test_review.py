@@ -132,7 +132,8 @@ def test_an_error_banner_goes_when_its_cause_is_resolved(
     bad = tmp_path / "notamodel"
     bad.mkdir()
     window = make_window(Settings(mic_checked=True, model_dir=str(bad)), sd_module=NoDevices())
-    qtbot.waitUntil(lambda: "notamodel" in window.banner.text(), timeout=30_000)
+    qtbot.waitUntil(lambda: window.model_error is not None, timeout=30_000)
+    window.show_error(window.model_error, topic="model")  # as shown then (or since replaced)
     window.services.settings.model_dir = None
     window.load_model()
     qtbot.waitUntil(lambda: "Speech model ready" in window.status_label.text(), timeout=30_000)
@@ -152,3 +153,36 @@ def test_an_error_banner_goes_when_its_cause_is_resolved(
     with qtbot.waitSignal(review.file_reviewed, timeout=60_000):
         review.review_file(jfk_wav, question)
     assert window.banner.text() == "Something else went wrong."
+
+
+def test_the_question_picker_searches_and_starts_on_the_practised_question(qtbot: Any) -> None:
+    """Review's "which question?" is searchable like Practice (it was a bare drop-down of
+    every question, starting at the first) and starts on the question given."""
+    from PySide6.QtWidgets import QDialog
+
+    from viva.bank import load_builtin_bank
+    from viva.ui.question_picker import QuestionPicker
+
+    questions = list(load_builtin_bank())
+    picker = QuestionPicker(questions, "canary-vs-blue-green")
+    qtbot.addWidget(picker)
+    picker.show()
+    assert picker.selected() is not None
+    assert picker.selected().id == "canary-vs-blue-green"
+    assert picker.list.count() == len(questions)
+    qtbot.keyClicks(picker.search, "model")
+    assert 1 < picker.list.count() < len(questions)
+    shown = [picker.list.item(i).text().lower() for i in range(picker.list.count())]
+    assert "model" in shown[0]
+    # Down in the search box moves through the list; Enter picks.
+    first = picker.selected()
+    qtbot.keyClick(picker.search, Qt.Key.Key_Down)
+    assert picker.selected() is not first
+    chosen = picker.selected()
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    assert picker.result() == QDialog.DialogCode.Accepted
+    assert picker.selected() is chosen
+    # Nothing matches: nothing to pick.
+    picker.search.setText("zzzz qqqq")
+    assert picker.list.count() == 0
+    assert not picker.ok_button.isEnabled()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
+
+if TYPE_CHECKING:
+    from viva.bank import Question
 
 T = TypeVar("T")
 
@@ -47,3 +50,14 @@ def open_file(parent: QWidget | None, title: str, filters: str) -> str | None:
 def open_folder(parent: QWidget | None, title: str) -> str | None:
     path = _modal(lambda: QFileDialog.getExistingDirectory(parent, title))
     return path or None
+
+
+def pick_question(
+    parent: QWidget | None, questions: Sequence[Question], current_id: str | None = None
+) -> Question | None:
+    """The question a recording answers, from a searchable list; None if cancelled."""
+    from viva.ui.question_picker import QuestionPicker
+
+    picker = QuestionPicker(questions, current_id, parent)
+    accepted = _modal(picker.exec) == QDialog.DialogCode.Accepted
+    return picker.selected() if accepted else None

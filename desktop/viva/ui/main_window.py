@@ -217,7 +217,9 @@ class MainWindow(QMainWindow):
         def review() -> QWidget:
             from viva.ui.review import ReviewView
 
-            return ReviewView(self.services, self.jobs)
+            view = ReviewView(self.services, self.jobs)
+            view.current_question_id = lambda: q.id if (q := self.practice.question) else None
+            return view
 
         def progress() -> QWidget:
             from viva.ui.progress import ProgressView
@@ -342,9 +344,7 @@ class MainWindow(QMainWindow):
             self.warm_up_voice()
         self._warmed_for = bank  # the scorer's corpus comes from the bank: again per bank
         services = self.services
-        self.jobs.start(
-            "scorer-warm-up", lambda _p, _t: services.warm_up_scorer(), background=True
-        )
+        self.jobs.start("scorer-warm-up", lambda _p, _t: services.warm_up_scorer(), background=True)
 
     def warm_up_voice(self) -> None:
         """Start the natural voice's process now, so the first question is read at once."""
@@ -449,6 +449,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_model_loaded(self, result: tuple[str, float]) -> None:
         self.model_where, self.model_load_s = result
+        self.model_error = None
         custom = self.services.settings.model_dir
         name = Path(custom).name if custom else "built-in tiny.en"
         self.status_label.setText(f"Speech model ready ({name})")

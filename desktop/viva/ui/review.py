@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QPushButton,
     QScrollArea,
     QSlider,
@@ -173,6 +173,9 @@ class ReviewView(QWidget):
 
     def __init__(self, services: Services, jobs: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        #: The id of the question open in Practice (set by the main window), offered first
+        #: when a recording's question is asked for.
+        self.current_question_id: Callable[[], str | None] | None = None
         self.services = services
         self.jobs = jobs
         self.summaries: list[Any] = []
@@ -443,19 +446,14 @@ class ReviewView(QWidget):
     # --- reviewing a file --------------------------------------------------------------------
 
     def _pick_question(self, default_id: str | None = None) -> Question | None:
+        """Ask which question a recording answers; ``default_id`` (else the question open in
+        Practice) is selected to start with."""
         bank = self.services.cached_bank
         if bank is None or not len(bank):
             self.error_occurred.emit("The question bank is not loaded yet; try again shortly.")
             return None
-        questions = list(bank)
-        labels = [f"{q.question}  [{q.id}]" for q in questions]
-        current = next((i for i, q in enumerate(questions) if q.id == default_id), 0)
-        label, ok = QInputDialog.getItem(
-            self, "Which question does it answer?", "Question:", labels, current, False
-        )
-        if not ok:
-            return None
-        return questions[labels.index(label)]
+        current = default_id or (self.current_question_id() if self.current_question_id else None)
+        return dialogs.pick_question(self, list(bank), current)
 
     def reviewing(self) -> bool:
         """A file is being transcribed and scored (its button is disabled meanwhile)."""
