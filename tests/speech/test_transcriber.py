@@ -43,6 +43,33 @@ def test_unreadable_audio(tmp_path: Path, transcriber: Transcriber) -> None:
         transcriber.transcribe(tmp_path / "missing.flac")
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("empty.wav", b"", "is empty (0 bytes)"),
+        ("noise.wav", b"RIFF\x00\x00garbage" * 50, "not an audio file Viva understands"),
+        ("notes.mp3", b"just some text, not audio\n" * 40, "not an audio file Viva understands"),
+    ],
+)
+def test_a_file_that_is_no_audio_is_told_apart_before_decoding(
+    tmp_path: Path, jfk_wav: Path, name: str, content: bytes, words: str
+) -> None:
+    """check_audio_file reads only the header (Review asks it before asking which question
+    the file answers), and load_audio says the same."""
+    from viva.speech.audio import check_audio_file, load_audio
+
+    check_audio_file(jfk_wav)  # real audio passes
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    with pytest.raises(AudioUnreadable) as info:
+        check_audio_file(bad)
+    assert words in info.value.user_message
+    assert name in info.value.user_message
+    if not content:
+        with pytest.raises(AudioUnreadable, match="0 bytes"):
+            load_audio(bad)
+
+
 def test_silence_and_empty_give_empty_transcripts(transcriber: Transcriber) -> None:
     assert transcriber.transcribe(np.zeros(16000 * 2, dtype=np.float32)).text == ""
     empty = transcriber.transcribe(np.zeros(0, dtype=np.float32))

@@ -186,3 +186,19 @@ def test_the_question_picker_searches_and_starts_on_the_practised_question(qtbot
     picker.search.setText("zzzz qqqq")
     assert picker.list.count() == 0
     assert not picker.ok_button.isEnabled()
+
+
+def test_an_unreadable_file_is_refused_before_asking_for_its_question(
+    qtbot: Any, make_window: Any, tmp_path: Any, monkeypatch: Any
+) -> None:
+    empty = tmp_path / "empty.wav"
+    empty.write_bytes(b"")
+    asked: list[Any] = []
+    monkeypatch.setattr("viva.ui.review.dialogs.open_file", lambda *a: str(empty))
+    monkeypatch.setattr("viva.ui.review.dialogs.pick_question", lambda *a: asked.append(a))
+    window = make_window(sd_module=NoDevices())
+    review = window.show_view("review")
+    review.review_file_dialog()
+    assert asked == []
+    assert "empty.wav is empty (0 bytes)" in window.banner.text()
+    assert not review.reviewing()

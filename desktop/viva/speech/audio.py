@@ -75,6 +75,47 @@ def to_mono(block: np.ndarray) -> np.ndarray:
     return b
 
 
+def _check_path(path: Path) -> None:
+    """What can be told of an audio file without decoding it: a folder, missing or empty."""
+    if path.is_dir():
+        raise AudioUnreadable(f"{path} is a folder, not an audio file.", detail=str(path))
+    if not path.is_file():
+        raise AudioUnreadable(f"The audio file {path} does not exist.", detail=str(path))
+    if path.stat().st_size == 0:
+        raise AudioUnreadable(
+            f"{path.name} is empty (0 bytes): it holds no recording. Choose another file.",
+            detail=str(path),
+        )
+
+
+def check_audio_file(path: str | os.PathLike[str]) -> None:
+    """Raise :class:`AudioUnreadable` for a file that is clearly no audio, without decoding it
+    (a few milliseconds: the header, or PyAV's probe of the container), so that a dialog can
+    say so before asking anything else about the file."""
+    path = Path(path)
+    _check_path(path)
+    try:
+        import soundfile as sf
+
+        sf.info(str(path))
+        return
+    except (RuntimeError, ValueError, TypeError):  # not a format libsndfile knows
+        pass
+    try:
+        import av
+
+        with av.open(str(path)) as container:
+            if container.streams.audio:
+                return
+        problem = "it has no audio track"
+    except Exception as exc:  # noqa: BLE001 - PyAV raises many unrelated types; all mean "unreadable"
+        problem = f"it is not an audio file Viva understands ({type(exc).__name__})"
+    raise AudioUnreadable(
+        f"Could not read {path.name}: {problem}. Use a WAV, FLAC, MP3 or OGG file.",
+        detail=str(path),
+    )
+
+
 def load_audio(audio: AudioInput) -> np.ndarray:
     """Decode a file (anything soundfile or PyAV reads) or check an array: float32 16 kHz mono."""
     if isinstance(audio, np.ndarray):
@@ -87,10 +128,7 @@ def load_audio(audio: AudioInput) -> np.ndarray:
             raise AudioUnreadable("The audio contains invalid samples.", detail="NaN or inf")
         return np.ascontiguousarray(arr)
     path = Path(audio)
-    if path.is_dir():
-        raise AudioUnreadable(f"{path} is a folder, not an audio file.", detail=str(path))
-    if not path.is_file():
-        raise AudioUnreadable(f"The audio file {path} does not exist.", detail=str(path))
+    _check_path(path)
     try:
         import soundfile as sf
 

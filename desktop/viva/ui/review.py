@@ -468,6 +468,15 @@ class ReviewView(QWidget):
         path = dialogs.open_file(self, "Review a recorded answer", AUDIO_FILTERS)
         if not path:
             return
+        from viva.speech.audio import check_audio_file
+        from viva.speech.errors import AudioUnreadable
+
+        try:
+            check_audio_file(path)  # before asking which question an unreadable file answers
+        except AudioUnreadable as exc:
+            self.action_started.emit()
+            self.error_occurred.emit(exc.user_message)
+            return
         question = self._pick_question()
         if question is not None:
             self.review_file(Path(path), question)
