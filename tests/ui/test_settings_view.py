@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QLabel
 from tests.ui.conftest import QT_LOG_IGNORE, NoDevices
@@ -92,3 +93,27 @@ def test_refinement_stays_off_where_the_services_forbid_it(qtbot: Any, make_wind
     window = make_window(sd_module=NoDevices())  # the UI tests' default: refine=False
     assert window.services.settings.refine_transcripts
     assert not window.services.refine
+
+
+def test_a_folder_that_is_no_model_is_said_at_once_and_not_saved(
+    qtbot: Any, make_window: Any, tmp_path: Any
+) -> None:
+    """Picking a folder without a model says so under the field; Save refuses it (saving
+    switched speech recognition off), and a good Save says it worked."""
+    window = make_window(sd_module=NoDevices())
+    view = window.show_view("settings")
+    folder = tmp_path / "notamodel"
+    folder.mkdir()
+    view.model_edit.setText(str(folder))
+    assert "incomplete" in view.model_note.text()
+    assert "model.bin" in view.model_note.text()
+    view.save()
+    assert "Settings were not saved" in window.banner.text()
+    assert window.services.settings.model_dir is None
+    assert view.saved_note.text() == ""
+    qtbot.mouseClick(view.builtin_button, Qt.MouseButton.LeftButton)
+    assert view.model_note.text() == ""
+    with qtbot.waitSignal(view.settings_saved, timeout=5_000):
+        view.save()
+    assert view.saved_note.text().startswith("\u2714 Saved")
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=10_000)

@@ -139,6 +139,13 @@ class SettingsView(QWidget):
         self.builtin_button.clicked.connect(self.model_edit.clear)
         model_row.addWidget(self.builtin_button)
         s_form.addRow(_buddy_label("Whisper &model:", self.model_edit), model_row)
+        # Checked as it is typed or picked (a few file lookups), so a folder that is not a
+        # model is said at once, not after Save switched speech recognition off.
+        self.model_note = QLabel()
+        self.model_note.setWordWrap(True)
+        self.model_note.setAccessibleName("Whisper model folder check")
+        s_form.addRow("", self.model_note)
+        self.model_edit.textChanged.connect(self._check_model_folder)
         self.language_box = QComboBox()
         self.language_box.setAccessibleName("Answer language")
         self.language_box.addItems(list(LANGUAGES))
@@ -191,6 +198,10 @@ class SettingsView(QWidget):
         self.save_button = QPushButton("Sa&ve settings")
         self.save_button.clicked.connect(self.save)
         buttons.addWidget(self.save_button)
+        #: What the last Save did (there was no sign that it had worked).
+        self.saved_note = QLabel()
+        self.saved_note.setAccessibleName("Save result")
+        buttons.addWidget(self.saved_note)
         buttons.addStretch(1)
         layout.addLayout(buttons)
         layout.addStretch(1)
@@ -350,6 +361,30 @@ class SettingsView(QWidget):
         self.preview_button.setEnabled(True)
         self.error_occurred.emit(message)
 
+    def model_folder_problem(self) -> str | None:
+        """Why the folder in the model field cannot be used, or None (empty: built-in)."""
+        folder = self.model_edit.text().strip()
+        if not folder:
+            return None
+        from viva.speech.errors import ModelNotFound
+        from viva.speech.transcriber import check_model_dir
+
+        try:
+            check_model_dir(folder)
+        except ModelNotFound as exc:
+            return exc.user_message
+        return None
+
+    @Slot()
+    def _check_model_folder(self) -> None:
+        problem = self.model_folder_problem()
+        if problem:
+            self.model_note.setText(f"\u26a0 {problem}")
+        elif self.model_edit.text().strip():
+            self.model_note.setText("\u2714 A Whisper model folder: used after Save.")
+        else:
+            self.model_note.setText("")
+
     @Slot()
     def _browse_model(self) -> None:
         folder = dialogs.open_folder(self, "Choose a Whisper model folder (model.bin)")
@@ -379,6 +414,11 @@ class SettingsView(QWidget):
     @Slot()
     def save(self) -> None:
         current = self.services.settings
+        problem = self.model_folder_problem()
+        if problem:
+            # Saving it would switch speech recognition off; nothing is saved instead.
+            self.error_occurred.emit(f"{problem} Settings were not saved.")
+            return
         try:
             new = Settings.model_validate({**current.model_dump(), **self.values()})
         except ValidationError as exc:
@@ -396,6 +436,11 @@ class SettingsView(QWidget):
 
             apply_theme(app, current.theme)
         self._save_settings(current)
+        self.saved_note.setText(
+            "\u2714 Saved. The speech model is loading again."
+            if model_changed
+            else "\u2714 Saved. Voice and timing apply from the next question."
+        )
         if current.text_only:
             self.text_only_requested.emit()
         self.settings_saved.emit(model_changed)
@@ -408,6 +453,7 @@ class SettingsView(QWidget):
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
         """Leaving Settings without saving takes a previewed theme back."""
+        self.saved_note.clear()
         saved = self.services.settings.theme
         if self.theme_box.currentData() != saved:
             self.theme_box.setCurrentIndex(max(0, self.theme_box.findData(saved)))
