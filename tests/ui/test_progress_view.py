@@ -63,6 +63,11 @@ def test_progress_draws_one_line_per_question_on_dated_axes(
     assert "1 attempts" not in counts
     assert "1 questions" not in counts
     assert plural(1, "attempt") == "1 attempt"
+    assert "new)" in counts  # "N to practise today (M reviews due, K new)"
+    # Lengths from 0 (all three are 30 s: auto-range made a flat line look like a change).
+    low, high = view.duration_plot.getPlotItem().getViewBox().viewRange()[1]
+    assert low == 0
+    assert 30 < high < 40
     # The per-topic table: a row per topic with its attempts.
     rows = {view.table.item(r, 0).text(): view.table.item(r, 2).text() for r in range(2)}
     assert rows == {"deployment": "2", "monitoring": "1"}

@@ -205,7 +205,8 @@ class ProgressView(QWidget):
         self.counts.setText(
             f"{progress.practised} of {plural(total, 'question')} practised · "
             f"{plural(due_today, 'question')} to practise today "
-            f"({plural(progress.due, 'review')} due) · {plural(progress.attempts, 'attempt')}"
+            f"({plural(progress.due, 'review')} due, {max(0, due_today - progress.due)} new) · "
+            f"{plural(progress.attempts, 'attempt')}"
         )
         self.coverage_plot.clear()
         self.duration_plot.clear()
@@ -219,6 +220,7 @@ class ProgressView(QWidget):
         self.duration_empty.setVisible(not spoken)
         for plot in (self.coverage_plot, self.duration_plot):
             self._at_least_two_days(plot)
+        self._lengths_from_zero()
         self._fill_table(progress)
         self.progress_loaded.emit(progress)
 
@@ -260,6 +262,17 @@ class ProgressView(QWidget):
             xs = [datetime.combine(d.day, time(12)).timestamp() for d in days]
             ys = [getattr(d, attr) * scale for d in days]
             plot.plot(xs, ys, pen=thick, name=f"{name} (daily average)")
+
+    def _lengths_from_zero(self) -> None:
+        """Answer lengths on an axis from 0 (auto-range drew 10.5-10.85 s for two attempts
+        0.3 s apart, which looked like a big change)."""
+        ys: list[float] = []
+        for item in self.duration_plot.getPlotItem().listDataItems():
+            data_y = item.getData()[1]
+            if data_y is not None:
+                ys.extend(float(y) for y in data_y)
+        if ys:
+            self.duration_plot.setYRange(0, max(ys) * 1.15, padding=0)
 
     @staticmethod
     def _at_least_two_days(plot: pg.PlotWidget) -> None:
