@@ -215,6 +215,15 @@ class ReviewView(QWidget):
         self.open_button = QPushButton(Shortcut.OPEN_AUDIO.label("Review a recorded answer…"))
         self.open_button.setToolTip("Score an audio file recorded elsewhere against a question")
         self.open_button.clicked.connect(self.review_file_dialog)
+        # As wide as its longest label, so "Transcribing… 40%" does not shift the pane.
+        metrics = self.open_button.fontMetrics()
+        self.open_button.setMinimumWidth(
+            max(
+                metrics.horizontalAdvance(t)
+                for t in (self.open_button.text(), "Transcribing… 100%")
+            )
+            + 32
+        )
         buttons.addWidget(self.open_button)
         self.refresh_button = QPushButton("Re&fresh")
         self.refresh_button.clicked.connect(self.refresh)
