@@ -285,3 +285,30 @@ def test_banner_text_is_readable_in_both_themes(
     background = Counter(pixels).most_common(1)[0][0]
     ink = max(set(pixels), key=lambda c: contrast_ratio(c, background))
     assert contrast_ratio(ink, background) >= 4.5, (theme, level, ink, background)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_sidebar_icons_stand_out_in_both_themes(
+    qtbot: Any, make_window: Any, qapp: Any, restore_theme: None, theme: str
+) -> None:
+    """The play triangle of Practice was black on the dark theme's dark sidebar."""
+    from viva.ui.app import apply_theme
+    from viva.ui.render import contrast_ratio
+
+    window = make_window(sd_module=NoDevices())
+    apply_theme(qapp, theme)
+    qtbot.waitUntil(
+        lambda: window.palette().color(QPalette.ColorRole.Window).name()
+        == qapp.palette().color(QPalette.ColorRole.Window).name(),
+        timeout=5_000,
+    )
+    background = window.sidebar.palette().color(QPalette.ColorRole.Base).name()
+    image = window.sidebar.item(0).icon().pixmap(20, 20).toImage()
+    ink = [
+        image.pixelColor(x, y)
+        for x in range(image.width())
+        for y in range(image.height())
+        if image.pixelColor(x, y).alpha() > 200
+    ]
+    assert ink
+    assert max(contrast_ratio(c.name(), background) for c in ink) >= 3.0

@@ -9,8 +9,17 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QShowEvent
+from PySide6.QtCore import QByteArray, QEvent, QRect, QSettings, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import (
+    QCloseEvent,
+    QColor,
+    QGuiApplication,
+    QIcon,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -106,6 +115,25 @@ def window_settings() -> QSettings:
     return QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
 
 
+#: Sidebar icons drawn in one dark colour by the Fusion style (the play triangle): tinted with
+#: the palette's text colour, or they all but vanish on the dark theme's sidebar.
+MONOCHROME_ICONS = {"practice"}
+
+
+def tinted(icon: QIcon, colour: QColor, size: QSize) -> QIcon:
+    """``icon``'s shape filled with ``colour``."""
+    source = icon.pixmap(size)
+    out = QPixmap(source.size())
+    out.setDevicePixelRatio(source.devicePixelRatio())
+    out.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(out)
+    painter.drawPixmap(0, 0, source)
+    painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+    painter.fillRect(out.rect(), colour)
+    painter.end()
+    return QIcon(out)
+
+
 class MainWindow(QMainWindow):
     """Assembles the views. ``bank_loaded``/``model_loaded`` let tests and the smoke test wait."""
 
@@ -152,11 +180,11 @@ class MainWindow(QMainWindow):
         self.sidebar.setMaximumWidth(170)
         self.sidebar.setIconSize(QSize(20, 20))
         self.sidebar.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
-        style = self.style()
-        for key, title, shortcut in VIEWS:
-            item = QListWidgetItem(style.standardIcon(VIEW_ICONS[key]), title)
+        for _key, title, shortcut in VIEWS:
+            item = QListWidgetItem(title)
             item.setToolTip(f"{shortcut.description} ({shortcut.keys})")
             self.sidebar.addItem(item)
+        self._set_sidebar_icons()
         self.sidebar.currentRowChanged.connect(self._on_sidebar_current_row_changed)
         row.addWidget(self.sidebar)
         self.stack = QStackedWidget()
@@ -299,6 +327,20 @@ class MainWindow(QMainWindow):
         self.help_dialog.show()
         self.help_dialog.raise_()
         self.help_dialog.activateWindow()
+
+    def _set_sidebar_icons(self) -> None:
+        style = self.style()
+        text = self.palette().color(QPalette.ColorRole.WindowText)
+        for row, (key, _title, _shortcut) in enumerate(VIEWS):
+            icon = style.standardIcon(VIEW_ICONS[key])
+            if key in MONOCHROME_ICONS:
+                icon = tinted(icon, text, self.sidebar.iconSize())
+            self.sidebar.item(row).setIcon(icon)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.PaletteChange:
+            self._set_sidebar_icons()  # the theme changed
+        super().changeEvent(event)
 
     # --- messages ----------------------------------------------------------------------------
 
