@@ -37,6 +37,11 @@ def test_history_lists_newest_first(
     out = capsys.readouterr().out
     assert "No attempts of question 'canary-vs-bluegreen'" in out
     assert "(did you mean 'canary-vs-blue-green'?)" in out
+    # A real id without attempts is not "corrected" to itself.
+    assert main(["history", "--question", "canary-vs-blue-green"]) == 0
+    out = capsys.readouterr().out
+    assert "No attempts of question 'canary-vs-blue-green'." in out
+    assert "did you mean" not in out
 
 
 @pytest.mark.parametrize("typed", ["canary-vs-bluegreen", "Canary-vs-Blue-Green"])

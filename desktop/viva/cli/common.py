@@ -46,6 +46,8 @@ def did_you_mean(wanted: str, known: Iterable[str]) -> str:
     from rapidfuzz import fuzz, process
 
     choices = list(known)
+    if wanted in choices:
+        return ""
     lowered = {c.lower(): c for c in choices}
     if wanted.lower() in lowered:
         return f" (did you mean {lowered[wanted.lower()]!r}?)"
