@@ -144,6 +144,10 @@ SIBLING_WRONG = 0
 #: wrongly. Same overlap bound as above. 0 in the shipped recipe: round 5 (2, README "Rounds")
 #: found 2.2 reads only 8 % of them as incorrect at the pair level, and was not shipped.
 SIBLING_NEGATIVE = 0
+#: Covered lines of each sibling point taken as misses of a ``data/breadth`` point (2, as for
+#: every question, in round 23's V). Fewer is the first thing to try if breadth makes the judge
+#: miss plain-words paraphrases of the right point too (the round 23 diagnostic D1 did).
+BREADTH_SIBLINGS = 2
 #: Train on the extra questions of ``data/extra`` (40 questions, 200 key points written by eight
 #: other writers) as well as the bank's train split. False in the shipped recipe: round 6 (README
 #: "Rounds") lifted the plain sets' paraphrase coverage but lost on ``tuning``, where candidates
@@ -504,7 +508,8 @@ def build(
             for j, texts in covered_by.items():
                 if j == i:
                     continue
-                for s in rng.sample(texts, min(2, len(texts))):
+                per = BREADTH_SIBLINGS if q.id.startswith("breadth-") else 2
+                for s in rng.sample(texts, min(per, len(texts))):
                     if s not in own:
                         base.append((s, LABEL_ID["missed"], "sibling"))
             others_wrong = [s for j, ts in wrong_by.items() if j != i for s in ts]

@@ -245,6 +245,14 @@ def main() -> None:
         help="per key point, N of the question's other points stated wrongly, as misses "
         "(pairs.SIBLING_WRONG; training pairs only, the calibration pairs stay the recipe's)",
     )
+    parser.add_argument(
+        "--breadth-siblings",
+        type=int,
+        default=pairs.BREADTH_SIBLINGS,
+        metavar="N",
+        help="per data/breadth key point, N covered lines of each sibling point as misses "
+        "(pairs.BREADTH_SIBLINGS)",
+    )
     parser.add_argument("--checkpoint-every", type=int, default=200, metavar="STEPS")
     parser.add_argument(
         "--resume", action="store_true",
@@ -253,6 +261,7 @@ def main() -> None:
     args = parser.parse_args()
     for name in filter(None, args.extras.split(",")):
         setattr(pairs, RECIPE_SWITCHES[name], True)
+    pairs.BREADTH_SIBLINGS = args.breadth_siblings
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
@@ -294,7 +303,10 @@ def main() -> None:
     epoch_rng = rng.getstate()
     if args.resume:
         state = torch.load(checkpoint, weights_only=False)
-        if state["args"] != vars(args) | {"resume": False}:
+        # Options added since the checkpoint was written must be at their defaults.
+        now = vars(args) | {"resume": False}
+        then = {k: state["args"].get(k, parser.get_default(k)) for k in now}
+        if then != now:
             raise SystemExit(f"{checkpoint} was written with other arguments: {state['args']}")
         model.load_state_dict(state["model"])
         optimiser.load_state_dict(state["optimiser"])
@@ -367,7 +379,7 @@ def main() -> None:
         "lr": args.lr,
         "seed": args.seed,
         "recipe": {flag: getattr(pairs, flag) for flag in RECIPE_SWITCHES.values()}
-        | {"SIBLING_WRONG": args.sibling_wrong},
+        | {"SIBLING_WRONG": args.sibling_wrong, "BREADTH_SIBLINGS": args.breadth_siblings},
         "train_seconds": round(train_s),
         "calibration_pairs_torch_fp32": metrics_torch,
         "calibration_pairs_onnx_int8": metrics_int8,
