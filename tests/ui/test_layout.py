@@ -312,3 +312,23 @@ def test_sidebar_icons_stand_out_in_both_themes(
     ]
     assert ink
     assert max(contrast_ratio(c.name(), background) for c in ink) >= 3.0
+
+
+def test_feedback_panel_fits_a_narrow_pane(qtbot: Any, test_bank: Any) -> None:
+    """Review's right pane at 800x600 is about 260 px: the panel may not ask for more (the
+    full "Details: ..." caption did, and the pane scrolled sideways, cutting the card off)."""
+    from viva.scoring import score_answer
+    from viva.speech.transcript import Transcript
+    from viva.ui.widgets import DETAILS_TEXT, FeedbackPanel
+
+    question = test_bank.get("canary-vs-blue-green")
+    transcript = Transcript.from_text(ANSWER, duration_s=40.0)
+    panel = FeedbackPanel(links=True)
+    qtbot.addWidget(panel)
+    panel.show_feedback(question, transcript, score_answer(question, transcript))
+    panel.show()
+    assert panel.minimumSizeHint().width() <= 280
+    panel.resize(260, 600)
+    qtbot.waitUntil(lambda: panel.details_button.text().endswith("\u2026"), timeout=5_000)
+    panel.resize(1000, 600)
+    qtbot.waitUntil(lambda: panel.details_button.text() == DETAILS_TEXT, timeout=5_000)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -246,6 +246,9 @@ class ThemedBrowser(QTextBrowser):
         super().changeEvent(event)
 
 
+DETAILS_TEXT = "Details: key points, your answer, timing, tips, reference"
+
+
 class FeedbackPanel(QFrame):
     """The score card, then the details (collapsible): key points, transcript, timing, tips
     and the reference answer. ``compare_requested`` comes from the card's Compare link."""
@@ -271,7 +274,11 @@ class FeedbackPanel(QFrame):
         # Kept for callers and tests that read the headline.
         self.coverage_label = self.card.headline
         self.details_button = QToolButton()
-        self.details_button.setText("Details: key points, your answer, timing, tips, reference")
+        self.details_button.setText(DETAILS_TEXT)
+        self.details_button.setToolTip(DETAILS_TEXT)
+        # Elided to the panel's width (resizeEvent): at its full length it set the panel's
+        # minimum width, and Review's narrow pane scrolled sideways at 800x600.
+        self.details_button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.details_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.details_button.setCheckable(True)
         self.details_button.setChecked(True)
@@ -490,6 +497,14 @@ class FeedbackPanel(QFrame):
         self.points.setCurrentRow(row)
 
     @Slot(bool)
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        room = max(80, self.width() - 48)  # the arrow and the margins
+        metrics = self.details_button.fontMetrics()
+        self.details_button.setText(
+            metrics.elidedText(DETAILS_TEXT, Qt.TextElideMode.ElideRight, room)
+        )
+
     def _on_details_button_toggled(self, shown: bool) -> None:
         self.details.setVisible(shown)
         self.details_button.setArrowType(
