@@ -141,3 +141,32 @@ def test_fillers_are_found_when_the_index_is_off(store: AttemptStore) -> None:
     mark = '<mark class="filler" title="filler">'
     assert f"{mark}you</mark> {mark}know,</mark>" in html
     assert f"{mark}we</mark>" not in html
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_whisper_word_pieces_are_written_together(store: AttemptStore, fmt: str) -> None:
+    """A spoken transcript's "blue", "-green", "5", "%" read "blue-green" and "5%" in the report
+    for a mentor (they read "blue -green", "5 %")."""
+    from viva.speech.transcript import Transcript, Word
+
+    said = [
+        "We",
+        " send",
+        " 5",
+        "%",
+        " first,",
+        " then",
+        " step",
+        "-by",
+        "-step,",
+        " blue",
+        "-green.",
+    ]
+    words = tuple(Word(w, i * 0.5, i * 0.5 + 0.4) for i, w in enumerate(said))
+    text = "We send 5% first, then step-by-step, blue-green."
+    store.add_attempt(
+        make_question(), Transcript(text=text, words=words, duration_s=6.0), make_feedback()
+    )
+    out = render_report(store, question_id="canary-release", fmt=fmt)
+    assert text in out
+    assert "blue -green" not in out

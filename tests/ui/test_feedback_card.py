@@ -227,3 +227,24 @@ def test_a_doubtful_miss_shows_the_closest_words(qtbot: Any, test_bank: Any) -> 
     # A miss the judge was sure of says nothing more.
     assert "closest" not in plain.text()
     assert plain.toolTip() == "not found in your answer"
+
+
+def test_spoken_transcript_is_shown_spaced_as_written() -> None:
+    """Whisper's word pieces ("blue", "-green", "5", "%") are drawn together; every word keeps
+    its own anchor for seeking, and a long pause mark still stands apart."""
+    from PySide6.QtGui import QTextDocument
+
+    from viva.speech.transcript import Transcript, Word
+
+    said = ["We", " send", " 5", "%", " first,", " then", " blue", "-green."]
+    words = tuple(Word(w, i * 0.5, i * 0.5 + 0.4) for i, w in enumerate(said))
+    tokens = render.tokens_of(Transcript(text="", words=words))
+    html_text = render.transcript_html(tokens, links=True, pauses={4: 2.5})
+    doc = QTextDocument()
+    doc.setHtml(html_text)
+    plain = doc.toPlainText()
+    assert "We send 5% first," in plain
+    assert "then blue-green." in plain
+    assert "blue -green" not in plain
+    assert "2.5" in plain
+    assert all(f'href="w:{i}"' in html_text for i in range(len(said)))

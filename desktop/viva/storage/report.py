@@ -23,6 +23,7 @@ import jinja2
 from markupsafe import Markup
 
 from viva import __version__
+from viva.speech.transcript import attaches
 
 if TYPE_CHECKING:
     from viva.storage.store import Attempt, AttemptStore
@@ -90,6 +91,8 @@ class Token:
     text: str
     filler: bool = False
     pause_after_s: float | None = None
+    #: Written against the word before, with no space ("-green" after "blue", "%" after "5").
+    joined: bool = False
 
 
 def _norm(word: str) -> str:
@@ -119,7 +122,15 @@ def transcript_tokens(attempt: Attempt) -> list[Token]:
         after = pause.get("after_word_index")
         if isinstance(after, int) and 0 <= after < len(words):
             pauses[after] = float(pause.get("duration_s") or 0.0)
-    return [Token(w, i in fillers, pauses.get(i)) for i, w in enumerate(words)]
+    return [
+        Token(
+            w,
+            i in fillers,
+            pauses.get(i),
+            joined=i > 0 and (i - 1) not in pauses and attaches(words[i - 1], w),
+        )
+        for i, w in enumerate(words)
+    ]
 
 
 def coverage_chart(points: Sequence[tuple[datetime, float | None]], *, title: str) -> str:

@@ -17,7 +17,7 @@ from viva.scoring.star import LABELS as STAR_LABELS
 from viva.scoring.star import TIPS as STAR_TIPS
 from viva.scoring.timing import Timing
 from viva.scoring.tips import is_summary
-from viva.speech.transcript import Transcript
+from viva.speech.transcript import Transcript, attaches
 
 PAUSE_MARK = "\u23f8"
 
@@ -220,7 +220,12 @@ def transcript_html(
     pauses = pauses or {}
     parts: list[str] = []
     for i, token in enumerate(tokens):
-        text = html.escape(token.text)
+        # Whisper's "blue", "-green" and "5", "%" are written together, as in the text.
+        if i and (i - 1) not in pauses and attaches(tokens[i - 1].text, token.text.strip()):
+            parts.append("")
+        elif i:
+            parts.append(" ")
+        text = html.escape(token.text.strip())
         style = f"color:{text_colour};"
         title = ""
         if i == current:
@@ -237,10 +242,10 @@ def transcript_html(
         parts.append(word)
         if i in pauses:
             parts.append(
-                f'<span style="color:{colours.accent("filler")};" title="long pause">'
-                f" {PAUSE_MARK}&nbsp;{pauses[i]:.1f}&nbsp;s</span>"
+                f' <span style="color:{colours.accent("filler")};" title="long pause">'
+                f"{PAUSE_MARK}&nbsp;{pauses[i]:.1f}&nbsp;s</span>"
             )
-    return f"<p style='line-height:140%; color:{text_colour}'>" + " ".join(parts) + "</p>"
+    return f"<p style='line-height:140%; color:{text_colour}'>" + "".join(parts) + "</p>"
 
 
 def sentences(text: str) -> list[str]:
