@@ -202,3 +202,25 @@ def test_an_unreadable_file_is_refused_before_asking_for_its_question(
     assert asked == []
     assert "empty.wav is empty (0 bytes)" in window.banner.text()
     assert not review.reviewing()
+
+
+def test_a_file_review_can_be_cancelled(
+    qtbot: Any, make_window: Any, jfk_wav: Any, test_bank: Any
+) -> None:
+    """Cancel review stops it (at the next chunk, here the only one): nothing is stored."""
+    from viva.storage.store import AttemptStore
+
+    window = make_window(sd_module=NoDevices())
+    review = window.show_view("review")
+    reviewed: list[Any] = []
+    review.file_reviewed.connect(reviewed.append)
+    review.review_file(jfk_wav, test_bank.get("model-drift-monitoring"))
+    assert review.cancel_button.isVisible()
+    qtbot.mouseClick(review.cancel_button, Qt.MouseButton.LeftButton)
+    assert review.open_button.text() == "Cancelling…"
+    qtbot.waitUntil(lambda: not review.reviewing(), timeout=60_000)
+    assert not review.cancel_button.isVisible()
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
+    assert reviewed == []
+    with AttemptStore.open() as store:
+        assert store.count_attempts() == 0

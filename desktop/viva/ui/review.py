@@ -33,7 +33,7 @@ from viva.ui import dialogs, render
 from viva.ui.player import AudioPlayer
 from viva.ui.shortcuts import Shortcut, bind
 from viva.ui.widgets import FeedbackPanel, heading, plain_label
-from viva.ui.workers import JobRunner
+from viva.ui.workers import CancelToken, Job, JobRunner, stop_when_cancelled
 
 log = logging.getLogger(__name__)
 
@@ -225,6 +225,12 @@ class ReviewView(QWidget):
             + 32
         )
         buttons.addWidget(self.open_button)
+        self.cancel_button = QPushButton("&Cancel review")
+        self.cancel_button.setToolTip("Stop transcribing the file; nothing is stored")
+        self.cancel_button.clicked.connect(self.cancel_review)
+        self.cancel_button.hide()
+        buttons.addWidget(self.cancel_button)
+        self._review_job: Job | None = None
         self.refresh_button = QPushButton("Re&fresh")
         self.refresh_button.clicked.connect(self.refresh)
         buttons.addWidget(self.refresh_button)
@@ -507,8 +513,15 @@ class ReviewView(QWidget):
         self.open_button.setText("Transcribing…")
         self.action_started.emit()
 
-        def work(progress: Any, _t: Any) -> SavedAttempt:
-            transcript = services.transcribe_file(question, path, progress)
+        def work(progress: Any, token: CancelToken) -> SavedAttempt:
+            check = stop_when_cancelled(token)
+
+            def step(fraction: float) -> None:
+                check(fraction)  # Cancel review: stop at the next chunk
+                progress(fraction)
+
+            transcript = services.transcribe_file(question, path, step)
+            check(1.0)  # cancelled during the last chunk: nothing is stored
             if not transcript.text.strip():
                 raise ValueError("empty")
             return services.finish_answer(question, transcript, audio_path=path)
@@ -522,13 +535,25 @@ class ReviewView(QWidget):
                 )
             self.error_occurred.emit(message)
 
-        self.jobs.start(
+        job = self.jobs.start(
             "review-file",
             work,
             on_success=self._on_file_reviewed,
             on_error=failed,
             on_progress=lambda f: self.open_button.setText(f"Transcribing… {f:.0%}"),
         )
+        job.signals.cancelled.connect(self._reset_open_button)
+        self._review_job = job
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.show()
+
+    @Slot()
+    def cancel_review(self) -> None:
+        """Stop the file review under way at its next chunk (nothing is stored)."""
+        if self._review_job is not None:
+            self._review_job.token.cancel()
+            self.cancel_button.setEnabled(False)
+            self.open_button.setText("Cancelling…")
 
     def _on_file_reviewed(self, saved: SavedAttempt) -> None:
         self._reset_open_button()
@@ -538,6 +563,8 @@ class ReviewView(QWidget):
         self.refresh(select_id=saved.attempt_id)
 
     def _reset_open_button(self) -> None:
+        self._review_job = None
+        self.cancel_button.hide()
         self.open_button.setEnabled(True)
         self.open_button.setText(Shortcut.OPEN_AUDIO.label("Review a recorded answer…"))
 
