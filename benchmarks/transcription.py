@@ -295,7 +295,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         batch_times, post, lag50, lag90, clag50, clag90, tails = [], [], [], [], [], [], []
         waits: list[float] = []
         post_late: list[float] = []
-        reused = filler_passes = 0
+        reused = filler_passes = greedy = 0
         batch_text = live_text = ""
         live_runs = args.long_runs if item["duration_s"] >= 100 else args.live_runs
         for _ in range(args.runs):
@@ -323,6 +323,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             waits.append(stats.stop_wait_s or 0.0)
             tails.append(stats.tail_s or 0.0)
             reused += stats.reused
+            greedy += stats.greedy
             for lst, v in (
                 (lag50, stats.lag_median_s),
                 (lag90, stats.lag_p90_s),
@@ -358,6 +359,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "stop_wait_s": round(med(waits), 2),
             "tail_s": round(med(tails), 2),
             "stop_reused_tail": f"{reused}/{live_runs}",
+            # Commits decoded greedily because the worker fell behind (a loaded machine).
+            "stream_greedy_commits": greedy,
             "after_stop_late_s": round(med(post_late), 2) if post_late else None,
             "after_stop_late_runs_s": [round(x, 2) for x in post_late],
             "batch_filler_passes": filler_passes,
