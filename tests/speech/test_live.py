@@ -450,3 +450,41 @@ def test_words_held_back_at_the_cap_stay_on_screen() -> None:
     assert partials[-1].committed == "one two three"
     assert partials[-1].tentative == "four"
     assert live._chunk_start < 3.2 * SAMPLE_RATE  # "four" is decoded again with the next chunk
+
+
+class _ContextRecorder(Transcriber):
+    """No model: records each decode's offset and prompt; returns one word per second."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[float, str | None]] = []
+
+    def decode(self, samples: Any, **kwargs: Any) -> Any:
+        from viva.speech.audio import SAMPLE_RATE
+        from viva.speech.transcript import Transcript, Word, join_words
+
+        offset = kwargs.get("offset_s", 0.0)
+        self.calls.append((offset, kwargs.get("prompt")))
+        n = int(len(samples) / SAMPLE_RATE)
+        words = tuple(
+            Word(f" w{int(offset) + i}", offset + i + 0.2, offset + i + 0.8) for i in range(n)
+        )
+        return Transcript(text=join_words(words), words=words)
+
+
+def test_a_chunk_decoded_with_left_context_keeps_only_its_own_words() -> None:
+    """With ``context_s`` the audio before a border is decoded again in front of the next
+    chunk; the words it yields are dropped, and the prompt stops where the context starts."""
+    from viva.speech.audio import SAMPLE_RATE
+    from viva.speech.live import WINDOW
+
+    recorder = _ContextRecorder()
+    live = LiveTranscriber(recorder, context_s=1.0)
+    end = 8 * SAMPLE_RATE
+    live._audio_buf.append(np.zeros(end, dtype=np.float32))
+    live._probs_buf.append(np.full(end // WINDOW, 0.9, dtype=np.float32))
+    live._commit(0, 4 * SAMPLE_RATE)
+    live._commit(4 * SAMPLE_RATE, end)
+    assert [c.text for c in live.commits] == ["w0 w1 w2 w3", "w4 w5 w6 w7"]
+    assert recorder.calls[0] == (0.0, None)  # nothing before the first chunk
+    assert recorder.calls[1] == (3.0, "w0 w1 w2")  # w3 is in the context audio, not the prompt

@@ -13,6 +13,9 @@ tail**, built so that little is left to decode when the user presses Stop.
   before its end are kept, the rest (the overlap) is decoded again, with right context, as the
   start of the next chunk. A word repeated across a border is dropped. (Cutting at Whisper's word
   times alone lost words: tiny.en squeezes the times of the last words of a cut chunk.)
+* ``context_s`` (default 0, not adopted) decodes a committed chunk with that much of the audio
+  before its border in front and drops the words that audio yields
+  (``benchmarks/border_context.py``: mixed, WER better on two voices and worse on the third).
 * About once a second the open chunk is re-decoded cheaply (beam 1, no timestamps) and shown
   as *tentative* text - only when no commit is waiting, only on the newest audio, and never
   after Stop: there is no queue of tentative jobs that could go stale.
@@ -41,7 +44,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -224,6 +227,16 @@ def _norm_words(text: str) -> list[str]:
     return [w for w in re.sub(r"[^a-z0-9' ]+", " ", text.lower()).split() if w]
 
 
+def _from(result: Transcript, start_s: float) -> Transcript:
+    """``result`` without the words centred before ``start_s`` (decoded as left context)."""
+    words = tuple(w for w in result.words if (w.start + w.end) / 2 >= start_s)
+    if len(words) == len(result.words):
+        return result
+    text = join_words(words)
+    segments = (Segment(start=words[0].start, end=words[-1].end, text=text),) if words else ()
+    return replace(result, text=text, words=words, segments=segments)
+
+
 def _percentile(values: list[float], q: float) -> float | None:
     if not values:
         return None
@@ -250,6 +263,7 @@ class LiveTranscriber:
         prepare_beam_size: int | None = PREPARE_BEAM_SIZE,
         threshold: float = 0.5,
         prepare: bool = True,
+        context_s: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.transcriber = transcriber
@@ -267,6 +281,7 @@ class LiveTranscriber:
         self.threshold = threshold
         self.prepare = prepare  # final decode ahead at a short pause (see _maybe_prepare)
         self.neg_threshold = max(threshold - 0.15, 0.01)
+        self.context_s = context_s  # audio before a chunk decoded with it (words there dropped)
         self.clock = clock
         self._stats = LiveStats()
         self._lags_done = False
@@ -472,8 +487,13 @@ class LiveTranscriber:
             return None
         return int(best_mid * WINDOW)
 
-    def _prompt(self) -> str | None:
-        text = self.committed_text
+    def _prompt(self, before_s: float | None = None) -> str | None:
+        """The committed text (its last 300 characters), or only the words that end before
+        ``before_s`` when the audio from there on is decoded again as context."""
+        if before_s is None:
+            text = self.committed_text
+        else:
+            text = join_words(w for c in self.commits for w in c.words if w.end <= before_s)
         return text[-300:] if text else None
 
     def _decode(self, start: int, end: int, *, final: bool, beam: int | None = None) -> Transcript:
@@ -483,18 +503,23 @@ class LiveTranscriber:
             log.info("live transcription %.1f s behind: committing greedily", behind)
             beam = 1
             self._stats.greedy += 1
+        begin = start
+        if final and self.context_s > 0 and self.commits:
+            begin = max(0, start - int(self.context_s * SAMPLE_RATE))
         result = self.transcriber.decode(
-            self._audio[start:end],
-            offset_s=start / SAMPLE_RATE,
+            self._audio[begin:end],
+            offset_s=begin / SAMPLE_RATE,
             # The vocabulary only on final decodes: it lengthens the prompt, and the tentative
             # re-decodes (about once a second) must stay cheap (benchmarks/results/jargon.md).
             hotwords=self.hotwords if final else None,
-            prompt=self._prompt(),
+            prompt=self._prompt(begin / SAMPLE_RATE if begin < start else None),
             beam_size=beam if final else 1,
             word_timestamps=final,
             voice=VoiceMap(self._probs, threshold=self.threshold),
         )
         self._stats.decode_s += time.perf_counter() - t0
+        if begin < start:
+            result = _from(result, start / SAMPLE_RATE)
         return result
 
     def _dedupe_border(self, words: tuple[Word, ...]) -> tuple[Word, ...]:
