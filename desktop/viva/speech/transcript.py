@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -25,6 +25,13 @@ _ATTACHED_PREFIXES = ("-", "'", "\u2019", ",", ".", "!", "?", ":", ";", "%", ")"
 def attaches(previous: str, token: str) -> bool:
     """Whether recognised word ``token`` is written against ``previous`` with no space."""
     return token.startswith(_ATTACHED_PREFIXES) or previous.endswith("-")
+
+
+def glued(words: Sequence[str], i: int, pauses: Container[int] = ()) -> bool:
+    """Whether ``words[i]`` is written against the word before it: it attaches (see
+    :func:`attaches`) and no long pause (``pauses``: indices of words a pause follows) sits
+    between. The transcript view and the reports space words this way."""
+    return i > 0 and (i - 1) not in pauses and attaches(words[i - 1].strip(), words[i].strip())
 
 
 def join_words(words: Iterable[Word | str]) -> str:

@@ -23,7 +23,7 @@ import jinja2
 from markupsafe import Markup
 
 from viva import __version__
-from viva.speech.transcript import attaches
+from viva.speech.transcript import glued
 
 if TYPE_CHECKING:
     from viva.storage.store import Attempt, AttemptStore
@@ -127,7 +127,7 @@ def transcript_tokens(attempt: Attempt) -> list[Token]:
             w,
             i in fillers,
             pauses.get(i),
-            joined=i > 0 and (i - 1) not in pauses and attaches(words[i - 1], w),
+            joined=glued(words, i, pauses),
         )
         for i, w in enumerate(words)
     ]

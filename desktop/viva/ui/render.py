@@ -17,7 +17,7 @@ from viva.scoring.star import LABELS as STAR_LABELS
 from viva.scoring.star import TIPS as STAR_TIPS
 from viva.scoring.timing import Timing
 from viva.scoring.tips import is_summary
-from viva.speech.transcript import Transcript, attaches
+from viva.speech.transcript import Transcript, glued
 
 PAUSE_MARK = "\u23f8"
 
@@ -219,9 +219,10 @@ def transcript_html(
     highlight = highlight or set()
     pauses = pauses or {}
     parts: list[str] = []
+    texts = [token.text for token in tokens]
     for i, token in enumerate(tokens):
         # Whisper's "blue", "-green" and "5", "%" are written together, as in the text.
-        if i and (i - 1) not in pauses and attaches(tokens[i - 1].text, token.text.strip()):
+        if glued(texts, i, pauses):
             parts.append("")
         elif i:
             parts.append(" ")
