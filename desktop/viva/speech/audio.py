@@ -88,6 +88,17 @@ def _check_path(path: Path) -> None:
         )
 
 
+def _unreadable(path: Path, problem: str, detail: str) -> AudioUnreadable:
+    """The one message for a file neither soundfile nor PyAV can use."""
+    return AudioUnreadable(
+        f"Could not read {path.name}: {problem}. Use a WAV, FLAC, MP3 or OGG file.",
+        detail=detail,
+    )
+
+
+_NOT_UNDERSTOOD = "it is not an audio file Viva understands"
+
+
 def check_audio_file(path: str | os.PathLike[str]) -> None:
     """Raise :class:`AudioUnreadable` for a file that is clearly no audio, without decoding it
     (a few milliseconds: the header, or PyAV's probe of the container), so that a dialog can
@@ -109,11 +120,8 @@ def check_audio_file(path: str | os.PathLike[str]) -> None:
                 return
         problem = "it has no audio track"
     except Exception as exc:  # noqa: BLE001 - PyAV raises many unrelated types; all mean "unreadable"
-        problem = f"it is not an audio file Viva understands ({type(exc).__name__})"
-    raise AudioUnreadable(
-        f"Could not read {path.name}: {problem}. Use a WAV, FLAC, MP3 or OGG file.",
-        detail=str(path),
-    )
+        problem = f"{_NOT_UNDERSTOOD} ({type(exc).__name__})"
+    raise _unreadable(path, problem, str(path))
 
 
 def load_audio(audio: AudioInput) -> np.ndarray:
@@ -144,8 +152,4 @@ def load_audio(audio: AudioInput) -> np.ndarray:
 
         return np.ascontiguousarray(decode_audio(str(path), sampling_rate=SAMPLE_RATE))
     except Exception as exc:  # noqa: BLE001 - PyAV raises many unrelated types; all mean "unreadable"
-        raise AudioUnreadable(
-            f"Could not read {path.name}: it is not an audio file Viva understands. "
-            "Use a WAV, FLAC, MP3 or OGG file.",
-            detail=f"{type(exc).__name__}: {exc}",
-        ) from exc
+        raise _unreadable(path, _NOT_UNDERSTOOD, f"{type(exc).__name__}: {exc}") from exc
