@@ -42,17 +42,32 @@ from viva.bank import load_builtin_bank  # noqa: E402
 log = logging.getLogger("near_points")
 
 
+def _bank_points(parts: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(source, key point) of the built-in questions in these parts of split.json."""
+    split = json.loads((HERE / "split.json").read_text(encoding="utf-8"))
+    return [
+        (f"bank {split[qid]}", kp.text)
+        for qid, q in load_builtin_bank().questions.items()
+        if split.get(qid) in parts
+        for kp in q.key_points
+    ]
+
+
+def _file_points(paths: list[Path], label: str | None = None) -> list[tuple[str, str]]:
+    """(source, key point) of question files; the source is the file's name, or ``label`` and
+    the question's id."""
+    return [
+        (f"{label} {q['id']}" if label else path.stem, str(p))
+        for path in paths
+        for q in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
+        for p in q["key_points"]
+    ]
+
+
 def evaluated_points() -> list[tuple[str, str]]:
     """(source, key point) of every point the judge is measured or probed on."""
-    split = json.loads((HERE / "split.json").read_text(encoding="utf-8"))
-    out = []
-    for qid, q in load_builtin_bank().questions.items():
-        where = split.get(qid)
-        if where in ("calibration", "test"):
-            out += [(f"bank {where}", kp.text) for kp in q.key_points]
-    for path in sorted((ROOT / "tests" / "eval").glob("plain*.yaml")):
-        for q in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]:
-            out += [(path.stem, str(p)) for p in q["key_points"]]
+    out = _bank_points(("calibration", "test"))
+    out += _file_points(sorted((ROOT / "tests" / "eval").glob("plain*.yaml")))
     probe = HERE / "data" / "unseen_probe" / "probe.jsonl"
     for line in probe.read_text(encoding="utf-8").splitlines():
         out += [("unseen probe", p) for p in json.loads(line)["points"]]
@@ -61,17 +76,9 @@ def evaluated_points() -> list[tuple[str, str]]:
 
 def training_points() -> list[tuple[str, str]]:
     """(source, key point) of every point the judge trains on."""
-    split = json.loads((HERE / "split.json").read_text(encoding="utf-8"))
-    out = [
-        (f"bank {qid}", kp.text)
-        for qid, q in load_builtin_bank().questions.items()
-        if split.get(qid) == "train"
-        for kp in q.key_points
-    ]
+    out = _bank_points(("train",))
     for folder in ("extra", "breadth"):
-        for path in sorted((HERE / "data" / folder).glob("*.yaml")):
-            for q in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]:
-                out += [(f"{folder} {q['id']}", str(p)) for p in q["key_points"]]
+        out += _file_points(sorted((HERE / "data" / folder).glob("*.yaml")), folder)
     return out
 
 
