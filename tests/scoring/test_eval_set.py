@@ -88,7 +88,7 @@ SMALLEST = {"plain9": (8, 60)}
 
 
 #: Written and committed, not read by any scorer yet (the next candidate's confirmation set).
-UNREAD_SETS = ["plain10", "plain11"]
+UNREAD_SETS = ["plain10", "plain11", "plain12"]
 
 
 @pytest.mark.parametrize("name", [*PLAIN_SETS, *UNREAD_SETS])
