@@ -2,12 +2,13 @@
 
     python benchmarks/border_context.py [--context 0,1] [--out benchmarks/results/border_context]
 
-Each 120 s answer of ``benchmarks/transcription.py`` (the same cached WAVs and reference texts;
-run that benchmark first) is cut exactly as the live path cuts it (3-6 s chunks) but decoded
-with ``LiveTranscriber.transcribe_all``, so no commit depends on how fast the machine is. For
-each ``context_s`` the chunk after a border is decoded with that much of the audio before it in
-front (its words dropped, the prompt ending where the context starts). Reported per setting:
-WER and the errors within 1 s of a chunk border against elsewhere (``border_errors``).
+Each 120 s answer of ``benchmarks/transcription.py`` (its WAVs, made again if not cached, and
+the reference texts pinned in its results) is cut exactly as the live path cuts it (3-6 s
+chunks) but decoded with ``LiveTranscriber.transcribe_all``, so no commit depends on how fast
+the machine is. For each ``context_s`` the chunk after a border is decoded with that much of the
+audio before it in front (its words dropped, the prompt ending where the context starts).
+Reported per setting: WER and the errors within 1 s of a chunk border against elsewhere
+(``border_errors``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "desktop"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from transcription import HOTWORDS, border_errors, wer  # noqa: E402
+from transcription import HOTWORDS, bank_answers, border_errors, synthesise, wer  # noqa: E402
 from viva.speech.audio import load_audio  # noqa: E402
 from viva.speech.live import Commit, LiveTranscriber  # noqa: E402
 from viva.speech.transcriber import Transcriber  # noqa: E402
@@ -35,20 +36,17 @@ log = logging.getLogger("border_context")
 
 def run(contexts: list[float]) -> dict[str, Any]:
     results = json.loads((REPO / "benchmarks/results/transcription.json").read_text("utf-8"))
-    folder = cache_dir() / "benchmarks" / "transcription"
+    pinned = {r["file"]: r["reference_text"] for r in results["results"] if "reference_text" in r}
+    # The same WAVs as the transcription benchmark (cached by their text's hash; made with
+    # espeak-ng if missing).
+    files = synthesise(cache_dir() / "benchmarks" / "transcription", bank_answers(), pinned)
     transcriber = Transcriber()
     transcriber.load()
     rows = []
-    for item in results["results"]:
-        if not item["file"].startswith("120s"):
+    for item in files:
+        if not item["label"].startswith("120s"):
             continue
-        voice, wpm = item["file"].split()[1:3]
-        name = f"answer_120s_{voice.replace('+', '_')}_{wpm.removesuffix('wpm')}_"
-        wav = next(folder.glob(name + "*.wav"), None)
-        if wav is None:
-            log.warning("%s not cached: run benchmarks/transcription.py first", item["file"])
-            continue
-        audio = load_audio(wav)
+        audio = load_audio(item["file"])
         for context in contexts:
             commits: list[Commit] = []
             live = LiveTranscriber(
@@ -57,12 +55,12 @@ def run(contexts: list[float]) -> dict[str, Any]:
             t0 = time.perf_counter()
             transcript = live.transcribe_all(audio)
             row = {
-                "file": item["file"],
+                "file": item["label"],
                 "context_s": context,
-                "wer_pct": round(100 * wer(item["reference_text"], transcript.text), 1),
+                "wer_pct": round(100 * wer(item["text"], transcript.text), 1),
                 "borders": len(commits) - 1,
                 "border_errors": border_errors(
-                    item["reference_text"], transcript.words, [c.start_s for c in commits[1:]]
+                    item["text"], transcript.words, [c.start_s for c in commits[1:]]
                 ),
                 "decode_s": round(live.stats.decode_s, 1),
                 "wall_s": round(time.perf_counter() - t0, 1),

@@ -46,7 +46,7 @@ def _bank_points(parts: tuple[str, ...]) -> list[tuple[str, str]]:
     """(source, key point) of the built-in questions in these parts of split.json."""
     split = json.loads((HERE / "split.json").read_text(encoding="utf-8"))["questions"]
     return [
-        (f"bank {split[qid]}", kp.text)
+        (f"bank {split[qid]} {qid}", kp.text)
         for qid, q in load_builtin_bank().questions.items()
         if split.get(qid) in parts
         for kp in q.key_points
