@@ -77,3 +77,21 @@ def test_exit_while_a_pass_is_under_way_does_not_abort() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "exiting while judging" in result.stdout
+
+
+def test_a_judge_reads_a_revised_commit_again() -> None:
+    # A revising live transcriber hands over all committed words, an earlier commit changed.
+    question = load_builtin_bank().get("canary-vs-blue-green")
+    assert question is not None
+    judge = live.LiveJudge(question)
+    words = _words(ANSWER)
+    half = len(words) // 2
+    judge.update(words[:half])
+    revised = _words("With a canary release we send a small slice of the traffic") + words[half:]
+    judge.update(revised)
+    deadline = time.monotonic() + 120
+    while judge.judged_words != len(revised) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert judge.judged_words == len(revised), "the revised words were not judged"
+    judge.close()
+    assert judge.join(60)

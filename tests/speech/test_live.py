@@ -488,3 +488,92 @@ def test_a_chunk_decoded_with_left_context_keeps_only_its_own_words() -> None:
     assert [c.text for c in live.commits] == ["w0 w1 w2 w3", "w4 w5 w6 w7"]
     assert recorder.calls[0] == (0.0, None)  # nothing before the first chunk
     assert recorder.calls[1] == (3.0, "w0 w1 w2")  # w3 is in the context audio, not the prompt
+
+
+class _TaggedRecorder(_ContextRecorder):
+    """Like ``_ContextRecorder``, but each decode's words carry its call number (``d1w0``...),
+    so a test can tell which decode a commit's words came from."""
+
+    def decode(self, samples: Any, **kwargs: Any) -> Any:
+        from viva.speech.transcript import Transcript, Word, join_words
+
+        result = super().decode(samples, **kwargs)
+        tag = len(self.calls)
+        words = tuple(Word(f" d{tag}{w.word.strip()}", w.start, w.end) for w in result.words)
+        return Transcript(text=join_words(words), words=words)
+
+
+class _HearsFrom(_TaggedRecorder):
+    """Hears nothing before ``from_s`` (a decode that yields no word in the previous chunk)."""
+
+    def __init__(self, from_s: float) -> None:
+        super().__init__()
+        self.from_s = from_s
+
+    def decode(self, samples: Any, **kwargs: Any) -> Any:
+        from viva.speech.audio import SAMPLE_RATE
+
+        skip = int((self.from_s - kwargs.get("offset_s", 0.0)) * SAMPLE_RATE)
+        return super().decode(samples[max(0, skip) :], **{**kwargs, "offset_s": self.from_s})
+
+
+def _revising(seconds: int) -> tuple[_TaggedRecorder, LiveTranscriber]:
+    from viva.speech.audio import SAMPLE_RATE
+    from viva.speech.live import WINDOW
+
+    recorder = _TaggedRecorder()
+    live = LiveTranscriber(recorder, revise=True)
+    end = seconds * SAMPLE_RATE
+    live._audio_buf.append(np.zeros(end, dtype=np.float32))
+    live._probs_buf.append(np.full(end // WINDOW, 0.9, dtype=np.float32))
+    return recorder, live
+
+
+def test_a_revising_commit_decodes_the_previous_chunk_again_and_replaces_its_words() -> None:
+    from viva.speech.audio import SAMPLE_RATE
+
+    recorder, live = _revising(12)
+    live._commit(0, 4 * SAMPLE_RATE)
+    live._commit(4 * SAMPLE_RATE, 8 * SAMPLE_RATE)
+    live._commit(8 * SAMPLE_RATE, 12 * SAMPLE_RATE)
+    # Each commit's decode starts at the previous chunk; its prompt is what came before that.
+    assert recorder.calls == [(0.0, None), (0.0, None), (4.0, "d2w0 d2w1 d2w2 d2w3")]
+    assert [c.text for c in live.commits] == [
+        "d2w0 d2w1 d2w2 d2w3",  # revised by the second decode
+        "d3w4 d3w5 d3w6 d3w7",  # revised by the third
+        "d3w8 d3w9 d3w10 d3w11",
+    ]
+    assert live.committed_words == tuple(w for c in live.commits for w in c.words)
+    assert live.stats.revised == 2
+    assert [(c.start_s, c.end_s) for c in live.commits] == [(0.0, 4.0), (4.0, 8.0), (8.0, 12.0)]
+
+
+def test_a_revision_never_reaches_across_a_long_silence_or_loses_words() -> None:
+    from viva.speech.audio import SAMPLE_RATE
+
+    recorder, live = _revising(12)
+    live._commit(0, 4 * SAMPLE_RATE)
+    live._commit(6 * SAMPLE_RATE, 10 * SAMPLE_RATE)  # 2 s of silence between: not revised
+    assert recorder.calls[1][0] == 6.0
+    assert live.commits[0].text == "d1w0 d1w1 d1w2 d1w3"
+
+    # A decode with no word before the border leaves the previous commit as it was.
+    recorder, live = _revising(12)
+    live._commit(0, 4 * SAMPLE_RATE)
+    previous = live.commits[0]
+    live.transcriber = _HearsFrom(4.0)
+    live._commit(4 * SAMPLE_RATE, 8 * SAMPLE_RATE)
+    assert live.commits[0] == previous
+    assert live.commits[1].text == "d1w4 d1w5 d1w6 d1w7"
+    assert live.stats.revised == 0
+
+
+def test_no_revision_after_stop_where_the_user_waits() -> None:
+    from viva.speech.audio import SAMPLE_RATE
+
+    recorder, live = _revising(8)
+    live._commit(0, 4 * SAMPLE_RATE)
+    live._stopping.set()
+    live._commit(4 * SAMPLE_RATE, 8 * SAMPLE_RATE)
+    assert recorder.calls[1] == (4.0, "d1w0 d1w1 d1w2 d1w3")
+    assert live.commits[0].text == "d1w0 d1w1 d1w2 d1w3"

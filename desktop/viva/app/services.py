@@ -298,7 +298,9 @@ class Services:
 
         def committed(commit: Commit) -> None:
             if judge is not None:
-                judge.add(commit.words)
+                # All committed words, not just the new ones: a revising transcriber may have
+                # changed the commit before this one.
+                judge.update(live.committed_words)
             on_commit(commit)
 
         # The question's vocabulary goes to the final decodes only (commits and the tail at

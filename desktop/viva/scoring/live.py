@@ -44,7 +44,7 @@ class LiveJudge:
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._closed = False
-        self._judged = 0  # words judged in the last finished pass
+        self._judged: tuple[Word, ...] = ()  # the words of the last finished pass
         self._thread = threading.Thread(target=self._run, name="live-judge", daemon=True)
         _OPEN.add(self)
         self._thread.start()
@@ -53,6 +53,13 @@ class LiveJudge:
         """Words of a new commit (called from the transcriber's thread)."""
         with self._lock:
             self._words.extend(words)
+        self._wake.set()
+
+    def update(self, words: Iterable[Word]) -> None:
+        """All committed words so far, replacing what it had (a live transcriber that revises
+        an earlier commit; called from the transcriber's thread)."""
+        with self._lock:
+            self._words = list(words)
         self._wake.set()
 
     def close(self) -> None:
@@ -67,7 +74,7 @@ class LiveJudge:
 
     @property
     def judged_words(self) -> int:
-        return self._judged
+        return len(self._judged)
 
     def _run(self) -> None:
         while True:
@@ -77,7 +84,7 @@ class LiveJudge:
                 return
             with self._lock:
                 words = tuple(self._words)
-            if len(words) <= self._judged:
+            if words == self._judged:
                 continue
             transcript = Transcript(text=join_words(words), words=words)
             try:
@@ -85,7 +92,7 @@ class LiveJudge:
             except Exception:  # noqa: BLE001 - a failed pre-pass only costs time at Stop
                 log.exception("live judging failed; the answer is judged at Stop instead")
                 return
-            self._judged = len(words)
+            self._judged = words
 
 
 def close_all(timeout: float = EXIT_WAIT_S) -> bool:

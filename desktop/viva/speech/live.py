@@ -16,6 +16,11 @@ tail**, built so that little is left to decode when the user presses Stop.
 * ``context_s`` (default 0, not adopted) decodes a committed chunk with that much of the audio
   before its border in front and drops the words that audio yields
   (``benchmarks/border_context.py``: mixed, WER better on two voices and worse on the third).
+* ``revise`` (default off, see ``benchmarks/border_context.py``) decodes each committed chunk
+  together with the one before it, when the two are adjacent, and replaces that previous
+  chunk's words with the new decode's: every chunk but the last is final only once it has been
+  decoded with the audio after it too (Whisper gets 6-12 s windows instead of 3-6 s) for one
+  decode per commit, as before, over twice the audio. Not after Stop: the user waits there.
 * About once a second the open chunk is re-decoded cheaply (beam 1, no timestamps) and shown
   as *tentative* text - only when no commit is waiting, only on the newest audio, and never
   after Stop: there is no queue of tentative jobs that could go stale.
@@ -103,6 +108,7 @@ class LiveStats:
     decode_s: float = 0.0
     audio_s: float = 0.0
     greedy: int = 0  # commits decoded with beam 1 because the worker had fallen behind
+    revised: int = 0  # previous chunks whose words a commit's decode replaced (``revise``)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in vars(self).items()}
@@ -124,6 +130,9 @@ PREPARE_BEAM_SIZE: int | None = None
 
 #: Samples handed to the VAD at a time when a whole recording is transcribed (30 s).
 INGEST_BLOCK = 30 * SAMPLE_RATE
+#: ``revise`` decodes a chunk with the previous one only if at most this much (a lead-in of
+#: silence) lies between them: never across a long silence, where Whisper invents words.
+REVISE_GAP_S = 1.0
 
 
 class _StreamingVad:
@@ -264,6 +273,7 @@ class LiveTranscriber:
         threshold: float = 0.5,
         prepare: bool = True,
         context_s: float = 0.0,
+        revise: bool = False,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.transcriber = transcriber
@@ -282,6 +292,7 @@ class LiveTranscriber:
         self.prepare = prepare  # final decode ahead at a short pause (see _maybe_prepare)
         self.neg_threshold = max(threshold - 0.15, 0.01)
         self.context_s = context_s  # audio before a chunk decoded with it (words there dropped)
+        self.revise = revise  # the previous chunk decoded again with each commit (words replaced)
         self.clock = clock
         self._stats = LiveStats()
         self._lags_done = False
@@ -399,6 +410,11 @@ class LiveTranscriber:
         return " ".join(c.text for c in self.commits).strip()
 
     @property
+    def committed_words(self) -> tuple[Word, ...]:
+        """Every committed word so far (with ``revise`` an earlier commit's words may change)."""
+        return tuple(w for c in self.commits for w in c.words)
+
+    @property
     def _audio(self) -> np.ndarray:
         return self._audio_buf.view()
 
@@ -503,9 +519,7 @@ class LiveTranscriber:
             log.info("live transcription %.1f s behind: committing greedily", behind)
             beam = 1
             self._stats.greedy += 1
-        begin = start
-        if final and self.context_s > 0 and self.commits:
-            begin = max(0, start - int(self.context_s * SAMPLE_RATE))
+        begin = self._context_start(start) if final else start
         result = self.transcriber.decode(
             self._audio[begin:end],
             offset_s=begin / SAMPLE_RATE,
@@ -518,9 +532,48 @@ class LiveTranscriber:
             voice=VoiceMap(self._probs, threshold=self.threshold),
         )
         self._stats.decode_s += time.perf_counter() - t0
-        if begin < start:
-            result = _from(result, start / SAMPLE_RATE)
         return result
+
+    def _context_start(self, start: int) -> int:
+        """Where a final decode of the chunk starting at ``start`` begins: the previous chunk's
+        start (``revise``, when it ends at most :data:`REVISE_GAP_S` before), ``context_s``
+        before it, or ``start``."""
+        if not self.commits:
+            return start
+        if self.revise and (self._batch or not self._stopping.is_set()):
+            previous = self.commits[-1]
+            if start / SAMPLE_RATE - previous.end_s <= REVISE_GAP_S:
+                return min(start, int(round(previous.start_s * SAMPLE_RATE)))
+        if self.context_s > 0:
+            return max(0, start - int(self.context_s * SAMPLE_RATE))
+        return start
+
+    def _own_words(self, result: Transcript, start: int) -> Transcript:
+        """A final decode's words from ``start`` on. The words before it (its left context)
+        are dropped, or with ``revise`` replace the previous commit's words."""
+        start_s = start / SAMPLE_RATE
+        if not result.words or result.words[0].start + result.words[0].end >= 2 * start_s:
+            return result
+        if self.revise and self.commits:
+            previous = self.commits[-1]
+            before = tuple(
+                w for w in result.words if previous.start_s <= (w.start + w.end) / 2 < start_s
+            )
+            # A decode that heard nothing there leaves the words it had: never a lost phrase.
+            if before:
+                self.commits[-1] = replace(previous, text=join_words(before).strip(), words=before)
+                self._stats.revised += 1
+                # For the lag figures: the words it had were shown from its commit on, the
+                # revised ones are final only now.
+                self._tentatives.append(
+                    _Tentative(
+                        wall=self._commit_walls[-1],
+                        start_s=previous.start_s,
+                        words=_norm_words(previous.text),
+                    )
+                )
+                self._commit_walls[-1] = self.clock()
+        return _from(result, start_s)
 
     def _dedupe_border(self, words: tuple[Word, ...]) -> tuple[Word, ...]:
         """Drop a first word that repeats the last committed one across a cap border."""
@@ -571,6 +624,7 @@ class LiveTranscriber:
         result = self._take_prepared(start, end)
         if result is None:
             result = self._decode(start, end, final=True, beam=beam or self.commit_beam_size)
+        result = self._own_words(result, start)
         words = self._dedupe_border(result.words)
         self._emit_commit(words, result.text if not result.words else "", start, end)
         # A cut at the cap's quiet point leaves speech in the open chunk that was on screen a
@@ -585,7 +639,9 @@ class LiveTranscriber:
             self._chunk_start = end
             return
         self._prepared = None
-        result = self._decode(start, end, final=True, beam=self.commit_beam_size)
+        result = self._own_words(
+            self._decode(start, end, final=True, beam=self.commit_beam_size), start
+        )
         words = self._dedupe_border(result.words)
         limit = end / SAMPLE_RATE - self.holdback_s
         keep = tuple(w for w in words if w.end <= limit)
@@ -631,9 +687,10 @@ class LiveTranscriber:
         )
         self._prepared = _Prepared(start=start, speech_end=speech_end, end=cut, result=result)
         self._stats.prepared += 1
-        if not self._stopping.is_set() and result.text:
+        shown = _from(result, start / SAMPLE_RATE).text
+        if not self._stopping.is_set() and shown:
             # Shown at once (the display need not wait for the commit).
-            self._show_tentative(start, result.text)
+            self._show_tentative(start, shown)
         return True
 
     # -- tentative display ------------------------------------------------------------------

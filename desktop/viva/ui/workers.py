@@ -226,8 +226,12 @@ class RecordingWorker(QObject):
         self.partial_changed.emit(text if isinstance(text, str) else str(partial))
 
     def _on_commit(self, commit: Any) -> None:
-        text = str(getattr(commit, "text", commit)).strip()
-        self._committed = " ".join(t for t in (self._committed, text) if t)
+        committed = getattr(self._live, "committed_text", None)
+        if isinstance(committed, str):
+            self._committed = committed  # a revising transcriber may have changed earlier text
+        else:
+            text = str(getattr(commit, "text", commit)).strip()
+            self._committed = " ".join(t for t in (self._committed, text) if t)
         self.partial_changed.emit(self._committed)
 
     @Slot()
