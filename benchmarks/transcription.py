@@ -289,6 +289,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "tentative_every_s": args.tentative_every,
         "tail_beam_size": args.tail_beam,
         "prepare_beam_size": args.prepare_beam,
+        "revise": args.revise,
     }
     rows = []
     for item in files:
@@ -765,6 +766,12 @@ def main() -> int:
         type=int,
         default=live["prepare_beam_size"],
         help="beam size of the decode made ahead at a short pause (default: the commits')",
+    )
+    parser.add_argument(
+        "--revise",
+        action=argparse.BooleanOptionalAction,
+        default=live["revise"],
+        help="decode each commit together with the previous chunk and replace its words",
     )
     parser.add_argument(
         "--long-runs", type=int, default=3, help="real-time live runs per file of >= 100 s"

@@ -258,3 +258,13 @@ def test_a_covered_margin_only_ever_withholds_credit() -> None:
     for before, after in zip(levels, levels[1:], strict=False):
         assert all(a <= b for a, b in zip(after, before, strict=True)), levels
     assert 2 not in levels[-1]  # nothing wins by 50 nats
+
+
+def test_a_decision_file_must_name_features_the_scorer_computes() -> None:
+    """A decision fitted on another evidence layout fails when loaded, not with a silent
+    mismatch of weights and features at scoring time."""
+    shipped = params().model_dump()
+    with pytest.raises(ValueError, match="unknown decision features"):
+        DecisionParams.model_validate({**shipped, "features": [*shipped["features"][:-1], "x"]})
+    with pytest.raises(ValueError, match="one weight per feature"):
+        DecisionParams.model_validate({**shipped, "coef": [row[:-1] for row in shipped["coef"]]})

@@ -11,7 +11,14 @@ Reported per judge, at the pair level (argmax of the judge's four probabilities)
 - **attribution**: every plain and named line paired with the *other* points of its question
   (which it does not state): the share read as covered, or as covered or partial.
 
+``--decisions`` reads the same lines at the answer level instead, through the whole decision:
+each line is a one-line answer to its question (key points as plain sentences), and per
+decision file the status every point gets is counted (own point by kind; the other points of
+its question for plain and named lines). Rules and the fitted decision are then part of what
+is measured, as the app shows it.
+
 Usage: python training/judge/attribution.py JUDGE_DIR [JUDGE_DIR ...]
+       python training/judge/attribution.py JUDGE_DIR --decisions D1.json[,D2.json ...]
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -78,8 +86,65 @@ def report(judge_dir: Path, rows: list[dict[str, object]]) -> dict[str, dict[str
     return out
 
 
+def answer_level(
+    judge_dir: Path, decisions: list[Path], rows: list[dict[str, object]]
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Per decision file: per "own:KIND" / "sibling:KIND", the share of each status."""
+    import os
+
+    os.environ["VIVA_JUDGE_DIR"] = str(judge_dir)
+    from viva.bank import Question
+    from viva.scoring.decision import DecisionParams, decide, point_evidence
+    from viva.scoring.text import build_answer
+    from viva.speech.transcript import Transcript
+
+    read: list[tuple[str, list[Any], float]] = []  # (kind, evidence per point, relevance)
+    owner: list[int] = []
+    for q in rows:
+        question = Question.from_key_points(
+            str(q["qid"]), str(q["question"]), q["points"]  # type: ignore[arg-type]
+        )
+        for line in q["lines"]:  # type: ignore[attr-defined]
+            answer = build_answer(Transcript.from_text(line["text"]))
+            evidence, relevance = point_evidence(question, answer)
+            read.append((line["kind"], evidence, relevance))
+            owner.append(line["point"])
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for path in decisions:
+        params = DecisionParams.model_validate_json(path.read_text())
+        counts: dict[str, list[str]] = {}
+        for (kind, evidence, relevance), own in zip(read, owner, strict=True):
+            for i, ev in enumerate(evidence):
+                status = decide(ev, relevance, params).status
+                if i == own:
+                    counts.setdefault(f"own:{kind}", []).append(status)
+                elif kind in ("plain", "named"):
+                    counts.setdefault(f"sibling:{kind}", []).append(status)
+        out[str(path)] = {
+            key: {
+                "n": float(len(st)),
+                **{s: st.count(s) / len(st) for s in ("covered", "partial", "missed", "incorrect")},
+                "credit": (st.count("covered") + 0.5 * st.count("partial")) / len(st),
+            }
+            for key, st in sorted(counts.items())
+        }
+    return out
+
+
 def main(argv: list[str]) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    if "--decisions" in argv:
+        k = argv.index("--decisions")
+        files = [Path(f) for f in argv[k + 1].split(",")]
+        for path, table in answer_level(Path(argv[0]), files, load()).items():
+            for key, row in table.items():
+                log.info(
+                    "%-40s %-16s n=%3d credit %.3f  covered %.3f  partial %.3f  incorrect %.3f  "
+                    "missed %.3f",
+                    Path(path).parent.name + "/" + Path(path).name, key, row["n"], row["credit"],
+                    row["covered"], row["partial"], row["incorrect"], row["missed"],
+                )
+        return 0
     if not argv:
         log.error("usage: attribution.py JUDGE_DIR [JUDGE_DIR ...]")
         return 2

@@ -53,6 +53,14 @@ def main() -> None:
         help="drop: for key points without concepts, fit without the share of the point's own "
         "words found (plain_fraction, plain_covered); only their denial is kept",
     )
+    parser.add_argument(
+        "--sibling-lines",
+        action="store_true",
+        help="also fit on each written line that makes its point (covered) paired with the "
+        "question's other points, labelled missed, each line's sibling rows weighing one row "
+        "in all: the decision learns that a sentence stating another point does not make "
+        "this one (round 25)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     os.environ["VIVA_JUDGE_DIR"] = str(args.judge)
@@ -75,6 +83,7 @@ def main() -> None:
     # Every calibration item is scored twice: with the bank's hints and as a plain question,
     # so the decision learns how far to trust lexical evidence in both cases.
     rows: list[tuple[np.ndarray, str, float, float, str]] = []  # x, label, p_inc, relevance, src
+    row_weight: list[float] = []
 
     tuning = yaml.safe_load((REPO / "tests" / "eval" / "tuning.yaml").read_text())["items"]
     answers = 0
@@ -96,6 +105,7 @@ def main() -> None:
                 off_topic_relevance.append(relevance)
             for ev, label in zip(evidence, item["labels"], strict=True):
                 rows.append((np.array(ev.features), label, ev.p_incorrect, relevance, "answer"))
+                row_weight.append(1.0)
     lines = 0
     for (qid, point), items in sorted(written().items()):
         q = bank.get(qid)
@@ -108,6 +118,13 @@ def main() -> None:
                 ev = evidence[point]
                 rows.append((np.array(ev.features), row["label"], ev.p_incorrect, relevance,
                              "line"))
+                row_weight.append(1.0)
+                if args.sibling_lines and row["label"] == "covered" and len(evidence) > 1:
+                    for j, other in enumerate(evidence):
+                        if j != point:
+                            rows.append((np.array(other.features), "missed", other.p_incorrect,
+                                         relevance, "sibling"))
+                            row_weight.append(1.0 / (len(evidence) - 1))
             lines += 1
     log.info("calibration: %d answers, %d written lines, %d labelled points", answers, lines,
              len(rows))
@@ -127,7 +144,7 @@ def main() -> None:
         # than it will for a candidate who never saw the point. Zero columns get zero weight.
         x[:, FEATURES.index("plain_fraction")] = 0.0
         x[:, FEATURES.index("plain_covered")] = 0.0
-    weight = np.where(gold == "incorrect", args.incorrect_weight, 1.0)
+    weight = np.where(gold == "incorrect", args.incorrect_weight, 1.0) * np.array(row_weight)
     model = LogisticRegression(C=args.C, max_iter=3000)
     model.fit(x, y, sample_weight=weight)
     pred = model.predict(x)
@@ -182,7 +199,9 @@ def main() -> None:
         fitted_on=f"calibration split: {answers} answers of tests/eval/tuning.yaml and "
         f"{lines} written lines, {len(rows)} labelled points"
         + (f"; wrong statements weighted {args.incorrect_weight:g}"
-           if args.incorrect_weight != 1.0 else ""),
+           if args.incorrect_weight != 1.0 else "")
+        + ("; each covered written line also as missed for the question's other points"
+           if args.sibling_lines else ""),
     )
     (args.judge / "decision.json").write_text(
         json.dumps(params.model_dump(mode="json"), indent=1) + "\n"

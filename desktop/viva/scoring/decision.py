@@ -25,7 +25,7 @@ from functools import cache
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from viva.bank.models import Question
 from viva.scoring.coverage import PointResult, bare_list_items, score_coverage
@@ -96,6 +96,15 @@ class DecisionParams(BaseModel):
     #: were written by people who had read the points (``training/judge/margin.py``).
     covered_margin: float = 0.0
     fitted_on: str = ""
+
+    @model_validator(mode="after")
+    def _features_known(self) -> DecisionParams:
+        unknown = set(self.features) - set(FEATURES)
+        if unknown:
+            raise ValueError(f"unknown decision features: {sorted(unknown)}")
+        if any(len(row) != len(self.features) for row in self.coef):
+            raise ValueError("each coefficient row needs one weight per feature")
+        return self
 
     @classmethod
     def default(cls) -> DecisionParams:
@@ -259,7 +268,7 @@ def decide(evidence: PointEvidence, relevance: float, p: DecisionParams | None =
     lex = evidence.lexical
     if evidence.covered_window is None or relevance < p.relevance_threshold:
         return Judged("missed", 1.0 - relevance, None, None, lex)
-    x = np.array(evidence.features)
+    x = np.array([evidence.features[FEATURES.index(name)] for name in p.features])
     scores = np.array(p.coef) @ x + np.array(p.intercept)
     scores[p.classes.index("covered")] -= p.covered_margin
     scores = np.exp(scores - scores.max())
