@@ -534,6 +534,20 @@ BEFORE_KEYS = (
 )
 
 NOTES = """\
+Issue 12 (2026-12-07, eleventh run; not adopted): each commit decoded together with the
+previous chunk, whose words it replaces (``LiveTranscriber(revise=True)``, ``--revise``), so
+that Whisper reads every chunk but the last with the audio after it too. Without timing
+(``border_context.md``, the live chunking decoded by ``transcribe_all``) it lowers WER on two
+voices of three: 13.5 / 24.9 / 31.5 -> 14.3 / 16.6 / 27.4 % (en-us / en-gb / f3; batch 12.6 /
+20.2 / 20.2 %) for 21 / 15 / 51 % more decode time. In real time (``--only 120s --runs 1
+--live-runs 2 --long-runs 2 --stop-after 0 --revise``, machine otherwise idle,
+``transcription_revise.md``) the streamed WER is 14.3 / 18.6 / 27.4 %, but the worker has no
+time for it: after Stop 0.36 / 0.29 / 0.50 -> 1.36 / 1.02 / 1.20 s (goal 0.5), lag median
+0.94 / 0.94 / 1.06 -> 1.36 / 1.48 / 2.05 s, p90 2.25 / 2.49 / 3.25 -> 3.95 / 3.93 / 5.87 s
+(the "before" figures are the committed run of the day before). On 2 cores the live decodes
+already take most of real time; a revision fits only where the worker would otherwise idle,
+which this policy does not check. Kept as a knob, off.
+
 Issue 12 (2026-12-06, tenth run; not adopted): live chunks capped at 5 s (``--max-chunk 5``,
 same command as the ninth run, two live runs per 120 s file, machine otherwise idle). Against
 the committed 6 s cap (en-us / en-gb / f3): lag p90 2.25 / 2.49 / 3.25 -> 2.03 / 2.27 / 2.91 s,

@@ -16,11 +16,13 @@ tail**, built so that little is left to decode when the user presses Stop.
 * ``context_s`` (default 0, not adopted) decodes a committed chunk with that much of the audio
   before its border in front and drops the words that audio yields
   (``benchmarks/border_context.py``: mixed, WER better on two voices and worse on the third).
-* ``revise`` (default off, see ``benchmarks/border_context.py``) decodes each committed chunk
-  together with the one before it, when the two are adjacent, and replaces that previous
-  chunk's words with the new decode's: every chunk but the last is final only once it has been
-  decoded with the audio after it too (Whisper gets 6-12 s windows instead of 3-6 s) for one
-  decode per commit, as before, over twice the audio. Not after Stop: the user waits there.
+* ``revise`` (default off, not adopted) decodes each committed chunk together with the one
+  before it, when the two are adjacent, and replaces that previous chunk's words with the new
+  decode's: every chunk but the last is final only once it has been decoded with the audio after
+  it too (6-12 s windows instead of 3-6 s), one decode per commit as before, over twice the
+  audio; not after Stop. Without timing it lowers WER on two voices of three; in real time on 2
+  cores the worker has no time for it (after Stop 1.0-1.4 s, lag p90 3.9-5.9 s:
+  ``benchmarks/results/transcription.md``, eleventh run).
 * About once a second the open chunk is re-decoded cheaply (beam 1, no timestamps) and shown
   as *tentative* text - only when no commit is waiting, only on the newest audio, and never
   after Stop: there is no queue of tentative jobs that could go stale.
