@@ -577,3 +577,10 @@ def test_no_revision_after_stop_where_the_user_waits() -> None:
     live._commit(4 * SAMPLE_RATE, 8 * SAMPLE_RATE)
     assert recorder.calls[1] == (4.0, "d1w0 d1w1 d1w2 d1w3")
     assert live.commits[0].text == "d1w0 d1w1 d1w2 d1w3"
+
+
+def test_revise_and_left_context_cannot_be_combined() -> None:
+    # A context_s decode after a long silence would otherwise replace a whole previous commit
+    # with the few words of its context audio.
+    with pytest.raises(ValueError, match="cannot be combined"):
+        LiveTranscriber(_ContextRecorder(), revise=True, context_s=1.0)

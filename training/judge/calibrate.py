@@ -82,8 +82,8 @@ def main() -> None:
 
     # Every calibration item is scored twice: with the bank's hints and as a plain question,
     # so the decision learns how far to trust lexical evidence in both cases.
-    rows: list[tuple[np.ndarray, str, float, float, str]] = []  # x, label, p_inc, relevance, src
-    row_weight: list[float] = []
+    # x, label, p_inc, relevance, src, weight in the fit (before the wrong statements' weight)
+    rows: list[tuple[np.ndarray, str, float, float, str, float]] = []
 
     tuning = yaml.safe_load((REPO / "tests" / "eval" / "tuning.yaml").read_text())["items"]
     answers = 0
@@ -104,8 +104,8 @@ def main() -> None:
             elif item["style"] == "off_topic":
                 off_topic_relevance.append(relevance)
             for ev, label in zip(evidence, item["labels"], strict=True):
-                rows.append((np.array(ev.features), label, ev.p_incorrect, relevance, "answer"))
-                row_weight.append(1.0)
+                rows.append((np.array(ev.features), label, ev.p_incorrect, relevance, "answer",
+                             1.0))
     lines = 0
     for (qid, point), items in sorted(written().items()):
         q = bank.get(qid)
@@ -117,14 +117,12 @@ def main() -> None:
                 evidence, relevance = point_evidence(variant, answer)
                 ev = evidence[point]
                 rows.append((np.array(ev.features), row["label"], ev.p_incorrect, relevance,
-                             "line"))
-                row_weight.append(1.0)
+                             "line", 1.0))
                 if args.sibling_lines and row["label"] == "covered" and len(evidence) > 1:
                     for j, other in enumerate(evidence):
                         if j != point:
                             rows.append((np.array(other.features), "missed", other.p_incorrect,
-                                         relevance, "sibling"))
-                            row_weight.append(1.0 / (len(evidence) - 1))
+                                         relevance, "sibling", 1.0 / (len(evidence) - 1)))
             lines += 1
     log.info("calibration: %d answers, %d written lines, %d labelled points", answers, lines,
              len(rows))
@@ -144,7 +142,8 @@ def main() -> None:
         # than it will for a candidate who never saw the point. Zero columns get zero weight.
         x[:, FEATURES.index("plain_fraction")] = 0.0
         x[:, FEATURES.index("plain_covered")] = 0.0
-    weight = np.where(gold == "incorrect", args.incorrect_weight, 1.0) * np.array(row_weight)
+    weight = np.where(gold == "incorrect", args.incorrect_weight, 1.0) * np.array(
+        [r[5] for r in rows])
     model = LogisticRegression(C=args.C, max_iter=3000)
     model.fit(x, y, sample_weight=weight)
     pred = model.predict(x)

@@ -293,6 +293,10 @@ class LiveTranscriber:
         self.threshold = threshold
         self.prepare = prepare  # final decode ahead at a short pause (see _maybe_prepare)
         self.neg_threshold = max(threshold - 0.15, 0.01)
+        if revise and context_s > 0:
+            # Both put audio before the chunk's start into its decode; with both, the words a
+            # context_s decode yields there would replace a whole previous commit.
+            raise ValueError("revise and context_s cannot be combined")
         self.context_s = context_s  # audio before a chunk decoded with it (words there dropped)
         self.revise = revise  # the previous chunk decoded again with each commit (words replaced)
         self.clock = clock
@@ -554,8 +558,6 @@ class LiveTranscriber:
         """A final decode's words from ``start`` on. The words before it (its left context)
         are dropped, or with ``revise`` replace the previous commit's words."""
         start_s = start / SAMPLE_RATE
-        if not result.words or result.words[0].start + result.words[0].end >= 2 * start_s:
-            return result
         if self.revise and self.commits:
             previous = self.commits[-1]
             before = tuple(
@@ -773,7 +775,7 @@ class LiveTranscriber:
             self._stats.tail_s = 0.0 if self._stats.reused > reused else self._stats.tail_s
 
     def _build_final(self) -> Transcript:
-        words = tuple(w for c in self.commits for w in c.words)
+        words = self.committed_words
         segments = tuple(
             Segment(
                 start=round(c.words[0].start if c.words else c.start_s, 3),
