@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -10,11 +12,17 @@ from viva.bank import Question
 from viva.scoring import score_answer
 from viva.scoring.decision import DecisionParams, params
 from viva.scoring.judge import (
+    OTHER_WORDS,
+    OTHERS_SHOWN,
     PAIR_TOKENS,
     UNIT_TOKENS,
+    WITH_OTHERS,
+    Judge,
+    JudgeUnavailable,
     answer_windows,
     get_judge,
     model_dir,
+    point_with_others,
 )
 from viva.scoring.text import build_answer
 from viva.speech.transcript import Transcript
@@ -268,3 +276,51 @@ def test_a_decision_file_must_name_features_the_scorer_computes() -> None:
         DecisionParams.model_validate({**shipped, "features": [*shipped["features"][:-1], "x"]})
     with pytest.raises(ValueError, match="one weight per feature"):
         DecisionParams.model_validate({**shipped, "coef": [row[:-1] for row in shipped["coef"]]})
+
+
+def test_the_other_points_shown_are_those_closest_to_the_point() -> None:
+    point = "A canary release sends a small share of live traffic to the new model first."
+    others = [
+        "Rollback has to be a single quick step.",
+        "Shadow deployment copies live traffic to the new model without serving its answers.",
+        "Blue-green keeps two whole environments and moves all traffic at once.",
+        "Document the release in the changelog.",
+        "Compare the new model's live metrics with the old one's before widening the share.",
+    ]
+    text = point_with_others(point, others)
+    assert text.startswith(point)
+    shown = text.split(" | other points: ")[1].split("; ")
+    assert len(shown) == OTHERS_SHOWN
+    # The three sharing most words with the point, in bank order.
+    assert shown[0].startswith("Shadow deployment")
+    assert shown[1].startswith("Blue-green")
+    assert shown[2].startswith("Compare the new model")
+    assert all(len(s.split()) <= OTHER_WORDS for s in shown)
+    assert point_with_others(point, []) == point
+
+
+def _judge_copy(tmp_path: Path, info: str | None) -> Path:
+    folder = tmp_path / "judge"
+    folder.mkdir()
+    for name in ("model.onnx", "tokenizer.json"):
+        shutil.copy(model_dir() / name, folder / name)
+    if info is not None:
+        (folder / "training.json").write_text(info, encoding="utf-8")
+    return folder
+
+
+def test_a_judge_reads_the_other_points_only_when_trained_to(tmp_path: Path) -> None:
+    point, others = "Track the p99 latency.", ["Alert on error rate.", "Watch drift."]
+    shipped = get_judge()
+    assert not shipped.reads_others  # the shipped model reads the point alone
+    assert shipped.query(point, others) == point
+    judge = Judge(_judge_copy(tmp_path, json.dumps({"input": WITH_OTHERS})))
+    assert judge.reads_others
+    assert judge.query(point, others) == point_with_others(point, others)
+    probs = judge.probabilities([(judge.query(point, others), "we watch the p99 latency")])
+    assert probs.shape == (1, 4)
+
+
+def test_a_broken_training_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(JudgeUnavailable, match="training.json"):
+        Judge(_judge_copy(tmp_path, "{not json"))

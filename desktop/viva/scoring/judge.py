@@ -7,6 +7,11 @@ onnxruntime and tokenizers (both come with faster-whisper; torch is never import
 point (covered), a real part of it (partial), states it wrongly (incorrect), or does not make it
 (missed).
 
+A judge trained with the question's other key points in view (``training.json``: ``"input":
+"point+others"``) reads ``[CLS] key point | other points: a; b [SEP] answer window [SEP]``
+instead, so that it can tell a sentence that makes a neighbouring point from one that makes
+this point in other words; ``Judge.query`` writes the first part either way.
+
 The model loads lazily, once per process (about 0.1 s); the app's scorer warm-up loads it
 ahead of time from a worker thread. Results are cached per (key point, window) so that live
 scoring, which re-reads a growing answer, only judges windows it has not seen.
@@ -14,6 +19,7 @@ scoring, which re-reads a growing answer, only judges windows it has not seen.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -24,13 +30,21 @@ from pathlib import Path
 
 import numpy as np
 
-from viva.scoring.text import Answer
+from viva.scoring.text import STOPWORDS, TOKEN_RE, Answer, stem
 
 log = logging.getLogger(__name__)
 
 LABELS = ("covered", "partial", "incorrect", "missed")
 COVERED, PARTIAL, INCORRECT, MISSED = range(4)
 MAX_LENGTH = 128
+#: The same for a judge that reads the other points too (their words come before the window's).
+MAX_LENGTH_WITH_OTHERS = 192
+#: ``training.json`` "input" of a judge that reads the question's other points.
+WITH_OTHERS = "point+others"
+#: A judge that reads the other points is shown at most this many of them (those sharing most
+#: words with the point: the ones an answer could be mistaken for), each cut to OTHER_WORDS.
+OTHERS_SHOWN = 3
+OTHER_WORDS = 14
 #: A sentence longer than this many tokens is read in pieces cut at clause borders (a
 #: recogniser may give one long unpunctuated "sentence").
 UNIT_TOKENS = 32
@@ -104,6 +118,29 @@ def answer_windows(answer: Answer) -> list[Window]:
     return [Window(a, b, answer.span_text(a, b)) for a, b in spans]
 
 
+def _content(text: str) -> set[str]:
+    """Stems of the content words of ``text``."""
+    words = TOKEN_RE.findall(text.lower())
+    return {stem(w) for w in words if w not in STOPWORDS}
+
+
+def point_with_others(point: str, others: Sequence[str], shown: int = OTHERS_SHOWN) -> str:
+    """The first part of a pair for a judge that reads the question's other points.
+
+    Of ``others`` (the question's other key points, in bank order), the ``shown`` that share
+    most content words with ``point`` (ties in bank order), each cut to OTHER_WORDS words;
+    ``point`` alone when there are none. Training (``training/judge/train.py --others``) and
+    the app write it with this one function.
+    """
+    if not others or shown <= 0:
+        return point
+    own = _content(point)
+    ranked = sorted(range(len(others)), key=lambda i: (-len(own & _content(others[i])), i))
+    picked = sorted(ranked[:shown])
+    cut = [" ".join(others[i].split()[:OTHER_WORDS]).rstrip(" .;,") for i in picked]
+    return f"{point.rstrip()} | other points: " + "; ".join(cut)
+
+
 class Judge:
     """The ONNX cross-encoder with its tokenizer; thread-safe, with a (point, window) cache."""
 
@@ -115,8 +152,12 @@ class Judge:
         model, vocab = directory / "model.onnx", directory / "tokenizer.json"
         if not model.is_file() or not vocab.is_file():
             raise JudgeUnavailable(f"no model in {directory}")
+        self.reads_others = _input_mode(directory) == WITH_OTHERS
         self._tokenizer = Tokenizer.from_file(str(vocab))
-        self._tokenizer.enable_truncation(max_length=MAX_LENGTH, strategy="only_second")
+        self._tokenizer.enable_truncation(
+            max_length=MAX_LENGTH_WITH_OTHERS if self.reads_others else MAX_LENGTH,
+            strategy="only_second",
+        )
         self._tokenizer.no_padding()
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
@@ -130,6 +171,11 @@ class Judge:
             raise JudgeUnavailable(str(e)) from e
         self._cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
+
+    def query(self, point: str, others: Sequence[str]) -> str:
+        """The first part of the pair this judge reads for ``point`` of a question whose
+        other key points are ``others``."""
+        return point_with_others(point, others) if self.reads_others else point
 
     def probabilities(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         """(len(pairs), 4) probabilities of covered / partial / incorrect / missed."""
@@ -178,6 +224,17 @@ class Judge:
             e = np.exp(logits)
             out[idx] = e / e.sum(axis=1, keepdims=True)
         return out
+
+
+def _input_mode(directory: Path) -> str:
+    """What the model in ``directory`` reads: "point" unless its training.json says else."""
+    info = directory / "training.json"
+    try:
+        return str(json.loads(info.read_text(encoding="utf-8")).get("input", "point"))
+    except FileNotFoundError:
+        return "point"
+    except (OSError, ValueError) as e:
+        raise JudgeUnavailable(f"unreadable {info}: {e}") from e
 
 
 _judge: Judge | None = None
