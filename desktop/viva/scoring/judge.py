@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from viva.scoring.text import STOPWORDS, TOKEN_RE, Answer, stem
+from viva.scoring.text import Answer, content_words, stem
 
 log = logging.getLogger(__name__)
 
@@ -120,8 +120,7 @@ def answer_windows(answer: Answer) -> list[Window]:
 
 def _content(text: str) -> set[str]:
     """Stems of the content words of ``text``."""
-    words = TOKEN_RE.findall(text.lower())
-    return {stem(w) for w in words if w not in STOPWORDS}
+    return {stem(w) for w in content_words(text)}
 
 
 def point_with_others(point: str, others: Sequence[str], shown: int = OTHERS_SHOWN) -> str:
