@@ -161,6 +161,28 @@ def test_unrelated_sentence_on_the_same_topic_earns_nothing() -> None:
     assert missed.key_points[0].status == "missed"
 
 
+@pytest.mark.xfail(
+    reason="known gap of scorer 2.4 (found in a new-user walkthrough, 2026-12-07): on this "
+    "question, which no judge trained on, it reads a definition of skew worded as a mismatch "
+    "('not the same', 'is different from') as a wrong statement of 'Skew is a difference "
+    "between training-time and serving-time features or data' (P(incorrect) 0.97-0.99), so "
+    "the point is missed; 'training data and serving data differ' is credited",
+    strict=True,
+)
+@pytest.mark.parametrize(
+    "definition",
+    [
+        "Skew is a mismatch between the training data and the serving data.",
+        "Training-serving skew means the data at serving time is different from the data at "
+        "training time.",
+        "Skew is when the training data and the serving data are not the same.",
+    ],
+)
+def test_a_definition_worded_as_a_mismatch_is_credited(bank_question, definition: str) -> None:  # type: ignore[no-untyped-def]
+    q = bank_question("training-serving-skew")
+    assert statuses(q, definition)[0] in ("covered", "partial")
+
+
 def test_feedback_round_trips_through_dict(bank_question) -> None:  # type: ignore[no-untyped-def]
     from viva.scoring import Feedback
 
