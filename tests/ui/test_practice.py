@@ -63,6 +63,14 @@ def test_no_microphone_offers_typing_and_scores_a_typed_answer(
     with qtbot.waitSignal(practice.error_occurred, timeout=5_000) as error:
         practice.score_typed()
     assert "empty" in error.args[0]
+    assert "empty" in window.banner.text()
+    # The next answer supersedes that message: it does not stay up over the new feedback.
+    practice.typed.setPlainText(TYPED_ANSWER)
+    with qtbot.waitSignal(practice.feedback_shown, timeout=30_000):
+        practice.score_typed()
+    assert "empty" not in window.banner.text()
+    qtbot.waitUntil(practice.retry_button.isEnabled, timeout=30_000)
+    practice.retry()
     # A paste far beyond any spoken answer is refused with a message, before any scoring.
     from viva.limits import MAX_ANSWER_WORDS
 
@@ -102,7 +110,11 @@ def test_typed_answers_are_kept_for_comparison(qtbot: Any, make_window: Any) -> 
 def test_spoken_answer_space_twice_gives_feedback(
     qtbot: Any, make_window: Any, speak_into_mic: Any
 ) -> None:
-    window = make_window()
+    from viva.settings import Settings
+
+    # A first start: the banner asks for a microphone test until an answer has been heard.
+    window = make_window(Settings(mic_checked=False))
+    qtbot.waitUntil(lambda: "First time here" in window.banner.text(), timeout=10_000)
     qtbot.waitUntil(lambda: window.model_where is not None, timeout=60_000)
     practice = window.practice
     practice.select_question("canary-vs-blue-green")
@@ -135,6 +147,9 @@ def test_spoken_answer_space_twice_gives_feedback(
     assert saved.audio_path is not None
     assert saved.audio_path.exists()
     assert saved.transcript.words, "a spoken answer has word timestamps"
+    # An answer that was heard shows the microphone works: the first-start hint is done.
+    assert window.services.settings.mic_checked
+    assert "First time here" not in window.banner.text()
     # Clicking a covered key point highlights its evidence in the transcript.
     practice.feedback.select_point(0)
     assert practice.feedback.transcript.highlight

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from viva.app.services import Services
+from viva.app.services import SavedAttempt, Services
 from viva.bank import Bank
 from viva.storage import paths
 from viva.ui import dialogs
@@ -58,6 +58,9 @@ VIEW_ICONS = {
     "bank": QStyle.StandardPixmap.SP_FileDialogListView,
     "settings": QStyle.StandardPixmap.SP_FileDialogInfoView,
 }
+
+#: The banner topic of the first-start hint to test the microphone.
+MIC_CHECK = "mic-check"
 
 VIEWS: tuple[tuple[str, str, Shortcut], ...] = (
     ("practice", "Practice", Shortcut.VIEW_PRACTICE),
@@ -200,9 +203,12 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_label, 1)
         self.practice = PracticeView(self.services, self.jobs)
         self._install("practice", self.practice)
-        self.practice.error_occurred.connect(self.show_error)
+        self.practice.error_occurred.connect(partial(self.show_error, topic="practice"))
+        # A new answer supersedes the view's last error ("The answer is empty…").
+        self.practice.action_started.connect(partial(self.banner.clear, "practice"))
         self.practice.question_changed.connect(self._on_practice_question_changed)
         self.practice.compare_requested.connect(self.compare_attempts)
+        self.practice.feedback_shown.connect(self._on_answer_heard)
         self.sidebar.setCurrentRow(0)
 
     def _install(self, key: str, view: QWidget) -> None:
@@ -349,9 +355,13 @@ class MainWindow(QMainWindow):
         self.banner.show_message(message, "error", topic=topic)
 
     def show_info(
-        self, message: str, *, action: tuple[str, Callable[[], None]] | None = None
+        self,
+        message: str,
+        *,
+        action: tuple[str, Callable[[], None]] | None = None,
+        topic: str | None = None,
     ) -> None:
-        self.banner.show_message(message, "info", action=action)
+        self.banner.show_message(message, "info", action=action, topic=topic)
 
     def show_warning(
         self, message: str, *, action: tuple[str, Callable[[], None]] | None = None
@@ -553,7 +563,22 @@ class MainWindow(QMainWindow):
             self.show_info(
                 "First time here? Check that your microphone works before your first answer.",
                 action=("Test microphone", lambda: self.show_view("settings").test_microphone()),
+                topic=MIC_CHECK,
             )
+
+    @Slot(object)
+    def _on_answer_heard(self, saved: SavedAttempt) -> None:
+        """A spoken answer with words in it shows the microphone works: the first-start hint
+        to test it has done its job and is not shown again."""
+        settings = self.services.settings
+        if settings.mic_checked or saved.audio_path is None or not saved.transcript.words:
+            return
+        settings.mic_checked = True
+        snapshot = settings.model_copy()
+        self.jobs.start(
+            "mic-checked-save", lambda _p, _t: snapshot.save(), on_error=self.show_error
+        )
+        self.banner.clear(MIC_CHECK)
 
     @Slot(object)
     def _on_settings_saved(self, model_changed: object) -> None:

@@ -77,6 +77,8 @@ class PracticeView(QWidget):
     answer_refined = Signal(object)
     follow_up_shown = Signal(object)  # SavedFollowUp
     error_occurred = Signal(str)
+    #: A new answer (recorded or typed) started: it supersedes the view's last error message.
+    action_started = Signal()
     recording_changed = Signal(bool)
     question_changed = Signal(str)
     compare_requested = Signal(int, int)  # attempt id, earlier attempt id
@@ -482,6 +484,7 @@ class PracticeView(QWidget):
         self.status.setText("")
         self.session.recording_started()
         self.recorder.start(question)
+        self.action_started.emit()
         self.recording_changed.emit(True)
         self._update_buttons()
 
@@ -507,6 +510,7 @@ class PracticeView(QWidget):
         except AnswerTooLong as exc:
             self._report(exc.user_message)
             return
+        self.action_started.emit()
         self.session.answer_ended()
         self.recorder.stop_pressed_at = time.perf_counter()
         self.status.setText("Scoring your answer…")
