@@ -73,6 +73,25 @@ def test_summary_counts_statuses_and_names_what_to_fix() -> None:
     assert render.summarize(pace_only).went_well == "You kept a steady pace."
 
 
+def test_nothing_is_praised_when_nothing_went_well(qtbot: Any) -> None:
+    from viva.ui.scorecard import ScoreCard
+
+    # No point made, too short, too fast, many fillers: the card has no "Went well" line (it
+    # said "You made a start: keep going." next to "Your answer does not address the question").
+    nothing = _feedback(0.0, ["missed", "missed"], 20, verdict="too short", wpm=230.0)
+    assert render.summarize(nothing).went_well is None
+    card = ScoreCard()
+    qtbot.addWidget(card)
+    card.show()
+    card.show_summary(render.summarize(nothing))
+    assert not card.went_well.isVisible()
+    card.show_summary(render.summarize(_feedback(0.5, ["covered", "missed"], 0)))
+    assert card.went_well.isVisible()
+    assert "made 1 of 2 key points" in card.went_well.text()
+    one = render.timing_lines(_feedback(0.0, ["missed"], 0, word_count=1).timing)
+    assert any(line.startswith("1 word, ") for line in one), one
+
+
 def test_fix_next_is_advice_not_the_summary_of_a_complete_answer() -> None:
     complete = _feedback(1.0, ["covered", "covered"], 0)
     summary_only = replace(

@@ -180,7 +180,8 @@ def _report(feedback: Any) -> str:
     verdict = f" ({t.verdict})" if t.verdict else ""
     lines.append(f"Length: {length} against {format_seconds(low)}–{format_seconds(high)}{verdict}")
     if t.wpm is not None:
-        lines.append(f"Pace: {t.wpm:.0f} words per minute, {t.word_count} words")
+        n = t.word_count
+        lines.append(f"Pace: {t.wpm:.0f} words per minute, {n} word{'s' if n != 1 else ''}")
     else:
         lines.append(f"Words: {t.word_count}")
     lines.append(f"Fillers: {t.filler_count} ({t.fillers_per_100:.1f} per 100 words)")

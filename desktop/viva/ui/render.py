@@ -376,7 +376,9 @@ def timing_lines(timing: Timing | None) -> list[str]:
             f"Answer length {format_seconds(timing.duration_s)}{target_text}{verdict_text}"
         )
     wpm = timing.wpm
-    lines.append(f"{timing.word_count} words" + (f", {wpm:.0f} words per minute" if wpm else ""))
+    count = timing.word_count
+    pace = f", {wpm:.0f} words per minute" if wpm else ""
+    lines.append(f"{count} word{'s' if count != 1 else ''}{pace}")
     if timing.first_word_s is not None:
         lines.append(f"First word after {timing.first_word_s:.1f} s")
     n = timing.filler_count
@@ -416,7 +418,7 @@ class CardSummary:
     status_counts: dict[str, int]
     status_points: dict[str, list[str]]
     tiles: tuple[Tile, ...]
-    went_well: str
+    went_well: str | None  # None when nothing went well
     fix_next: str
     change: str | None
 
@@ -502,11 +504,12 @@ def summarize(feedback: Any, previous: Any = None) -> CardSummary:
         well.append("kept a steady pace")
     if spoken and timing.word_count and filler_verdict == "good":
         well.append("used few fillers")
+    # Nothing is praised that did not happen: with no point made, no length on target and no
+    # steady pace, the card leaves the line out.
+    went_well = None
     if well:
         listed = well[0] if len(well) == 1 else ", ".join(well[:-1]) + " and " + well[-1]
         went_well = f"You {listed}."
-    else:
-        went_well = "You made a start: keep going."
     if texts["incorrect"]:
         fix = f"Correct this point: {shorten(texts['incorrect'][0])}"
     elif texts["missed"]:

@@ -158,6 +158,7 @@ class ScoreCard(QFrame):
             chip.setAccessibleName(tile.label)
             self._add_chip(chip)
         self.went_well.setText(f"\u2714 Went well: {summary.went_well}")
+        self.went_well.setVisible(summary.went_well is not None)
         self.fix_next.setText(f"\u279c Fix next: {summary.fix_next}")
         self._set_change_text()
 
