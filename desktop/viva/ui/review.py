@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -327,12 +328,16 @@ class ReviewView(QWidget):
         self.table.blockSignals(True)
         self.table.setRowCount(len(self.summaries))
         select_row = 0
+        this_year = datetime.now().astimezone().year
         for row, summary in enumerate(self.summaries):
             asked = summary.question_text
             if summary.parent_id is not None:
                 asked = f"    ↳ Follow-up: {asked}"
+            when = summary.started_at.astimezone()
+            # A short date leaves the Question column room to tell the attempts apart (with
+            # "2026-12-07 18:14" they all read "What is a model …").
             cells = [
-                summary.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                when.strftime("%d %b %H:%M" if when.year == this_year else "%d %b %Y"),
                 asked,
                 f"{summary.coverage:.0%}" if summary.coverage is not None else "–",
                 render.format_seconds(summary.duration_s),
