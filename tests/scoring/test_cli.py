@@ -156,4 +156,11 @@ def test_follow_up_probes_a_missed_point_and_point_scores_it_alone(
     one = json.loads(capsys.readouterr().out)
     assert [kp["text"] for kp in one["key_points"]] == [q.key_points[2].text]
     assert one["key_points"][0]["status"] in ("covered", "partial")
+    # Its length is judged against one point's share of the question's target, not the whole
+    # answer's (a follow-up was "too short" against 1:00-2:00).
+    low, high = one["timing"]["target_seconds"]
+    whole_low, whole_high = q.target_seconds
+    assert 10 <= low < high < whole_high
+    assert low <= whole_low
+    assert high >= 30
     assert main(["score", "-q", q.id, "--point", "9", "--transcript", str(f)]) == 2

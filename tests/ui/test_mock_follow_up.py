@@ -249,6 +249,12 @@ def _interview_with_follow_up(
     assert "Follow-up on point" in row
     assert follow_up.question in row
     assert mock.table.item(1, 4).text() == answered.result.status  # the summary shows its score
+    # ... and its own target: one point's share of the question's (it was left empty).
+    low, high = answered.question.target_seconds
+    assert high < main.question.target_seconds[1]
+    from viva.ui.render import format_seconds
+
+    assert mock.table.item(1, 3).text() == f"{format_seconds(low)}–{format_seconds(high)}"
     assert "1 follow-up question" in mock.overall_label.text()
     mock.table.selectRow(1)
     with qtbot.waitSignal(mock.review_requested, timeout=5_000) as review:

@@ -130,12 +130,25 @@ class SavedFollowUp:
         return self.feedback.key_points[0]
 
 
+#: The shortest target a follow-up answer gets (low, high seconds): one point, said with an
+#: example, needs a sentence or three.
+FOLLOW_UP_TARGET_FLOOR = (10, 30)
+
+
 def narrow_to_point(question: Question, point: int) -> Question:
     """``question`` with key point ``point`` (1-based) only: how a follow-up answer is scored,
-    as ``viva score --point N`` does."""
-    if not 1 <= point <= len(question.key_points):
+    as ``viva score --point N`` does. Its target time is the question's shared out over its key
+    points (at least FOLLOW_UP_TARGET_FLOOR): a follow-up on one point is not "too short" for
+    missing the length of a whole answer."""
+    count = len(question.key_points)
+    if not 1 <= point <= count:
         raise ValueError(f"{question.id} has no key point {point}")
-    return question.model_copy(update={"key_points": [question.key_points[point - 1]]})
+    low, high = question.target_seconds
+    low = max(FOLLOW_UP_TARGET_FLOOR[0], round(low / count))
+    high = max(FOLLOW_UP_TARGET_FLOOR[1], round(high / count), low + 1)
+    return question.model_copy(
+        update={"key_points": [question.key_points[point - 1]], "target_seconds": (low, high)}
+    )
 
 
 _WORD_RE = re.compile(r"[\w'-]+")

@@ -214,7 +214,9 @@ def run_score(args: argparse.Namespace) -> int:
         count = len(question.key_points)
         if not 1 <= args.point <= count:
             raise CliError(f"--point must be between 1 and {count} for {question.id}")
-        question = question.model_copy(update={"key_points": [question.key_points[args.point - 1]]})
+        from viva.app.services import narrow_to_point
+
+        question = narrow_to_point(question, args.point)
     model_name: str | None = None
     if args.transcript is not None:
         transcript = _read_transcript(args.transcript, args.duration)

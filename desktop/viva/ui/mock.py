@@ -60,12 +60,13 @@ def follow_up_cells(follow_up: SavedFollowUp) -> list[str]:
     result = follow_up.result
     status = render.STATUS_LABEL.get(result.status, result.status)
     said = f': "{result.evidence}"' if result.evidence else ""
+    low, high = follow_up.question.target_seconds
     return [
         f"    ↳ Follow-up on point {follow_up.point}: {follow_up.asked}\n"
         f"    {result.text} [{status}]{said}",
         f"{follow_up.feedback.coverage:.0%}",
         render.format_seconds(follow_up.feedback.timing.duration_s),
-        "",
+        f"{render.format_seconds(low)}–{render.format_seconds(high)}",
         status,
     ]
 
