@@ -211,12 +211,13 @@ def run_score(args: argparse.Namespace) -> int:
         raise CliError("--duration must be a positive number of seconds, e.g. 95")
     question = _question(args)
     if args.point is not None:
-        count = len(question.key_points)
-        if not 1 <= args.point <= count:
-            raise CliError(f"--point must be between 1 and {count} for {question.id}")
         from viva.app.services import narrow_to_point
 
-        question = narrow_to_point(question, args.point)
+        try:
+            question = narrow_to_point(question, args.point)
+        except ValueError as exc:
+            count = len(question.key_points)
+            raise CliError(f"--point must be between 1 and {count} for {question.id}") from exc
     model_name: str | None = None
     if args.transcript is not None:
         transcript = _read_transcript(args.transcript, args.duration)

@@ -60,13 +60,12 @@ def follow_up_cells(follow_up: SavedFollowUp) -> list[str]:
     result = follow_up.result
     status = render.STATUS_LABEL.get(result.status, result.status)
     said = f': "{result.evidence}"' if result.evidence else ""
-    low, high = follow_up.question.target_seconds
     return [
         f"    ↳ Follow-up on point {follow_up.point}: {follow_up.asked}\n"
         f"    {result.text} [{status}]{said}",
         f"{follow_up.feedback.coverage:.0%}",
         render.format_seconds(follow_up.feedback.timing.duration_s),
-        f"{render.format_seconds(low)}–{render.format_seconds(high)}",
+        render.format_target(follow_up.question.target_seconds),
         status,
     ]
 
@@ -512,12 +511,11 @@ class MockView(QWidget):
         rows: list[tuple[list[str], int | None]] = []
         for saved in summary.answers:
             timing = saved.feedback.timing
-            low, high = saved.question.target_seconds
             cells = [
                 saved.question.question,
                 f"{saved.feedback.coverage:.0%}",
                 render.format_seconds(timing.duration_s),
-                f"{render.format_seconds(low)}–{render.format_seconds(high)}",
+                render.format_target(saved.question.target_seconds),
                 timing.verdict or "–",
             ]
             rows.append((cells, saved.attempt_id))

@@ -397,10 +397,9 @@ class PracticeView(QWidget):
         self.session.select(question)
         self.follow_up_box.hide()
         self.title.setText(question.question)
-        low, high = question.target_seconds
         self.meta.setText(
             f"{question.topic} · {question.difficulty} · aim for "
-            f"{render.format_seconds(low)}–{render.format_seconds(high)} · "
+            f"{render.format_target(question.target_seconds)} · "
             f"{len(question.key_points)} key points"
         )
         self._show_star_hints(question)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from viva.app.services import Services
 from viva.bank import Bank
 from viva.ui.flow import FlowLayout
+from viva.ui.render import plural
 from viva.ui.widgets import heading, plain_label
 from viva.ui.workers import JobRunner
 
@@ -33,11 +34,6 @@ log = logging.getLogger(__name__)
 
 PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#db2777")
 DAY_S = 86_400
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """``1 attempt``, ``3 attempts``."""
-    return f"{count} {word if count == 1 else (many or word + 's')}"
 
 
 class DayAxis(pg.DateAxisItem):

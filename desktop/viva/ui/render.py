@@ -347,6 +347,17 @@ def format_seconds(seconds: float | None) -> str:
     return f"{minutes}:{secs:02d}"
 
 
+def format_target(target_seconds: Sequence[float]) -> str:
+    """A target time range, ``0:45–1:30``."""
+    low, high = target_seconds
+    return f"{format_seconds(low)}–{format_seconds(high)}"
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 attempt``, ``3 attempts``."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
 STATUS_MARK = {
     "covered": "\u2714",
     "partial": "\u25d0",
@@ -367,28 +378,25 @@ def timing_lines(timing: Timing | None) -> list[str]:
         return []
     lines: list[str] = []
     if timing.duration_s is not None:
-        low, high = timing.target_seconds
-        target_text = (
-            f" against a {format_seconds(low)}–{format_seconds(high)} target" if high else ""
-        )
+        high = timing.target_seconds[1]
+        target_text = f" against a {format_target(timing.target_seconds)} target" if high else ""
         verdict_text = f" ({timing.verdict})" if timing.verdict else ""
         lines.append(
             f"Answer length {format_seconds(timing.duration_s)}{target_text}{verdict_text}"
         )
     wpm = timing.wpm
-    count = timing.word_count
     pace = f", {wpm:.0f} words per minute" if wpm else ""
-    lines.append(f"{count} word{'s' if count != 1 else ''}{pace}")
+    lines.append(plural(timing.word_count, "word") + pace)
     if timing.first_word_s is not None:
         lines.append(f"First word after {timing.first_word_s:.1f} s")
     n = timing.filler_count
-    lines.append(f"{n} filler{'s' if n != 1 else ''}" + (" (marked in amber)" if n else ""))
+    lines.append(plural(n, "filler") + (" (marked in amber)" if n else ""))
     pauses = timing.long_pauses
     if pauses:
-        lines.append(f"{len(pauses)} long pause{'s' if len(pauses) != 1 else ''} ({PAUSE_MARK})")
+        lines.append(f"{plural(len(pauses), 'long pause')} ({PAUSE_MARK})")
     repetitions = timing.repetitions
     if repetitions:
-        lines.append(f"{len(repetitions)} repetition{'s' if len(repetitions) != 1 else ''}")
+        lines.append(plural(len(repetitions), "repetition"))
     return lines
 
 
@@ -448,13 +456,12 @@ def summarize(feedback: Any, previous: Any = None) -> CardSummary:
     tiles: list[Tile] = []
     if timing.duration_s is not None:
         verdict = timing.verdict or ""
-        low, high = timing.target_seconds
         tiles.append(
             Tile(
                 "Time",
                 f"{format_seconds(timing.duration_s)} · {verdict}",
                 "good" if verdict == "on target" else "fair",
-                f"Target {format_seconds(low)}–{format_seconds(high)}",
+                f"Target {format_target(timing.target_seconds)}",
             )
         )
     else:

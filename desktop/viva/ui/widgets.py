@@ -123,7 +123,7 @@ class TimeBar(QProgressBar):
         if whole == self._shown_second and seconds > 0:
             return
         self._shown_second = whole
-        low, high = self.target
+        high = self.target[1]
         span = high * 1.25
         self.setValue(int(min(1.0, seconds / span) * 1000))
         if seconds > high:
@@ -136,8 +136,7 @@ class TimeBar(QProgressBar):
             self.state = state
             self.setStyleSheet(f"QProgressBar::chunk {{ background-color: {colour}; }}")
         self.setFormat(
-            f"{render.format_seconds(seconds)}  (target {render.format_seconds(low)}–"
-            f"{render.format_seconds(high)})"
+            f"{render.format_seconds(seconds)}  (target {render.format_target(self.target)})"
         )
 
 
