@@ -9,7 +9,10 @@ half of it (``partial``) and one wrong statement (``wrong``). No judge is traine
 Reported per judge, at the pair level (argmax of the judge's four probabilities):
 - own point: how each kind is read, and its mean credit P(covered) + 0.5 P(partial);
 - **attribution**: every plain and named line paired with the *other* points of its question
-  (which it does not state): the share read as covered, or as covered or partial.
+  (which it does not state): the share read as covered, or as covered or partial;
+- own plain lines split by whether they hold a negator of the lexicon (``own:plain:negated``,
+  ``own:plain:affirmative``): a correct line worded through "not" or "no" must not be read as
+  a wrong statement more often than one without (round 29).
 
 ``--decisions`` reads the same lines at the answer level instead, through the whole decision:
 each line is a one-line answer to its question (key points as plain sentences), and per
@@ -48,6 +51,14 @@ def load(path: Path = PROBE) -> list[dict[str, object]]:
 Item = tuple[str, str, str]  # key point, line, kind
 
 
+def negated(text: str) -> bool:
+    """Does ``text`` hold one of the lexicon's negators ("n't" counted as "not")?"""
+    from viva.scoring.lexicon import NEGATORS
+
+    words = text.lower().replace("n't", " not").replace("'", "").split()
+    return any(w.strip(".,;:!?\"()") in NEGATORS for w in words)
+
+
 def pairs(
     rows: list[dict[str, object]], query: Callable[[str, list[str]], str] | None = None
 ) -> tuple[list[Item], list[Item]]:
@@ -81,8 +92,14 @@ def report(judge_dir: Path, rows: list[dict[str, object]]) -> dict[str, dict[str
     for name, items in (("own", own), ("sibling", sibling)):
         probs = judge.probabilities([(p, t) for p, t, _ in items])
         read = probs.argmax(axis=1)
-        for kind in KINDS:
-            idx = [i for i, item in enumerate(items) if item[2] == kind]
+        groups = [(kind, [i for i, item in enumerate(items) if item[2] == kind]) for kind in KINDS]
+        if name == "own":
+            plain = [i for i, item in enumerate(items) if item[2] == "plain"]
+            groups += [
+                ("plain:negated", [i for i in plain if negated(items[i][1])]),
+                ("plain:affirmative", [i for i in plain if not negated(items[i][1])]),
+            ]
+        for kind, idx in groups:
             if not idx:
                 continue
             p = probs[idx]

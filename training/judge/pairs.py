@@ -47,6 +47,8 @@ Sources, per key point of the questions in one split of ``split.json``:
 - every train and extra point stated correctly with a dismissive or conditional phrase ("no
   need to", "is enough", "as long as") that wrong statements had to themselves
   (``data/cue/``, ``check_cue.py``; CUE_LINES);
+- every train and extra point stated correctly through negation, absence or difference words,
+  and wrongly in the same words (``data/polarity/``, ``check_polarity.py``; POLARITY_LINES);
 - the key point itself phrased another way (``data/restated/*.jsonl``, checked by
   ``check_restated.py``): a rubric line about the candidate, an instruction, a plain restatement
   or a terse noun phrase, used in place of the bank's wording in RESTATE_SHARE of the pairs, so
@@ -195,6 +197,11 @@ MIRROR_LINES = False
 #: or conditional phrase that the other data used only in wrong statements (covered), so the
 #: phrase stops meaning a wrong statement, round 22.
 CUE_LINES = False
+#: Train on ``data/polarity`` too (``check_polarity.py``): every train and extra point stated
+#: correctly through negation, absence or difference words ("not the same", "unaffected",
+#: "without") and stated wrongly in the same kind of words, so that a negator stops meaning a
+#: wrong statement, round 29.
+POLARITY_LINES = False
 #: What makes a sentence negative in tone, for SIBLING_NEGATIVE: the lexicon's negators and
 #: stems of words of failure or cost.
 _NEGATIVE_STEMS = frozenset(
@@ -337,13 +344,14 @@ COVERED_KINDS = (
     "tone",
     "mirror",
     "cue",
+    "polarity",
 )
 
 
 def folder_lines(folder: str) -> dict[tuple[str, int], list[dict[str, str]]]:
     """The lines of ``data/<folder>`` (``mechanism``, ``contrast``, ``short``, ``extended``,
-    ``neighbour``, ``tone``, ``asr_channel``, ``mirror`` or ``cue``, all in ``check_mechanism``'s
-    format) per (question id, point), as ``written()`` gives them."""
+    ``neighbour``, ``tone``, ``asr_channel``, ``mirror``, ``cue`` or ``polarity``, all in
+    ``check_mechanism``'s format) per (question id, point), as ``written()`` gives them."""
     from check_mechanism import load
 
     out: dict[tuple[str, int], list[dict[str, str]]] = defaultdict(list)
@@ -417,6 +425,7 @@ def build(
         ("asr_channel", ASR_CHANNEL_LINES),
         ("mirror", MIRROR_LINES),
         ("cue", CUE_LINES),
+        ("polarity", POLARITY_LINES),
     ):
         if wanted and split == "train":
             for key, rows in folder_lines(folder).items():

@@ -248,6 +248,7 @@ RECIPE_SWITCHES = {
     "asr_channel": "ASR_CHANNEL_LINES",
     "mirror": "MIRROR_LINES",
     "cue": "CUE_LINES",
+    "polarity": "POLARITY_LINES",
 }
 
 
