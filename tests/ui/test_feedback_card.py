@@ -73,6 +73,19 @@ def test_summary_counts_statuses_and_names_what_to_fix() -> None:
     assert render.summarize(pace_only).went_well == "You kept a steady pace."
 
 
+def test_an_off_topic_answer_shows_no_change_since_the_last_attempt() -> None:
+    # An off-topic answer read "+10% coverage since your last attempt" in a walkthrough: true,
+    # but it reads as progress. Its coverage is no measure of it, so the line is left out.
+    before = _feedback(0.0, ["missed", "missed"], 2)
+    off = replace(_feedback(0.1, ["partial", "missed"], 0), relevance=0.01)
+    assert off.off_topic
+    assert render.summarize(off, before).change is None
+    # An on-topic answer after an off-topic one does show its change.
+    on = _feedback(0.5, ["covered", "missed"], 0)
+    assert not on.off_topic
+    assert render.summarize(on, off).change == "+40% coverage since your last attempt"
+
+
 def test_nothing_is_praised_when_nothing_went_well(qtbot: Any) -> None:
     from viva.ui.scorecard import ScoreCard
 

@@ -112,6 +112,12 @@ class Feedback:
     #: STAR parts of a story answer (questions that want a story; None otherwise).
     structure: Structure | None = None
 
+    @property
+    def off_topic(self) -> bool:
+        """Is the answer not about this question at all (relevance under the decision's
+        threshold)? Its coverage is then no measure of progress."""
+        return bool(self.key_points) and self.relevance < params().relevance_threshold
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "question_id": self.question_id,

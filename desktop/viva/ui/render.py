@@ -528,7 +528,8 @@ def summarize(feedback: Any, previous: Any = None) -> CardSummary:
     else:
         fix = "Nothing pressing: try it again with a different example."
     change = None
-    if previous is not None:
+    # An off-topic answer's coverage is no step forward or back: no change line for it.
+    if previous is not None and not getattr(feedback, "off_topic", False):
         parts = [f"{(feedback.coverage - previous.coverage) * 100:+.0f}% coverage"]
         filler_change = n - previous.timing.filler_count
         if filler_change:
