@@ -574,10 +574,7 @@ class MainWindow(QMainWindow):
         if settings.mic_checked or saved.audio_path is None or not saved.transcript.words:
             return
         settings.mic_checked = True
-        snapshot = settings.model_copy()
-        self.jobs.start(
-            "mic-checked-save", lambda _p, _t: snapshot.save(), on_error=self.show_error
-        )
+        self.jobs.save_settings(settings, "mic-checked-save", on_error=self.show_error)
         self.banner.clear(MIC_CHECK)
 
     @Slot(object)

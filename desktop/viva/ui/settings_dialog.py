@@ -446,10 +446,7 @@ class SettingsView(QWidget):
         self.settings_saved.emit(model_changed)
 
     def _save_settings(self, settings: Settings) -> None:
-        snapshot = settings.model_copy()
-        self.jobs.start(
-            "settings-save", lambda _p, _t: snapshot.save(), on_error=self.error_occurred.emit
-        )
+        self.jobs.save_settings(settings, "settings-save", on_error=self.error_occurred.emit)
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
         """Leaving Settings without saving takes a previewed theme back."""

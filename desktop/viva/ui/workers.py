@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
+from viva.settings import Settings
 from viva.ui.errors import user_message
 
 log = logging.getLogger(__name__)
@@ -145,6 +146,14 @@ class JobRunner(QObject):
         self._active.append(job)
         (self.background_pool if background else self.pool).start(job)
         return job
+
+    def save_settings(
+        self, settings: Settings, name: str, on_error: Callable[[str], None] | None = None
+    ) -> Job:
+        """Write a copy of ``settings`` as they are now, off the GUI thread (a later change
+        to the live object does not race the write)."""
+        snapshot = settings.model_copy()
+        return self.start(name, lambda _p, _t: snapshot.save(), on_error=on_error)
 
     @property
     def busy(self) -> bool:
