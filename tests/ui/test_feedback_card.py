@@ -105,6 +105,18 @@ def test_nothing_is_praised_when_nothing_went_well(qtbot: Any) -> None:
     assert any(line.startswith("1 word, ") for line in one), one
 
 
+def test_fix_next_names_a_long_key_point_in_full() -> None:
+    # "Fix next" cut every key point at 70 characters, more than half of the bank's, so the
+    # thing to add ended mid-sentence in "…".
+    long_point = (
+        "Log the features as served, compare their distributions with the training data's and "
+        "alert on drift."
+    )
+    fb = _feedback(0.0, ["missed"], 0)
+    fb = replace(fb, key_points=(replace(fb.key_points[0], text=long_point),))
+    assert render.summarize(fb).fix_next == f"Add: {long_point}"
+
+
 def test_fix_next_is_advice_not_the_summary_of_a_complete_answer() -> None:
     complete = _feedback(1.0, ["covered", "covered"], 0)
     summary_only = replace(

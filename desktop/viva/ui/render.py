@@ -441,6 +441,11 @@ def shorten(text: str, limit: int = 70) -> str:
     return text + "." if len(text) <= limit else text[: limit - 1].rstrip(" ,;") + "…"
 
 
+#: A key point named in "Fix next" is the thing to do: shown whole (the bank's longest has 102
+#: characters; the card's line wraps). 70 cut more than half of the bank's points mid-sentence.
+POINT_LIMIT = 200
+
+
 def summarize(feedback: Any, previous: Any = None) -> CardSummary:
     """The score card's figures for ``feedback`` (a ``viva.scoring.Feedback``).
 
@@ -518,11 +523,11 @@ def summarize(feedback: Any, previous: Any = None) -> CardSummary:
         listed = well[0] if len(well) == 1 else ", ".join(well[:-1]) + " and " + well[-1]
         went_well = f"You {listed}."
     if texts["incorrect"]:
-        fix = f"Correct this point: {shorten(texts['incorrect'][0])}"
+        fix = f"Correct this point: {shorten(texts['incorrect'][0], POINT_LIMIT)}"
     elif texts["missed"]:
-        fix = f"Add: {shorten(texts['missed'][0])}"
+        fix = f"Add: {shorten(texts['missed'][0], POINT_LIMIT)}"
     elif texts["partial"]:
-        fix = f"Complete: {shorten(texts['partial'][0])}"
+        fix = f"Complete: {shorten(texts['partial'][0], POINT_LIMIT)}"
     elif advice := [str(t) for t in feedback.tips if not is_summary(str(t))]:
         fix = advice[0]
     else:
