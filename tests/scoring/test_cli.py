@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -84,6 +85,19 @@ def test_readable_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "Coverage:" in out
     assert "[x]" in out
     assert "Tips:" in out
+    # A typed answer has no length; the report says how to give one.
+    assert "Length: not timed (a typed answer; give --duration S); target 0:45" in out
+
+
+def test_transcript_from_standard_input(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "--transcript -" said "the transcript - does not exist".
+    monkeypatch.setattr("sys.stdin", io.StringIO(ANSWER))
+    assert main(["score", "-q", "canary-vs-blue-green", "--transcript", "-", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["transcript"] == ANSWER.strip()
+    assert data["coverage"] > 0
 
 
 @pytest.mark.parametrize(
@@ -93,7 +107,9 @@ def test_readable_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
         (["-q", "canary-vs-blue-green", "--transcript", "{empty}"], "empty"),
         (["-q", "canary-vs-blue-green", "{bad_audio}"], "audio"),
         (["-q", "canary-vs-blue-green", "{missing}"], "no such audio file"),
-        (["-q", "canary-vs-blue-green"], "either an AUDIO file or --transcript"),
+        # Neither given: "(not both)" read as if both had been.
+        (["-q", "canary-vs-blue-green"], "nothing to score: give the recorded answer as AUDIO"),
+        (["-q", "canary-vs-blue-green", "{txt}", "--transcript", "{txt}"], "not both"),
     ],
 )
 def test_errors_exit_2(

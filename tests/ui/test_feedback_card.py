@@ -84,6 +84,19 @@ def test_an_off_topic_answer_shows_no_change_since_the_last_attempt() -> None:
     on = _feedback(0.5, ["covered", "missed"], 0)
     assert not on.off_topic
     assert render.summarize(on, off).change == "+40% coverage since your last attempt"
+    # "Add: <the first point>" beside "does not address the question" asked for one point.
+    assert render.summarize(off).fix_next.startswith("Answer the question asked")
+
+
+def test_no_change_in_coverage_is_said_as_such() -> None:
+    # 0 % after 0 % read "+0% coverage since your last attempt".
+    before = _feedback(0.25, ["covered", "missed", "missed", "missed"], 3)
+    same = _feedback(0.25, ["covered", "missed", "missed", "missed"], 3)
+    assert render.summarize(same, before).change == "Same coverage as your last attempt"
+    fewer = _feedback(0.25, ["covered", "missed", "missed", "missed"], 1)
+    assert render.summarize(fewer, before).change == (
+        "Same coverage as your last attempt, \u22122 fillers"
+    )
 
 
 def test_nothing_is_praised_when_nothing_went_well(qtbot: Any) -> None:
@@ -101,6 +114,10 @@ def test_nothing_is_praised_when_nothing_went_well(qtbot: Any) -> None:
     card.show_summary(render.summarize(_feedback(0.5, ["covered", "missed"], 0)))
     assert card.went_well.isVisible()
     assert "made 1 of 2 key points" in card.went_well.text()
+    # Screen readers hear "1 key point covered", not "1 key points covered".
+    assert {c.accessibleName() for c in card.chips} >= {
+        "1 key point covered", "1 key point missed"
+    }
     one = render.timing_lines(_feedback(0.0, ["missed"], 0, word_count=1).timing)
     assert any(line.startswith("1 word, ") for line in one), one
 

@@ -2,7 +2,8 @@
 
 ``viva score --question ID [--bank DIR] (AUDIO | --transcript FILE [--duration S]) [--json]
 [--save]``. With ``--json`` one object is printed: ``Feedback.to_dict()``. A transcript file is
-plain text or the JSON of ``viva transcribe --json`` (its word timestamps are then used).
+plain text or the JSON of ``viva transcribe --json`` (its word timestamps are then used);
+``--transcript -`` reads it from standard input.
 """
 
 from __future__ import annotations
@@ -40,7 +41,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("audio", nargs="?", type=Path, metavar="AUDIO", help="recorded answer")
     p.add_argument(
-        "--transcript", type=Path, metavar="FILE", help="plain text or transcript JSON file"
+        "--transcript",
+        type=Path,
+        metavar="FILE",
+        help="plain text or transcript JSON file (- reads standard input)",
     )
     p.add_argument(
         "--duration",
@@ -74,9 +78,16 @@ def _question(args: argparse.Namespace) -> Any:
 
 
 def _read_transcript(path: Path, duration: float | None) -> Any:
-    from viva.limits import MAX_TRANSCRIPT_FILE_BYTES, AnswerTooLong, check_answer_text
-    from viva.speech.transcript import Transcript
+    from viva.limits import MAX_TRANSCRIPT_FILE_BYTES
 
+    if str(path) == "-":
+        raw = sys.stdin.read(MAX_TRANSCRIPT_FILE_BYTES + 1)
+        if len(raw.encode("utf-8")) > MAX_TRANSCRIPT_FILE_BYTES:
+            raise CliError(
+                f"the transcript on standard input is over {MAX_TRANSCRIPT_FILE_BYTES >> 20} MB; "
+                "Viva scores answers up to 20,000 words. Give a shorter answer."
+            )
+        return _parse_transcript(raw, "standard input", duration)
     try:
         size = path.stat().st_size
         if size > MAX_TRANSCRIPT_FILE_BYTES:
@@ -102,6 +113,14 @@ def _read_transcript(path: Path, duration: float | None) -> Any:
         ) from exc
     except OSError as exc:
         raise CliError(f"cannot read the transcript {path}: {exc.strerror or exc}") from exc
+    return _parse_transcript(raw, str(path), duration)
+
+
+def _parse_transcript(raw: str, source: str, duration: float | None) -> Any:
+    """A typed transcript (plain text or ``viva transcribe --json``) read from ``source``."""
+    from viva.limits import AnswerTooLong, check_answer_text
+    from viva.speech.transcript import Transcript
+
     stripped = raw.strip()
     transcript: Transcript
     if stripped.startswith("{"):
@@ -110,7 +129,7 @@ def _read_transcript(path: Path, duration: float | None) -> Any:
             transcript = Transcript.from_user_json(data)
         except ValueError as exc:
             raise CliError(
-                f"{path} looks like JSON but is not a `viva transcribe --json` transcript "
+                f"{source} looks like JSON but is not a `viva transcribe --json` transcript "
                 f"({exc}); give plain text or that JSON"
             ) from exc
     else:
@@ -176,9 +195,12 @@ def _report(feedback: Any) -> str:
     t = feedback.timing
     low, high = t.target_seconds
     lines.append("")
-    length = f"{format_seconds(t.duration_s)}" if t.duration_s is not None else "unknown"
-    verdict = f" ({t.verdict})" if t.verdict else ""
-    lines.append(f"Length: {length} against {format_seconds(low)}–{format_seconds(high)}{verdict}")
+    target = f"{format_seconds(low)}–{format_seconds(high)}"
+    if t.duration_s is None:
+        lines.append(f"Length: not timed (a typed answer; give --duration S); target {target}")
+    else:
+        verdict = f" ({t.verdict})" if t.verdict else ""
+        lines.append(f"Length: {format_seconds(t.duration_s)} against {target}{verdict}")
     if t.wpm is not None:
         n = t.word_count
         lines.append(f"Pace: {t.wpm:.0f} words per minute, {n} word{'s' if n != 1 else ''}")
@@ -205,8 +227,13 @@ def _report(feedback: Any) -> str:
 
 def run_score(args: argparse.Namespace) -> int:
     """Score one answer; print the report or JSON; optionally store the attempt."""
-    if (args.audio is None) == (args.transcript is None):
-        raise CliError("give either an AUDIO file or --transcript FILE (not both)")
+    if args.audio is None and args.transcript is None:
+        raise CliError(
+            "nothing to score: give the recorded answer as AUDIO, or the typed answer with "
+            "--transcript FILE (- reads it from standard input)"
+        )
+    if args.audio is not None and args.transcript is not None:
+        raise CliError("give an AUDIO file or --transcript FILE, not both")
     if args.duration is not None and (not math.isfinite(args.duration) or args.duration <= 0):
         raise CliError("--duration must be a positive number of seconds, e.g. 95")
     question = _question(args)

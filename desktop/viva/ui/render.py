@@ -522,7 +522,12 @@ def summarize(feedback: Any, previous: Any = None) -> CardSummary:
     if well:
         listed = well[0] if len(well) == 1 else ", ".join(well[:-1]) + " and " + well[-1]
         went_well = f"You {listed}."
-    if texts["incorrect"]:
+    off_topic = bool(getattr(feedback, "off_topic", False))
+    if off_topic:
+        # "Add: <the first point>" next to "does not address the question" asked for one
+        # point when the whole answer missed the question.
+        fix = "Answer the question asked: listen to it again and start with its main point."
+    elif texts["incorrect"]:
         fix = f"Correct this point: {shorten(texts['incorrect'][0], POINT_LIMIT)}"
     elif texts["missed"]:
         fix = f"Add: {shorten(texts['missed'][0], POINT_LIMIT)}"
@@ -534,12 +539,18 @@ def summarize(feedback: Any, previous: Any = None) -> CardSummary:
         fix = "Nothing pressing: try it again with a different example."
     change = None
     # An off-topic answer's coverage is no step forward or back: no change line for it.
-    if previous is not None and not getattr(feedback, "off_topic", False):
-        parts = [f"{(feedback.coverage - previous.coverage) * 100:+.0f}% coverage"]
+    if previous is not None and not off_topic:
+        delta = round((feedback.coverage - previous.coverage) * 100)
         filler_change = n - previous.timing.filler_count
-        if filler_change:
-            parts.append(f"{filler_change:+d} filler{'s' if abs(filler_change) != 1 else ''}")
-        change = ", ".join(parts).replace("-", "\u2212") + " since your last attempt"
+        fillers = f"{filler_change:+d} filler{'s' if abs(filler_change) != 1 else ''}"
+        if delta:
+            parts = [f"{delta:+d}% coverage", *([fillers] if filler_change else [])]
+            change = ", ".join(parts) + " since your last attempt"
+        else:  # "+0% coverage" read as a change
+            change = "Same coverage as your last attempt" + (
+                f", {fillers}" if filler_change else ""
+            )
+        change = change.replace("-", "\u2212")
     return CardSummary(
         coverage=float(feedback.coverage),
         coverage_verdict=coverage_verdict(float(feedback.coverage)),

@@ -150,7 +150,9 @@ class ScoreCard(QFrame):
                 render.STATUS_VERDICT[status],
             )
             chip.setToolTip("\n".join(f"• {t}" for t in summary.status_points.get(status, [])))
-            chip.setAccessibleName(f"{count} key points {render.STATUS_LABEL[status]}")
+            chip.setAccessibleName(
+                f"{render.plural(count, 'key point')} {render.STATUS_LABEL[status]}"
+            )
             self._add_chip(chip)
         for tile in summary.tiles:
             chip = Chip(f"{tile.label}: {tile.value}", tile.verdict)
