@@ -88,6 +88,16 @@ def test_filler_and_pause_found_in_real_speech(pause_wav, model_path) -> None:  
     assert any(f["word"] == "um" for f in t.fillers)
 
 
+def test_like_after_a_comma_before_an_example_is_not_a_filler() -> None:
+    # A walkthrough's "..., like fraudsters changing their tricks" was counted as a filler.
+    text = (
+        "The same input deserves a different answer, like fraudsters changing their tricks. "
+        "We retrained, like we said, every week."
+    )
+    t = measure_timing(Transcript.from_text(text), (45, 90))
+    assert [f["index"] for f in t.fillers] == [len(text.split(". ")[0].split()) + 2]
+
+
 def test_like_before_a_number_is_a_hedge_not_a_filler() -> None:
     t = measure_timing(
         Transcript.from_text("We send like 5 % of users, and like, 10 later."), (45, 90)

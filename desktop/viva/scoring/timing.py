@@ -28,6 +28,12 @@ _LIKE_PREPOSITION_BEFORE = wordset(
     "to this that a an the these those when if how what in on with any some our their his her "
     "my your its"
 )
+#: After a comma, "like" is a filler before these (a pronoun, a hedge, the end), and names an
+#: example before anything else.
+_LIKE_FILLER_AFTER_COMMA = wordset(
+    "i we you they he she it it's there so um uh really totally basically literally just and "
+    "but then was is"
+) | {""}
 #: "kind of"/"sort of" name a kind after these words ("what kind of metrics").
 _KIND_NOT_FILLER_BEFORE = wordset(
     "a an the this that what which any some every each one same different these those all "
@@ -159,7 +165,9 @@ def _is_filler(words: Sequence[_W], i: int, phrase: Sequence[str]) -> bool:
         if prev in _LIKE_NOT_FILLER_BEFORE or nxt in _LIKE_PREPOSITION_BEFORE:
             return False
         if words[i].comma_before:
-            return True
+            # ", like we said" is a filler; ", like fraudsters changing their tricks" gives an
+            # example (a bare noun after it), as "such as" would.
+            return nxt in _LIKE_FILLER_AFTER_COMMA
         # Clause-initial "like" ("and like we", "so like the") is a filler; "tools like MLflow"
         # is not, and neither is "like 5 percent" (a hedge meaning "about").
         return prev in {"", "and", "so", "but", "um", "uh", "it's", "was", "is", "just"}
