@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from tests.ui.conftest import QT_LOG_IGNORE, NoDevices
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
@@ -94,6 +95,11 @@ def test_typed_answers_are_kept_for_comparison(qtbot: Any, make_window: Any) -> 
             practice.score_typed()
         qtbot.waitUntil(practice.retry_button.isEnabled, timeout=30_000)
     assert practice.attempt_list.count() == 2
+    # The list is this session's: after a restart it looked as if stored attempts were lost.
+    assert practice.attempts_box.title() == "Your attempts this session"
+    assert "Review (Ctrl+3)" in " ".join(
+        label.text() for label in practice.attempts_box.findChildren(QLabel)
+    )
     first, second = practice.attempts["canary-vs-blue-green"]
     assert first.feedback.coverage < second.feedback.coverage
     practice.attempt_list.setCurrentRow(0)

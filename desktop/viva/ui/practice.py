@@ -270,13 +270,21 @@ class PracticeView(QWidget):
         self.follow_up_box.hide()
         right_layout.addWidget(self.follow_up_box)
 
-        self.attempts_box = QGroupBox("Your attempts at this question")
+        # The list holds this session's attempts; after a restart it read as if the stored
+        # ones were lost, and its "Attempt 1" disagreed with Review's attempt numbers.
+        self.attempts_box = QGroupBox("Your attempts this session")
         attempts_layout = QVBoxLayout(self.attempts_box)
         self.attempt_list = QListWidget()
-        self.attempt_list.setAccessibleName("Earlier attempts")
+        self.attempt_list.setAccessibleName("This session's attempts")
         self.attempt_list.setMaximumHeight(110)
         self.attempt_list.currentRowChanged.connect(self._on_attempt_list_current_row_changed)
         attempts_layout.addWidget(self.attempt_list)
+        attempts_layout.addWidget(
+            plain_label(
+                f"Earlier sessions' attempts are in Review ({Shortcut.VIEW_REVIEW.keys}).",
+                name="Where earlier attempts are",
+            )
+        )
         self.attempts_box.hide()
         right_layout.addWidget(self.attempts_box)
         right_layout.addStretch(1)
