@@ -115,7 +115,7 @@ def test_negative_prefix_is_not_an_asr_slip() -> None:
     assert statuses(q, "The mirroring runs synchronously in the request.") != ["covered"]
 
 
-def test_evidence_is_the_shortest_stretch_with_word_times() -> None:
+def test_evidence_is_the_clause_that_made_the_point_with_word_times() -> None:
     q = question(
         KeyPoint(
             text="A canary sends a small share of traffic first.",
@@ -129,9 +129,11 @@ def test_evidence_is_the_shortest_stretch_with_word_times() -> None:
     transcript = Transcript(text=said, words=tuple(words), duration_s=0.5 * len(words))
     kp = score_answer(q, transcript).key_points[0]
     assert kp.status in ("covered", "partial")
-    assert kp.evidence == "five percent of the traffic"
-    # "five" is word 7, "traffic" word 11.
-    assert (kp.start_s, kp.end_s) == (3.5, 5.9)
+    # The matched words widened to their clause (a few matched words, "healthy you widen",
+    # were no quote), and nothing of the sentences around it.
+    assert kp.evidence == "We send five percent of the traffic first"
+    # "We" is word 5, "first." word 12.
+    assert (kp.start_s, kp.end_s) == (2.5, 6.4)
 
 
 def test_fine_answer_gets_facts_not_generic_advice() -> None:

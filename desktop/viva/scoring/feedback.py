@@ -148,6 +148,11 @@ class Feedback:
         )
 
 
+#: A quote of fewer tokens is widened to the clauses it stands in, up to QUOTE_LIMIT_TOKENS.
+SHORT_QUOTE_TOKENS = 6
+QUOTE_LIMIT_TOKENS = 30
+
+
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
@@ -176,11 +181,15 @@ def score_answer(
         if j.first is not None and j.last is not None:
             # The stretch that made (or got wrong) the point, with a number that quantifies
             # its first word ("five percent"), timed by its words.
-            first = j.first
+            first, last = j.first, j.last
             if first > 0 and answer.tokens[first - 1].norm.isdigit():
                 first -= 1
-            said = answer.span_text(first, j.last)
-            start_s, end_s = answer.span_times(first, j.last)
+            if last - first + 1 < SHORT_QUOTE_TOKENS:
+                # A few matched words ("healthy you widen") are no quote: the clause they
+                # stand in is what the user said.
+                first, last = answer.clause_span(first, last, QUOTE_LIMIT_TOKENS)
+            said = answer.span_text(first, last)
+            start_s, end_s = answer.span_times(first, last)
         incorrect = j.status == "incorrect"
         evidence.append(None if incorrect else said)
         contradictions.append(said if incorrect else None)
