@@ -120,6 +120,14 @@ def test_typed_attempts_compare_from_the_score_card(qtbot: Any, make_window: Any
     for pane in (review.pane_a, review.pane_b):
         assert not pane.controls.isVisible()
         assert "no recording" in pane.no_audio.text()
+    # A long question wraps in a narrow list instead of ending in "..." on every row.
+    window.resize(1000, 700)
+    table = review.table
+    line = table.fontMetrics().height()
+    qtbot.waitUntil(lambda: table.columnWidth(1) < table.fontMetrics().horizontalAdvance(
+        table.item(0, 1).text()), timeout=5_000)
+    # The question needs three or more lines at this width (the default row holds two).
+    qtbot.waitUntil(lambda: table.rowHeight(0) >= 3 * line, timeout=5_000)
 
 
 def test_an_error_banner_goes_when_its_cause_is_resolved(
