@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -98,3 +98,19 @@ def test_typed_answers_of_one_day_get_dates_and_no_empty_length_chart(
     assert "spoken answer" in view.duration_empty.text()
     low, high = view.coverage_plot.getPlotItem().getViewBox().viewRange()[0]
     assert high - low >= 2 * DAY_S * 0.99
+    # Centred on today's noon, where today's label stands ("8 Dec" stood at midnight, beside
+    # attempts made late on 7 Dec) and where the daily average is drawn, as a square: a
+    # one-point line drew nothing.
+    noon = datetime.combine(date.today(), time(12)).timestamp()
+    assert abs((low + high) / 2 - noon) < 60
+    axis = view.coverage_plot.getPlotItem().getAxis("bottom")
+    for spacing, values in axis.tickValues(low, high, 600):
+        if spacing >= DAY_S:
+            assert values
+            assert all(datetime.fromtimestamp(v).hour == 12 for v in values), values
+    average = [
+        item for item in view.coverage_plot.getPlotItem().listDataItems()
+        if "daily average" in (item.name() or "")
+    ]
+    assert average
+    assert average[0].opts["symbol"] == "s"

@@ -40,6 +40,18 @@ class DayAxis(pg.DateAxisItem):
     """A time axis whose ticks always name the day ("3 Dec"), with the time only when zoomed
     in to less than a day."""
 
+    def tickValues(  # noqa: N802 - pyqtgraph API
+        self, minVal: float, maxVal: float, size: float  # noqa: N803
+    ) -> list[tuple[float, list[float]]]:
+        """Day ticks at noon, under the middle of their day (where its daily average is
+        drawn): at midnight, "8 Dec" stood beside attempts made late on 7 Dec."""
+        out = []
+        for spacing, values in super().tickValues(minVal, maxVal, size):
+            if spacing >= DAY_S and spacing % DAY_S == 0:
+                values = [v + DAY_S / 2 for v in values if minVal <= v + DAY_S / 2 <= maxVal]
+            out.append((spacing, values))
+        return out
+
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
         fmt = "%d %b" if spacing >= DAY_S / 2 else "%d %b %H:%M"
         out = []
@@ -96,7 +108,8 @@ class ProgressView(QWidget):
         charts.addWidget(self.duration_empty, 1)
         layout.addLayout(charts, 3)
         self.legend_note = plain_label(
-            "Thin lines: each question's attempts. Thick lines: the topic's daily average.",
+            "Thin lines and dots: each question's attempts. Thick lines and squares: the "
+            "topic's daily average.",
             name="How to read the charts",
         )
         layout.addWidget(self.legend_note)
@@ -257,7 +270,12 @@ class ProgressView(QWidget):
                 continue
             xs = [datetime.combine(d.day, time(12)).timestamp() for d in days]
             ys = [getattr(d, attr) * scale for d in days]
-            plot.plot(xs, ys, pen=thick, name=f"{name} (daily average)")
+            # A square on each day, so that a single day's average shows (a line of one
+            # point draws nothing, and the legend named lines no one could see).
+            plot.plot(
+                xs, ys, pen=thick, symbol="s", symbolSize=11, symbolBrush=brush,
+                symbolPen=thick, name=f"{name} (daily average)",
+            )
 
     def _lengths_from_zero(self) -> None:
         """Answer lengths on an axis from 0 (auto-range drew 10.5-10.85 s for two attempts
@@ -281,8 +299,10 @@ class ProgressView(QWidget):
             if data_x is not None:
                 xs.extend(data_x)
         if xs and max(xs) - min(xs) < DAY_S:
-            middle = (max(xs) + min(xs)) / 2
-            plot.setXRange(middle - DAY_S, middle + DAY_S, padding=0)
+            # Centred on the noon of the attempts' day, where its label and average stand.
+            day = datetime.fromtimestamp((max(xs) + min(xs)) / 2).date()
+            noon = datetime.combine(day, time(12)).timestamp()
+            plot.setXRange(noon - DAY_S, noon + DAY_S, padding=0)
 
     def _fill_table(self, progress: Any) -> None:
         topics = sorted(progress.topics.items())
