@@ -135,3 +135,26 @@ def test_filler_tip_says_mostly_only_when_one_word_is_most_of_them() -> None:
     assert "'um'" in tip
     mostly = "um the model um drifts um and uh it is um retrained."
     assert "mostly 'um'" in filler_tip(mostly)
+
+
+def test_tips_quote_and_name_points_whole() -> None:
+    # "...and it needs no extra…" (a 70-character quote) and key points cut at 90 characters
+    # left the user to guess the rest.
+    from viva.scoring.coverage import PointResult
+    from viva.scoring.timing import measure_timing
+    from viva.scoring.tips import make_tips
+
+    point = (
+        "Blue-green allows instant rollback to the old environment but needs double the "
+        "infrastructure."
+    )
+    said = (
+        "Blue-green shifts traffic little by little, and it needs no extra infrastructure at all "
+        "because both versions share the same servers"
+    )
+    wrong = PointResult(point, "incorrect", 0.0, 0, 5, 0.5, True, (0, 5), ())
+    missed = PointResult(point, "missed", 0.0, None, None, 0.0, False, None, ())
+    timing = measure_timing(Transcript.from_text(said), (30, 90))
+    tips = make_tips([wrong, missed], [None, None], [said, None], timing)
+    assert any(said in tip and point.rstrip(".") in tip for tip in tips), tips
+    assert any(tip.startswith(f"Missing point: {point}") for tip in tips), tips

@@ -29,7 +29,13 @@ class _Tip:
     text: str
 
 
-def _short(text: str, limit: int = 90) -> str:
+#: A key point is named whole (the bank's longest has 102 characters; 90 cut 60 of them) and a
+#: quote up to QUOTE_LIMIT characters (70 cut "it needs no extra infrastructure" to "no extra").
+POINT_LIMIT = 200
+QUOTE_LIMIT = 140
+
+
+def _short(text: str, limit: int = POINT_LIMIT) -> str:
     text = " ".join(text.split()).rstrip(".")
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
@@ -55,7 +61,7 @@ def make_tips(
     missed = [p for p in points if p.status == "missed" and not p.contradicted]
     for p, said in zip(points, contradictions, strict=True):
         if p.contradicted:
-            quote = f' ("{_short(said, 70)}")' if said else ""
+            quote = f' ("{_short(said, QUOTE_LIMIT)}")' if said else ""
             tips.append(
                 _Tip(
                     100.0,
