@@ -49,6 +49,8 @@ Sources, per key point of the questions in one split of ``split.json``:
   (``data/cue/``, ``check_cue.py``; CUE_LINES);
 - every train and extra point stated correctly through negation, absence or difference words,
   and wrongly in the same words (``data/polarity/``, ``check_polarity.py``; POLARITY_LINES);
+- every train and extra point restated in its own frame with other words, and wrongly in the
+  same frame (``data/frame/``, ``check_frame.py``; FRAME_LINES);
 - the key point itself phrased another way (``data/restated/*.jsonl``, checked by
   ``check_restated.py``): a rubric line about the candidate, an instruction, a plain restatement
   or a terse noun phrase, used in place of the bank's wording in RESTATE_SHARE of the pairs, so
@@ -202,6 +204,10 @@ CUE_LINES = False
 #: "without") and stated wrongly in the same kind of words, so that a negator stops meaning a
 #: wrong statement, round 29.
 POLARITY_LINES = False
+#: Train on ``data/frame`` too (``check_frame.py``): every train and extra point restated
+#: correctly in its own frame ("<subject> is ...") with other words for the rest, and wrongly in
+#: the same frame, so that a kept frame with new words stops meaning a wrong statement, round 32.
+FRAME_LINES = False
 #: What makes a sentence negative in tone, for SIBLING_NEGATIVE: the lexicon's negators and
 #: stems of words of failure or cost.
 _NEGATIVE_STEMS = frozenset(
@@ -345,13 +351,14 @@ COVERED_KINDS = (
     "mirror",
     "cue",
     "polarity",
+    "frame",
 )
 
 
 def folder_lines(folder: str) -> dict[tuple[str, int], list[dict[str, str]]]:
     """The lines of ``data/<folder>`` (``mechanism``, ``contrast``, ``short``, ``extended``,
-    ``neighbour``, ``tone``, ``asr_channel``, ``mirror``, ``cue`` or ``polarity``, all in
-    ``check_mechanism``'s format) per (question id, point), as ``written()`` gives them."""
+    ``neighbour``, ``tone``, ``asr_channel``, ``mirror``, ``cue``, ``polarity`` or ``frame``,
+    all in ``check_mechanism``'s format) per (question id, point), as ``written()`` gives them."""
     from check_mechanism import load
 
     out: dict[tuple[str, int], list[dict[str, str]]] = defaultdict(list)
@@ -426,6 +433,7 @@ def build(
         ("mirror", MIRROR_LINES),
         ("cue", CUE_LINES),
         ("polarity", POLARITY_LINES),
+        ("frame", FRAME_LINES),
     ):
         if wanted and split == "train":
             for key, rows in folder_lines(folder).items():

@@ -249,6 +249,7 @@ RECIPE_SWITCHES = {
     "mirror": "MIRROR_LINES",
     "cue": "CUE_LINES",
     "polarity": "POLARITY_LINES",
+    "frame": "FRAME_LINES",
 }
 
 
