@@ -225,8 +225,15 @@ def test_every_bank_point_is_found_in_its_own_reference(test_bank: Any) -> None:
         for said in found:
             total += 1
             if said is not None:
-                # Whatever the scorer quotes from the reference is found in it, word for word.
-                assert render.evidence_chars(question.reference_answer, said) is not None
+                # Whatever the scorer quotes from the reference is found in it, word for word,
+                # and is whole sentences (a clause cut at "...so anyone can rerun" read as a
+                # slip of the highlighter).
+                text = question.reference_answer
+                span = render.evidence_chars(text, said)
+                assert span is not None
+                start, end = span
+                assert start == 0 or text[:start].rstrip()[-1] in ".?!", (question.id, said)
+                assert text[end:].lstrip()[:1] in ("", ".", "?", "!"), (question.id, said)
                 located += 1
     assert located >= 0.8 * total
 

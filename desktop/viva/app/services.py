@@ -168,14 +168,32 @@ def cached_reference_evidence(question: Question) -> tuple[str | None, ...] | No
         return _reference_cache.get(key)
 
 
+_SENTENCE_END = re.compile(r"[.?!](?=\s|$)")
+
+
+def _whole_sentences(text: str, quote: str | None) -> str | None:
+    """The sentences of ``text`` that ``quote`` (a stretch of it) stands in: the reference is
+    marked a sentence at a time (a clause cut at "...so anyone can rerun" read as a slip)."""
+    if not quote:
+        return None
+    start = text.find(quote)
+    if start < 0:
+        return quote
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    first = max((e for e in ends if e <= start), default=0)
+    last = min((e for e in ends if e >= start + len(quote)), default=len(text))
+    return text[first:last].strip()
+
+
 def reference_evidence(question: Question) -> tuple[str | None, ...]:
     """For each key point, the words of the reference answer that make it.
 
     The scorer scores the reference answer itself, so the reference is marked with the
-    scorer's own evidence spans (a partial point lights the words that make that point, not a
-    sentence that merely looks alike). Cached per question; the first call for a question
-    takes a scorer run (about 0.5 s with the learned judge), so the feedback panel runs it on a
-    worker after the feedback is shown.
+    sentences holding the scorer's own evidence for each point (or, where it did not find the
+    point in the reference, the sentence closest to making it): a missed point of the user's
+    answer is shown where the reference makes it. Cached per question; the first call for a
+    question takes a scorer run (about 0.5 s with the learned judge), so the feedback panel
+    runs it on a worker after the feedback is shown.
     """
     key = (question.id, question.reference_answer, tuple(question.key_point_texts))
     with _reference_lock:
@@ -186,8 +204,9 @@ def reference_evidence(question: Question) -> tuple[str | None, ...]:
 
     with SCORE_LOCK:
         feedback = score_answer(question, Transcript.from_text(question.reference_answer))
+    text = question.reference_answer
     found = tuple(
-        point.evidence if point.status in ("covered", "partial") else None
+        _whole_sentences(text, point.evidence or point.closest)
         for point in feedback.key_points
     )
     with _reference_lock:
