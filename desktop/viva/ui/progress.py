@@ -273,8 +273,8 @@ class ProgressView(QWidget):
             # A square on each day, so that a single day's average shows (a line of one
             # point draws nothing, and the legend named lines no one could see).
             plot.plot(
-                xs, ys, pen=thick, symbol="s", symbolSize=11, symbolBrush=brush,
-                symbolPen=thick, name=f"{name} (daily average)",
+                xs, ys, pen=thick, symbol="s", symbolSize=7, symbolBrush=brush,
+                symbolPen=thin, name=f"{name} (daily average)",
             )
 
     def _lengths_from_zero(self) -> None:
