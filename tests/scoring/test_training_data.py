@@ -150,3 +150,39 @@ def test_probe_and_training_lines_name_real_points_and_keep_their_lengths(
     assert find(probe, short.calibration_points(), module.KINDS) == []
     # No calibration point is a training point: the probe stays unseen.
     assert not {r["question_id"] for r in probe} & set(mechanism.key_points())
+
+
+@pytest.mark.parametrize(
+    ("checker", "folder"), [("check_polarity", "POLARITY"), ("check_frame", "FRAME")]
+)
+def test_polarity_and_frame_lines_name_real_points(checker: str, folder: str) -> None:
+    """``data/polarity`` (round 29) and ``data/frame`` (round 32): every train and extra point
+    but the retry/timeout ones has two correct lines and one wrong line, of its kinds and
+    lengths, off the own-question test's subject."""
+    _load("check_written")
+    _load("check_extra")
+    mechanism = _load("check_mechanism")
+    module = _load(checker)
+    rows = mechanism.load(getattr(module, folder))
+    points = mechanism.key_points()
+    assert {r["kind"] for r in rows} == set(module.KINDS)
+    assert mechanism.problems(rows, points, module.KINDS) == []
+    made = {(r["question_id"], r["point"]) for r in rows}
+    assert len(made) >= 0.98 * sum(len(v) for v in points.values())
+    assert len(rows) == 3 * len(made)
+
+
+def test_frame_probe_is_off_the_training_questions() -> None:
+    """``data/frame_probe`` (round 32) measures frame-kept restatements on points no judge
+    trains on: none of its points is a train or extra point."""
+    import json
+
+    _load("check_written")
+    _load("check_extra")
+    mechanism = _load("check_mechanism")
+    path = Path(__file__).resolve().parents[2] / "training/judge/data/frame_probe/probe.jsonl"
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line]
+    trained = {p for points in mechanism.key_points().values() for p in points}
+    assert len(rows) == 32
+    assert {r["label"] for r in rows} == {"covered", "incorrect"}
+    assert not {r["point"] for r in rows} & trained
