@@ -116,7 +116,7 @@ class Feedback:
     def off_topic(self) -> bool:
         """Is the answer not about this question at all (relevance under the decision's
         threshold)? Its coverage is then no measure of progress."""
-        return bool(self.key_points) and self.relevance < params().relevance_threshold
+        return is_off_topic(len(self.key_points), self.relevance)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -146,6 +146,12 @@ class Feedback:
             else None,
             structure=Structure.from_dict(st) if (st := data.get("structure")) else None,
         )
+
+
+def is_off_topic(points: int, relevance: float) -> bool:
+    """Is an answer with this ``relevance`` to a question of ``points`` key points not about
+    the question at all (under the decision's threshold)?"""
+    return points > 0 and relevance < params().relevance_threshold
 
 
 #: A quote of fewer tokens is widened to the clauses it stands in, up to QUOTE_LIMIT_TOKENS.
@@ -209,7 +215,7 @@ def score_answer(
             )
         )
     coverage = round(sum(r.score for r in results) / len(results), 3) if results else 0.0
-    off_topic = bool(results) and relevance < params().relevance_threshold
+    off_topic = is_off_topic(len(results), relevance)
     tips = make_tips(points, evidence, contradictions, timing, off_topic=off_topic)
     structure = None
     if question.wants_story and not off_topic and answer.tokens:

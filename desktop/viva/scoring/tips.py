@@ -29,8 +29,9 @@ class _Tip:
     text: str
 
 
-#: A key point is named whole (the bank's longest has 102 characters; 90 cut 60 of them) and a
-#: quote up to QUOTE_LIMIT characters (70 cut "it needs no extra infrastructure" to "no extra").
+#: A key point is named whole, in the tips and the card's "Fix next" (the bank's longest has
+#: 102 characters; 90 cut 60 of them, 70 more than half), and a quote up to QUOTE_LIMIT
+#: characters (70 cut "it needs no extra infrastructure" to "no extra").
 POINT_LIMIT = 200
 QUOTE_LIMIT = 140
 

@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 from viva.scoring.star import LABELS as STAR_LABELS
 from viva.scoring.star import TIPS as STAR_TIPS
 from viva.scoring.timing import Timing
-from viva.scoring.tips import is_summary
+from viva.scoring.tips import POINT_LIMIT, is_summary
 from viva.speech.transcript import Transcript, glued
 
 PAUSE_MARK = "\u23f8"
@@ -439,11 +439,6 @@ def shorten(text: str, limit: int = 70) -> str:
     """``text`` cut to ``limit`` characters, ending in a full stop or an ellipsis."""
     text = " ".join(text.split()).rstrip(".")
     return text + "." if len(text) <= limit else text[: limit - 1].rstrip(" ,;") + "…"
-
-
-#: A key point named in "Fix next" is the thing to do: shown whole (the bank's longest has 102
-#: characters; the card's line wraps). 70 cut more than half of the bank's points mid-sentence.
-POINT_LIMIT = 200
 
 
 def summarize(feedback: Any, previous: Any = None) -> CardSummary:
