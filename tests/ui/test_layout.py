@@ -319,7 +319,7 @@ def test_feedback_panel_fits_a_narrow_pane(qtbot: Any, test_bank: Any) -> None:
     full "Details: ..." caption did, and the pane scrolled sideways, cutting the card off)."""
     from viva.scoring import score_answer
     from viva.speech.transcript import Transcript
-    from viva.ui.widgets import DETAILS_TEXT, FeedbackPanel
+    from viva.ui.widgets import DETAILS_SHORT, DETAILS_TEXT, FeedbackPanel
 
     question = test_bank.get("canary-vs-blue-green")
     transcript = Transcript.from_text(ANSWER, duration_s=40.0)
@@ -329,6 +329,36 @@ def test_feedback_panel_fits_a_narrow_pane(qtbot: Any, test_bank: Any) -> None:
     panel.show()
     assert panel.minimumSizeHint().width() <= 280
     panel.resize(260, 600)
-    qtbot.waitUntil(lambda: panel.details_button.text().endswith("\u2026"), timeout=5_000)
+    # A shorter caption in whole words, not the full one cut off mid-list.
+    qtbot.waitUntil(lambda: panel.details_button.text() in DETAILS_SHORT, timeout=5_000)
+    assert "\u2026" not in panel.details_button.text()
     panel.resize(1000, 600)
     qtbot.waitUntil(lambda: panel.details_button.text() == DETAILS_TEXT, timeout=5_000)
+
+
+def test_review_key_points_scroll_with_the_pane_not_inside_it(qtbot: Any, test_bank: Any) -> None:
+    """In Review the panel sits in a scroll area: its key-point list shows every row at the
+    pane's width (no scroll box inside the scroll box), and grows again when the pane narrows
+    and the rows wrap."""
+    from viva.scoring import score_answer
+    from viva.speech.transcript import Transcript
+    from viva.ui.widgets import FeedbackPanel
+
+    question = test_bank.get("canary-vs-blue-green")
+    transcript = Transcript.from_text(ANSWER, duration_s=40.0)
+    panel = FeedbackPanel(links=True, points_cap=None)
+    qtbot.addWidget(panel)
+    panel.show_feedback(question, transcript, score_answer(question, transcript))
+    panel.resize(900, 900)
+    panel.show()
+    qtbot.waitExposed(panel)
+    points = panel.points
+    wide = points.height()
+
+    def all_rows_shown() -> bool:
+        return points.verticalScrollBar().maximum() == 0  # nothing left to scroll to
+
+    qtbot.waitUntil(all_rows_shown, timeout=5_000)
+    panel.resize(260, 900)
+    qtbot.waitUntil(lambda: points.height() > wide, timeout=5_000)
+    qtbot.waitUntil(all_rows_shown, timeout=5_000)

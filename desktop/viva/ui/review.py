@@ -73,7 +73,7 @@ class AttemptPane(QGroupBox):
         self.no_audio = plain_label(name=f"{title}: recording")
         self.no_audio.hide()
         layout.addWidget(self.no_audio)
-        self.feedback = FeedbackPanel(links=True, jobs=jobs)
+        self.feedback = FeedbackPanel(links=True, jobs=jobs, points_cap=None)
         self.feedback.compare_requested.connect(self.compare_requested)
         self.feedback.set_voice(services)
         scroll = QScrollArea()

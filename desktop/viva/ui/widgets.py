@@ -246,6 +246,9 @@ class ThemedBrowser(QTextBrowser):
 
 
 DETAILS_TEXT = "Details: key points, your answer, timing, tips, reference"
+#: The caption's shorter forms, tried in turn when the full one does not fit (a narrow
+#: Compare pane): whole words rather than a caption cut off mid-list.
+DETAILS_SHORT = ("Details: key points, answer, timing, tips", "Details")
 
 
 class FeedbackPanel(QFrame):
@@ -259,10 +262,18 @@ class FeedbackPanel(QFrame):
     error_occurred = Signal(str)
 
     def __init__(
-        self, parent: QWidget | None = None, *, links: bool = False, jobs: Any = None
+        self,
+        parent: QWidget | None = None,
+        *,
+        links: bool = False,
+        jobs: Any = None,
+        points_cap: int | None = 260,
     ) -> None:
         super().__init__(parent)
         self.links = links
+        #: The key-point list's greatest height; None when the panel sits in a scroll area
+        #: (Review), where a capped list would be a scroll box inside a scroll box.
+        self.points_cap = points_cap
         #: A JobRunner for the reference's evidence; without one it is computed in place.
         self.jobs = jobs
         layout = QVBoxLayout(self)
@@ -475,9 +486,19 @@ class FeedbackPanel(QFrame):
             self._render_reference()
 
     def _fit_points(self) -> None:
-        rows = self.points.count()
-        height = sum(self.points.sizeHintForRow(i) for i in range(rows)) + 8
-        self.points.setFixedHeight(min(260, max(40, height)))
+        points = self.points
+        rows = points.count()
+        # Rows as laid out at the list's width (wrapped rows are taller); sizeHintForRow
+        # alone gives one line per row however narrow the pane.
+        height = sum(points.sizeHintForRow(i) for i in range(rows))
+        if rows and points.isVisible():
+            points.doItemsLayout()
+            last = points.visualRect(points.model().index(rows - 1, 0))
+            height = max(height, last.bottom() + 1 + points.verticalOffset())
+        height += 2 * points.frameWidth() + 6
+        if self.points_cap is not None:
+            height = min(self.points_cap, height)
+        self.points.setFixedHeight(max(40, height))
 
     def _render_reference(self) -> None:
         if self.question is None or self.feedback is None:
@@ -500,9 +521,12 @@ class FeedbackPanel(QFrame):
         super().resizeEvent(event)
         room = max(80, self.width() - 48)  # the arrow and the margins
         metrics = self.details_button.fontMetrics()
-        self.details_button.setText(
-            metrics.elidedText(DETAILS_TEXT, Qt.TextElideMode.ElideRight, room)
-        )
+        captions = (DETAILS_TEXT, *DETAILS_SHORT)
+        fits = (text for text in captions if metrics.horizontalAdvance(text) <= room)
+        caption = next(fits, DETAILS_SHORT[-1])
+        self.details_button.setText(caption)
+        if event.size().width() != event.oldSize().width():
+            self._fit_points()  # wrapped rows change height with the width
 
     def _on_details_button_toggled(self, shown: bool) -> None:
         self.details.setVisible(shown)
