@@ -111,3 +111,15 @@ def test_reference_answers_are_in_our_own_words(bank: Bank) -> None:
             if any(tuple(words[i : i + n]) in seed_grams for i in range(len(words) - n + 1)):
                 copied.append(q.id)
     assert copied == []
+
+
+def test_the_bank_opens_on_fundamentals_and_ends_on_behavioural(bank: Bank) -> None:
+    """The Practice list keeps the bank's order: an MLOps candidate starts on the fundamentals,
+    not on 28 screens' worth of "Tell me about yourself"."""
+    topics = [q.topic for q in bank]
+    assert topics[0] == "fundamentals"
+    first_behavioural = topics.index("behavioural")
+    assert set(topics[first_behavioural:]) == {"behavioural"}
+    # Each topic is one run: the list is grouped, not interleaved.
+    runs = [t for n, t in enumerate(topics) if n == 0 or t != topics[n - 1]]
+    assert len(runs) == len(set(topics))

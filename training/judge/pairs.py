@@ -416,7 +416,10 @@ def build(
     bank = load_builtin_bank().questions
     lines = written()
     restatements = restated()
-    chosen = [q for q in bank.values() if SPLIT.get(q.id) == split]
+    # Topics in alphabetical order, each in its file's order: the order the pairs have been
+    # drawn in since 1.0 (the files were named by topic then), kept so that one seed still
+    # gives the same pairs now that the bank's file names carry a study order.
+    chosen = sorted((q for q in bank.values() if SPLIT.get(q.id) == split), key=lambda q: q.topic)
     for folder, wanted in (("extra", EXTRA_QUESTIONS), ("breadth", BREADTH_QUESTIONS)):
         if wanted and split == "train":
             more, more_lines = extra(folder)
