@@ -346,7 +346,7 @@ def test_review_key_points_scroll_with_the_pane_not_inside_it(qtbot: Any, test_b
 
     question = test_bank.get("canary-vs-blue-green")
     transcript = Transcript.from_text(ANSWER, duration_s=40.0)
-    panel = FeedbackPanel(links=True, points_cap=None)
+    panel = FeedbackPanel(links=True, scrolled=True)
     qtbot.addWidget(panel)
     panel.show_feedback(question, transcript, score_answer(question, transcript))
     panel.resize(900, 900)

@@ -128,6 +128,26 @@ def test_typed_attempts_compare_from_the_score_card(qtbot: Any, make_window: Any
         table.item(0, 1).text()), timeout=5_000)
     # The question needs three or more lines at this width (the default row holds two).
     qtbot.waitUntil(lambda: table.rowHeight(0) >= 3 * line, timeout=5_000)
+    # Side by side, neither card offers "Compare the two"; the change line stays.
+    for pane in (review.pane_a, review.pane_b):
+        assert "href" not in pane.feedback.card.change.text()
+    assert "since your last attempt" in review.pane_a.feedback.card.change.text()
+    # At 800x600 each compared pane keeps a readable width (they stack rather than leave
+    # ~100 px each), and the reference answer needs no scroll bar of its own in the pane.
+    window.resize(800, 600)
+
+    def readable() -> bool:
+        return all(pane.width() >= 300 for pane in (review.pane_a, review.pane_b))
+
+    qtbot.waitUntil(readable, timeout=5_000)
+    for pane in (review.pane_a, review.pane_b):
+        reference = pane.feedback.reference
+        qtbot.waitUntil(lambda r=reference: r.verticalScrollBar().maximum() == 0, timeout=5_000)
+    # Ending the comparison gives the card its link back and the pane the whole width.
+    review.compare_combo.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: not review.pane_b.isVisible(), timeout=5_000)
+    assert "href" in review.pane_a.feedback.card.change.text()
+    assert review.panes.orientation() == Qt.Orientation.Horizontal
 
 
 def test_an_error_banner_goes_when_its_cause_is_resolved(

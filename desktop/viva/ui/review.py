@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,12 +32,18 @@ from viva.bank import Bank, Question
 from viva.scoring.feedback import Feedback
 from viva.storage.recovery import PendingRecording, pending_recordings
 from viva.ui import dialogs, render
+from viva.ui.flow import FlowLayout
 from viva.ui.player import AudioPlayer
 from viva.ui.shortcuts import Shortcut, bind
 from viva.ui.widgets import FeedbackPanel, heading, plain_label
 from viva.ui.workers import CancelToken, Job, JobRunner, stop_when_cancelled
 
 log = logging.getLogger(__name__)
+
+#: The attempt list's width while two attempts are compared, and the narrowest a compared
+#: pane may be side by side before the two stack.
+LIST_WIDTH_COMPARING = 240
+PANE_MIN_WIDTH = 330
 
 AUDIO_FILTERS = "Audio (*.wav *.flac *.mp3 *.ogg *.m4a *.opus);;All files (*)"
 
@@ -73,7 +80,7 @@ class AttemptPane(QGroupBox):
         self.no_audio = plain_label(name=f"{title}: recording")
         self.no_audio.hide()
         layout.addWidget(self.no_audio)
-        self.feedback = FeedbackPanel(links=True, jobs=jobs, points_cap=None)
+        self.feedback = FeedbackPanel(links=True, jobs=jobs, scrolled=True)
         self.feedback.compare_requested.connect(self.compare_requested)
         self.feedback.set_voice(services)
         scroll = QScrollArea()
@@ -195,6 +202,9 @@ class ReviewView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         layout.addWidget(splitter)
+        self.splitter = splitter
+        #: The attempt list's width before a comparison narrowed it (restored after).
+        self._list_width: int | None = None
 
         left = QWidget()
         l_layout = QVBoxLayout(left)
@@ -219,7 +229,8 @@ class ReviewView(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.currentCellChanged.connect(self._on_table_current_cell_changed)
         l_layout.addWidget(self.table, 1)
-        buttons = QHBoxLayout()
+        # Wraps, so the list can narrow to one button's width while attempts are compared.
+        buttons = FlowLayout()
         self.open_button = QPushButton(Shortcut.OPEN_AUDIO.label("Review a recorded answer…"))
         self.open_button.setToolTip("Score an audio file recorded elsewhere against a question")
         self.open_button.clicked.connect(self.review_file_dialog)
@@ -265,9 +276,12 @@ class ReviewView(QWidget):
         compare_row.addWidget(self.compare_combo, 1)
         r_layout.addLayout(compare_row)
         panes = QSplitter(Qt.Orientation.Horizontal)
+        self.panes = panes
         self.pane_a = AttemptPane("This attempt", self.services, self.jobs)
         self.pane_b = AttemptPane("Compared attempt", self.services, self.jobs)
         self.pane_b.hide()
+        # The compared attempt is the one compared with: its card offers no comparison.
+        self.pane_b.feedback.card.set_compare_link(False)
         self.pane_a.compare_requested.connect(self._on_pane_a_compare_requested)
         for pane in (self.pane_a, self.pane_b):
             pane.player.failed.connect(self.error_occurred)
@@ -283,6 +297,7 @@ class ReviewView(QWidget):
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 5)
         splitter.setSizes([380, 900])
+        splitter.splitterMoved.connect(lambda *_: self._arrange_panes(narrow_list=False))
 
     # --- data --------------------------------------------------------------------------------
 
@@ -428,13 +443,12 @@ class ReviewView(QWidget):
             if self.compare_combo.currentData() != attempt.id:
                 return  # the comparison changed while this attempt was loading
             self.pane_b.show_attempt(attempt, previous)
-            self.pane_b.show()
+            self._set_comparing(True)
             return
         if attempt.id != self._wanted_a:
             return  # another attempt was asked for while this one was loading
         self.pane_a.show_attempt(attempt, previous)
-        self.pane_b.player.stop()
-        self.pane_b.hide()
+        self._set_comparing(False)
         self.compare_combo.blockSignals(True)
         self.compare_combo.clear()
         self.compare_combo.addItem("(no comparison)", None)
@@ -465,10 +479,46 @@ class ReviewView(QWidget):
     def _on_compare_combo_current_changed(self, _index: int) -> None:
         other = self.compare_combo.currentData()
         if other is None:
-            self.pane_b.player.stop()
-            self.pane_b.hide()
+            self._set_comparing(False)
         else:
             self.open_attempt(int(other), pane="b")
+
+    def _set_comparing(self, on: bool) -> None:
+        """Show or hide the compared attempt. While comparing, the attempt list narrows so
+        that each pane keeps a readable width, and the panes stack when even that is not
+        enough (a window of 800x600 leaves about 100 px a pane side by side)."""
+        if not on:
+            self.pane_b.player.stop()
+        self.pane_b.setVisible(on)
+        self.pane_a.feedback.card.set_compare_link(not on)
+        if not on and self._list_width is not None:
+            sizes = self.splitter.sizes()
+            self.splitter.setSizes([self._list_width, max(0, sum(sizes) - self._list_width)])
+            self._list_width = None
+        self._arrange_panes()
+
+    def _arrange_panes(self, *, narrow_list: bool = True) -> None:
+        """Lay the panes out for the width there is (``narrow_list``: the attempt list may
+        give up width to a comparison; not when the user has just dragged it)."""
+        comparing = self.pane_b.isVisibleTo(self)
+        left, right = self.splitter.sizes()
+        if (
+            comparing
+            and narrow_list
+            and left > LIST_WIDTH_COMPARING
+            and right < 2 * PANE_MIN_WIDTH
+        ):
+            if self._list_width is None:
+                self._list_width = left
+            self.splitter.setSizes([LIST_WIDTH_COMPARING, left + right - LIST_WIDTH_COMPARING])
+        side_by_side = not comparing or self.panes.width() >= 2 * PANE_MIN_WIDTH
+        wanted = Qt.Orientation.Horizontal if side_by_side else Qt.Orientation.Vertical
+        if self.panes.orientation() != wanted:
+            self.panes.setOrientation(wanted)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._arrange_panes()
 
     # --- reviewing a file --------------------------------------------------------------------
 

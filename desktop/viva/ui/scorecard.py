@@ -93,6 +93,8 @@ class ScoreCard(QFrame):
         self.setObjectName("score-card")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.summary: render.CardSummary | None = None
+        #: Whether the change line offers "Compare the two" (not while they are side by side).
+        self.compare_link = True
         row = QHBoxLayout(self)
         self.ring = CoverageRing()
         row.addWidget(self.ring, 0, Qt.AlignmentFlag.AlignTop)
@@ -167,14 +169,18 @@ class ScoreCard(QFrame):
     def _set_change_text(self) -> None:
         change = self.summary.change if self.summary is not None else None
         if change:
-            link = self.palette().color(QPalette.ColorRole.Link).name()
-            self.change.setText(
-                f"{html.escape(change)} · "
-                f"<a href='compare' style='color:{link}'>Compare the two</a>"
-            )
+            text = html.escape(change)
+            if self.compare_link:
+                link = self.palette().color(QPalette.ColorRole.Link).name()
+                text += f" · <a href='compare' style='color:{link}'>Compare the two</a>"
+            self.change.setText(text)
             self.change.show()
         else:
             self.change.hide()
+
+    def set_compare_link(self, shown: bool) -> None:
+        self.compare_link = shown
+        self._set_change_text()
 
     def _add_chip(self, chip: Chip) -> None:
         self.chips.append(chip)

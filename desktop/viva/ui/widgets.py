@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+import math
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -248,7 +249,9 @@ class ThemedBrowser(QTextBrowser):
 DETAILS_TEXT = "Details: key points, your answer, timing, tips, reference"
 #: The caption's shorter forms, tried in turn when the full one does not fit (a narrow
 #: Compare pane): whole words rather than a caption cut off mid-list.
-DETAILS_SHORT = ("Details: key points, answer, timing, tips", "Details")
+DETAILS_SHORT = ("Details",)
+#: The key-point list's greatest height where the panel is not in a scroll area (Practice).
+POINTS_CAP = 260
 
 
 class FeedbackPanel(QFrame):
@@ -267,13 +270,13 @@ class FeedbackPanel(QFrame):
         *,
         links: bool = False,
         jobs: Any = None,
-        points_cap: int | None = 260,
+        scrolled: bool = False,
     ) -> None:
         super().__init__(parent)
         self.links = links
-        #: The key-point list's greatest height; None when the panel sits in a scroll area
-        #: (Review), where a capped list would be a scroll box inside a scroll box.
-        self.points_cap = points_cap
+        #: The panel sits in a scroll area (Review): the key points and the reference answer
+        #: take their full height, since capped they would be scroll boxes inside a scroll box.
+        self.scrolled = scrolled
         #: A JobRunner for the reference's evidence; without one it is computed in place.
         self.jobs = jobs
         layout = QVBoxLayout(self)
@@ -333,7 +336,14 @@ class FeedbackPanel(QFrame):
         self.reference = ThemedBrowser(self._render_reference)
         self.reference.setAccessibleName("Reference answer")
         self.reference.setMinimumHeight(70)
-        self.reference.setMaximumHeight(200)
+        if scrolled:
+            self.reference.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            # As tall as its text at the pane's width, whenever the text or the width changes.
+            self.reference.document().documentLayout().documentSizeChanged.connect(
+                self._fit_reference
+            )
+        else:
+            self.reference.setMaximumHeight(200)
         details.addWidget(self.reference)
         self.feedback: Feedback | None = None
         self.question: Question | None = None
@@ -496,8 +506,8 @@ class FeedbackPanel(QFrame):
             last = points.visualRect(points.model().index(rows - 1, 0))
             height = max(height, last.bottom() + 1 + points.verticalOffset())
         height += 2 * points.frameWidth() + 6
-        if self.points_cap is not None:
-            height = min(self.points_cap, height)
+        if not self.scrolled:
+            height = min(POINTS_CAP, height)
         self.points.setFixedHeight(max(40, height))
 
     def _render_reference(self) -> None:
@@ -513,10 +523,15 @@ class FeedbackPanel(QFrame):
             )
         )
 
+    @Slot()
+    def _fit_reference(self) -> None:
+        view = self.reference
+        height = math.ceil(view.document().size().height()) + 2 * view.frameWidth() + 2
+        view.setFixedHeight(max(70, height))
+
     def select_point(self, row: int) -> None:
         self.points.setCurrentRow(row)
 
-    @Slot(bool)
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         room = max(80, self.width() - 48)  # the arrow and the margins
@@ -528,6 +543,7 @@ class FeedbackPanel(QFrame):
         if event.size().width() != event.oldSize().width():
             self._fit_points()  # wrapped rows change height with the width
 
+    @Slot(bool)
     def _on_details_button_toggled(self, shown: bool) -> None:
         self.details.setVisible(shown)
         self.details_button.setArrowType(
