@@ -110,6 +110,12 @@ def test_transcript_from_standard_input(
         # Neither given: "(not both)" read as if both had been.
         (["-q", "canary-vs-blue-green"], "nothing to score: give the recorded answer as AUDIO"),
         (["-q", "canary-vs-blue-green", "{txt}", "--transcript", "{txt}"], "not both"),
+        # The question id where AUDIO goes: argparse said only that -q is required.
+        (
+            ["canary-vs-blue-green", "--transcript", "{txt}"],
+            "looks like a question id, not an audio file: give it with -q",
+        ),
+        (["--transcript", "{txt}"], "which question? give its id with --question/-q"),
     ],
 )
 def test_errors_exit_2(

@@ -35,7 +35,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "`viva transcribe --json` file."
         ),
     )
-    p.add_argument("--question", "-q", required=True, metavar="ID", help="question id")
+    # Checked in run_score rather than by argparse, so that a question id given where AUDIO
+    # goes gets a message that shows the right form.
+    p.add_argument("--question", "-q", metavar="ID", help="question id (required)")
     p.add_argument(
         "--bank", action="append", type=Path, metavar="DIR", help="read questions from DIR only"
     )
@@ -227,6 +229,19 @@ def _report(feedback: Any) -> str:
 
 def run_score(args: argparse.Namespace) -> int:
     """Score one answer; print the report or JSON; optionally store the attempt."""
+    if args.question is None:
+        from viva.bank.models import SLUG_RE
+
+        given = args.audio
+        if given is not None and not given.exists() and SLUG_RE.fullmatch(str(given)):
+            rest = " --transcript FILE" if args.transcript is None else ""
+            raise CliError(
+                f"{given} looks like a question id, not an audio file: give it with -q, e.g. "
+                f"`viva score -q {given}{rest} ...` (AUDIO is the recorded answer)"
+            )
+        raise CliError(
+            "which question? give its id with --question/-q ID (`viva bank list` shows them)"
+        )
     if args.audio is None and args.transcript is None:
         raise CliError(
             "nothing to score: give the recorded answer as AUDIO, or the typed answer with "
