@@ -29,6 +29,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "score",
         help="score an answer (audio or transcript) against a question",
+        usage="%(prog)s -q ID (AUDIO | --transcript FILE) [options]",
         description=(
             "Score a spoken or typed answer: key-point coverage with evidence, timing and "
             "delivery, and tips. Give an audio file, or --transcript with a text or "
