@@ -58,6 +58,23 @@ def test_no_microphone_offers_typing_and_scores_a_typed_answer(
     assert practice.feedback.isVisible()
     assert practice.feedback.points.count() == 3
     assert "Coverage" in practice.feedback.coverage_label.text()
+    # In a short window the view scrolls to the new score card instead of leaving it half
+    # below the fold (800x600 at 125 % scaling leaves about this much).
+    window.resize(800, 500)
+    practice.retry()
+    practice.typed.setPlainText(TYPED_ANSWER)
+    practice.scroll.verticalScrollBar().setValue(0)
+    with qtbot.waitSignal(practice.feedback_shown, timeout=30_000):
+        practice.score_typed()
+    card = practice.feedback.card
+    viewport = practice.scroll.viewport()
+
+    def card_in_view() -> bool:
+        top = card.mapTo(viewport, card.rect().topLeft()).y()
+        return 0 <= top and top + min(card.height(), viewport.height()) <= viewport.height()
+
+    qtbot.waitUntil(card_in_view, timeout=5_000)
+    qtbot.waitUntil(practice.retry_button.isEnabled, timeout=30_000)
     # The reference answer marks what was missed; an empty answer is refused with a message.
     practice.retry()
     practice.typed.setPlainText("   ")

@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QCheckBox,
@@ -293,6 +293,7 @@ class PracticeView(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(right)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll = scroll
         splitter.addWidget(scroll)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
@@ -712,7 +713,20 @@ class PracticeView(QWidget):
         self.feedback.show()
         self.hint.hide()
         self._refresh_attempts(select_last=True)
+        # In a short window the card lands below the fold: bring it up once laid out.
+        QTimer.singleShot(0, self._scroll_to_card)
         self.feedback_shown.emit(saved)
+
+    @Slot()
+    def _scroll_to_card(self) -> None:
+        card = self.feedback.card
+        if not card.isVisible():
+            return
+        top = card.mapTo(self.scroll.widget(), QPoint(0, 0)).y()
+        viewport = self.scroll.viewport().height()
+        bar = self.scroll.verticalScrollBar()
+        if not bar.value() <= top <= bar.value() + viewport - min(card.height(), viewport):
+            bar.setValue(max(0, top - 8))
 
     def show_follow_up_result(self, parent: SavedAttempt) -> None:
         self._show_follow_up(parent)
