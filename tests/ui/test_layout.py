@@ -362,3 +362,41 @@ def test_review_key_points_scroll_with_the_pane_not_inside_it(qtbot: Any, test_b
     panel.resize(260, 900)
     qtbot.waitUntil(lambda: points.height() > wide, timeout=5_000)
     qtbot.waitUntil(all_rows_shown, timeout=5_000)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_question_rows_are_a_title_and_a_readable_detail_line(
+    qtbot: Any, qapp: Any, restore_theme: None, theme: str
+) -> None:
+    """The question list drew the topic line like a second line of the title, with no gap
+    between questions: its rows now have a muted (still 4.5:1) detail line, wrap to the
+    list's width, and keep the whole text for screen readers."""
+    from PySide6.QtWidgets import QListWidget, QListWidgetItem
+    from viva.ui.app import apply_theme
+    from viva.ui.render import contrast_ratio
+    from viva.ui.widgets import TitledRowDelegate, muted_colour
+
+    apply_theme(qapp, theme)
+    view = QListWidget()
+    qtbot.addWidget(view)
+    view.setWordWrap(True)
+    view.setItemDelegate(TitledRowDelegate(view))
+    title = "What is the difference between canary and blue-green deployment strategies?"
+    for text in (f"{title}\ntesting-deployment · intermediate", "Short one\ncicd · basic"):
+        view.addItem(QListWidgetItem(text))
+    view.resize(600, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    palette = view.palette()
+    base = palette.color(QPalette.ColorRole.Base).name()
+    assert contrast_ratio(muted_colour(palette).name(), base) >= 4.5
+    line = view.fontMetrics().height()
+    wide = view.visualRect(view.model().index(0, 0)).height()
+    # Two lines and the gap: taller than two bare lines, shorter than four.
+    assert 2 * line < wide < 4 * line
+    view.resize(220, 400)
+    qtbot.waitUntil(
+        lambda: view.visualRect(view.model().index(0, 0)).height() >= wide + 2 * line,
+        timeout=5_000,
+    )
+    assert view.item(0).text().endswith("testing-deployment · intermediate")

@@ -63,11 +63,11 @@ def test_no_microphone_offers_typing_and_scores_a_typed_answer(
     window.resize(800, 500)
     practice.retry()
     practice.typed.setPlainText(TYPED_ANSWER)
-    practice.scroll.verticalScrollBar().setValue(0)
+    practice.scroll_area.verticalScrollBar().setValue(0)
     with qtbot.waitSignal(practice.feedback_shown, timeout=30_000):
         practice.score_typed()
     card = practice.feedback.card
-    viewport = practice.scroll.viewport()
+    viewport = practice.scroll_area.viewport()
 
     def card_in_view() -> bool:
         top = card.mapTo(viewport, card.rect().topLeft()).y()

@@ -51,6 +51,7 @@ from viva.ui.widgets import (
     FeedbackPanel,
     LevelMeter,
     TimeBar,
+    TitledRowDelegate,
     heading,
     plain_label,
 )
@@ -158,6 +159,7 @@ class PracticeView(QWidget):
         self.question_list = QListWidget()
         self.question_list.setAccessibleName("Questions")
         self.question_list.setWordWrap(True)
+        self.question_list.setItemDelegate(TitledRowDelegate(self.question_list))
         self.question_list.currentItemChanged.connect(self._on_question_list_current_changed)
         left_layout.addWidget(self.question_list, 1)
         self.count_label = plain_label(name="Number of questions shown")
@@ -293,7 +295,7 @@ class PracticeView(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(right)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.scroll = scroll
+        self.scroll_area = scroll
         splitter.addWidget(scroll)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
@@ -720,11 +722,12 @@ class PracticeView(QWidget):
     @Slot()
     def _scroll_to_card(self) -> None:
         card = self.feedback.card
-        if not card.isVisible():
+        content = self.scroll_area.widget()
+        if not card.isVisible() or content is None:
             return
-        top = card.mapTo(self.scroll.widget(), QPoint(0, 0)).y()
-        viewport = self.scroll.viewport().height()
-        bar = self.scroll.verticalScrollBar()
+        top = card.mapTo(content, QPoint(0, 0)).y()
+        viewport = self.scroll_area.viewport().height()
+        bar = self.scroll_area.verticalScrollBar()
         if not bar.value() <= top <= bar.value() + viewport - min(card.height(), viewport):
             bar.setValue(max(0, top - 8))
 
