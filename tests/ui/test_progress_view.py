@@ -68,6 +68,24 @@ def test_progress_draws_one_line_per_question_on_dated_axes(
     low, high = view.duration_plot.getPlotItem().getViewBox().viewRange()[1]
     assert low == 0
     assert 30 < high < 40
+    # One legend above both charts names each topic in its colour; none inside a chart,
+    # where it covered the lines and was cut off in a narrow window.
+    assert not view.legend.isHidden()
+    assert "deployment" in view.legend.text() and "monitoring" in view.legend.text()
+    for plot in (view.coverage_plot, view.duration_plot):
+        assert plot.getPlotItem().legend is None
+    # Date labels never touch: at 200 px for five weeks the week and day ticks printed
+    # "1 Dec3 Dec".
+    from PySide6.QtGui import QFontMetrics
+
+    axis = view.coverage_plot.getPlotItem().getAxis("bottom")
+    low = datetime(2026, 11, 1).timestamp()
+    high = low + 35 * DAY_S
+    ticks = sorted(v for _spacing, values in axis.tickValues(low, high, 200) for v in values)
+    assert ticks
+    label = QFontMetrics(axis.font()).horizontalAdvance("28 Sep")
+    pixels = [(b - a) * 200 / (high - low) for a, b in zip(ticks, ticks[1:], strict=False)]
+    assert all(p > label for p in pixels), pixels
     # The per-topic table: a row per topic with its attempts.
     rows = {view.table.item(r, 0).text(): view.table.item(r, 2).text() for r in range(2)}
     assert rows == {"deployment": "2", "monitoring": "1"}
@@ -110,7 +128,7 @@ def test_typed_answers_of_one_day_get_dates_and_no_empty_length_chart(
             assert all(datetime.fromtimestamp(v).hour == 12 for v in values), values
     average = [
         item for item in view.coverage_plot.getPlotItem().listDataItems()
-        if "daily average" in (item.name() or "")
+        if item.opts["pen"].width() == 3  # the thick line of the daily average
     ]
     assert average
     assert average[0].opts["symbol"] == "s"

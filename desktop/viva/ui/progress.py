@@ -3,14 +3,15 @@ topic's daily average on top, and a per-topic table."""
 
 from __future__ import annotations
 
+import html
 import logging
 from collections import defaultdict
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 
 PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#db2777")
 DAY_S = 86_400
+#: Days between date labels, the first whose labels do not touch at the chart's width.
+DAY_STEPS = (1, 2, 3, 7, 14, 28, 56, 91, 182, 365)
 
 
 class DayAxis(pg.DateAxisItem):
@@ -44,12 +47,50 @@ class DayAxis(pg.DateAxisItem):
         self, minVal: float, maxVal: float, size: float  # noqa: N803
     ) -> list[tuple[float, list[float]]]:
         """Day ticks at noon, under the middle of their day (where its daily average is
-        drawn): at midnight, "8 Dec" stood beside attempts made late on 7 Dec."""
-        out = []
+        drawn): at midnight, "8 Dec" stood beside attempts made late on 7 Dec. Over more than
+        a day and a half, one tick every N days, N chosen so that "28 Nov" labels never touch
+        (pyqtgraph spaced them for its narrower "Mon 28" and printed "1 Dec3 Dec")."""
+        if size > 0 and maxVal - minVal >= 1.5 * DAY_S:
+            return [self._day_ticks(minVal, maxVal, size)]
+        levels = []
         for spacing, values in super().tickValues(minVal, maxVal, size):
             if spacing >= DAY_S and spacing % DAY_S == 0:
                 values = [v + DAY_S / 2 for v in values if minVal <= v + DAY_S / 2 <= maxVal]
-            out.append((spacing, values))
+            levels.append((spacing, values))
+        return self._spread(levels, minVal, maxVal, size)
+
+    def _day_ticks(self, low: float, high: float, size: float) -> tuple[float, list[float]]:
+        label = QFontMetrics(self.font()).horizontalAdvance("28 Sep") + 16
+        day_px = size * DAY_S / (high - low)
+        step = next((k for k in DAY_STEPS if k * day_px >= label), DAY_STEPS[-1])
+        day = datetime.fromtimestamp(low).date()
+        day = date.fromordinal(day.toordinal() - day.toordinal() % step)  # stable when panned
+        values = []
+        while (noon := datetime.combine(day, time(12)).timestamp()) <= high:
+            if noon >= low:
+                values.append(noon)
+            day += timedelta(days=step)
+        return float(step * DAY_S), values
+
+    def _spread(
+        self, levels: list[tuple[float, list[float]]], low: float, high: float, size: float
+    ) -> list[tuple[float, list[float]]]:
+        """Drop ticks whose labels would touch a kept one: in a narrow chart the week and day
+        levels together printed "1 Dec3 Dec". Coarser levels are kept first."""
+        if high <= low or size <= 0:
+            return levels
+        metrics = QFontMetrics(self.font())
+        kept: list[float] = []
+        out = []
+        for spacing, values in levels:
+            sample = "28 Sep" if spacing >= DAY_S / 2 else "28 Sep 00:00"
+            gap = (metrics.horizontalAdvance(sample) + 16) * (high - low) / size  # axis units
+            level = []
+            for value in values:
+                if all(abs(value - k) >= gap for k in kept):
+                    kept.append(value)
+                    level.append(value)
+            out.append((spacing, level))
         return out
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
@@ -90,6 +131,13 @@ class ProgressView(QWidget):
         layout.addLayout(top)
         self.counts = plain_label(name="Practised and due questions")
         layout.addWidget(self.counts)
+        # One legend for both charts, above them: drawn inside each chart it covered the
+        # lines and was cut off in a narrow window.
+        self.legend = plain_label(name="Topics in the charts")
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setWordWrap(True)
+        self.legend.hide()
+        layout.addWidget(self.legend)
         charts = QHBoxLayout()
         self.coverage_plot = self._plot("Coverage per attempt", "Coverage (%)")
         self.coverage_plot.setYRange(0, 100)
@@ -140,7 +188,6 @@ class ProgressView(QWidget):
         plot.setLabel("left", left)
         plot.setLabel("bottom", "Date")
         plot.showGrid(x=True, y=True, alpha=0.25)
-        plot.addLegend(offset=(10, 10))
         plot.setAccessibleName(title)
         plot.setMinimumHeight(170)
         plot.setMinimumWidth(220)
@@ -220,9 +267,15 @@ class ProgressView(QWidget):
         self.coverage_plot.clear()
         self.duration_plot.clear()
         self.series = {"coverage": [], "duration": []}
+        keys = []
         for n, (name, topic) in enumerate(sorted(progress.topics.items())):
             colour = PALETTE[n % len(PALETTE)]
             self._plot_topic(name, topic, colour)
+            keys.append(
+                f"<span style='color:{colour}'>\u25a0</span>&nbsp;{html.escape(name)}"
+            )
+        self.legend.setText("&nbsp;&nbsp;&nbsp; ".join(keys))
+        self.legend.setVisible(bool(keys))
         self.coverage_plot.setYRange(0, 100)
         spoken = bool(self.series["duration"])
         self.duration_plot.setVisible(spoken)
@@ -234,8 +287,8 @@ class ProgressView(QWidget):
         self.progress_loaded.emit(progress)
 
     def _plot_topic(self, name: str, topic: Any, colour: str) -> None:
-        """One thin line per question, the topic's daily average as a thick line (in the
-        legend)."""
+        """One thin line per question, the topic's daily average as a thick line, both in the
+        topic's colour (named in the legend above the charts)."""
         by_question: dict[str, list[Any]] = defaultdict(list)
         for point in topic.points:
             by_question[point.question_id].append(point)
@@ -271,10 +324,9 @@ class ProgressView(QWidget):
             xs = [datetime.combine(d.day, time(12)).timestamp() for d in days]
             ys = [getattr(d, attr) * scale for d in days]
             # A square on each day, so that a single day's average shows (a line of one
-            # point draws nothing, and the legend named lines no one could see).
+            # point draws nothing).
             plot.plot(
-                xs, ys, pen=thick, symbol="s", symbolSize=7, symbolBrush=brush,
-                symbolPen=thin, name=f"{name} (daily average)",
+                xs, ys, pen=thick, symbol="s", symbolSize=7, symbolBrush=brush, symbolPen=thin
             )
 
     def _lengths_from_zero(self) -> None:
