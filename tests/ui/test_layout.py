@@ -372,6 +372,7 @@ def test_question_rows_are_a_title_and_a_readable_detail_line(
     between questions: its rows now have a muted (still 4.5:1) detail line, wrap to the
     list's width, and keep the whole text for screen readers."""
     from PySide6.QtWidgets import QListWidget, QListWidgetItem
+
     from viva.ui.app import apply_theme
     from viva.ui.render import contrast_ratio
     from viva.ui.widgets import TitledRowDelegate, muted_colour

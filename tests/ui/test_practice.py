@@ -71,7 +71,7 @@ def test_no_microphone_offers_typing_and_scores_a_typed_answer(
 
     def card_in_view() -> bool:
         top = card.mapTo(viewport, card.rect().topLeft()).y()
-        return 0 <= top and top + min(card.height(), viewport.height()) <= viewport.height()
+        return top >= 0 and top + min(card.height(), viewport.height()) <= viewport.height()
 
     qtbot.waitUntil(card_in_view, timeout=5_000)
     qtbot.waitUntil(practice.retry_button.isEnabled, timeout=30_000)

@@ -71,7 +71,8 @@ def test_progress_draws_one_line_per_question_on_dated_axes(
     # One legend above both charts names each topic in its colour; none inside a chart,
     # where it covered the lines and was cut off in a narrow window.
     assert not view.legend.isHidden()
-    assert "deployment" in view.legend.text() and "monitoring" in view.legend.text()
+    assert "deployment" in view.legend.text()
+    assert "monitoring" in view.legend.text()
     for plot in (view.coverage_plot, view.duration_plot):
         assert plot.getPlotItem().legend is None
     # Date labels never touch: at 200 px for five weeks the week and day ticks printed
