@@ -132,20 +132,25 @@ def test_typed_attempts_compare_from_the_score_card(qtbot: Any, make_window: Any
     for pane in (review.pane_a, review.pane_b):
         assert "href" not in pane.feedback.card.change.text()
     assert "since your last attempt" in review.pane_a.feedback.card.change.text()
-    # At 800x600 each compared pane keeps a readable width (they stack rather than leave
-    # ~100 px each), and the reference answer needs no scroll bar of its own in the pane.
+    # At 800x600 each compared pane keeps a readable width and height (the list folds away
+    # rather than leave ~100 px each), and the reference answer needs no scroll bar of its
+    # own in the pane.
     window.resize(800, 600)
 
     def readable() -> bool:
-        return all(pane.width() >= 300 for pane in (review.pane_a, review.pane_b))
+        return all(
+            pane.width() >= 280 and pane.height() >= 300 for pane in (review.pane_a, review.pane_b)
+        )
 
     qtbot.waitUntil(readable, timeout=5_000)
     for pane in (review.pane_a, review.pane_b):
         reference = pane.feedback.reference
         qtbot.waitUntil(lambda r=reference: r.verticalScrollBar().maximum() == 0, timeout=5_000)
-    # Ending the comparison gives the card its link back and the pane the whole width.
+    # Ending the comparison gives the card its link back, the list its width back and the
+    # pane the rest.
     review.compare_combo.setCurrentIndex(0)
     qtbot.waitUntil(lambda: not review.pane_b.isVisible(), timeout=5_000)
+    assert review.splitter.sizes()[0] > 200
     assert "href" in review.pane_a.feedback.card.change.text()
     assert review.panes.orientation() == Qt.Orientation.Horizontal
 

@@ -41,9 +41,9 @@ from viva.ui.workers import CancelToken, Job, JobRunner, stop_when_cancelled
 log = logging.getLogger(__name__)
 
 #: The attempt list's width while two attempts are compared, and the narrowest a compared
-#: pane may be side by side before the two stack.
+#: pane may be side by side before the list folds away and then the two stack.
 LIST_WIDTH_COMPARING = 240
-PANE_MIN_WIDTH = 330
+PANE_MIN_WIDTH = 290
 
 AUDIO_FILTERS = "Audio (*.wav *.flac *.mp3 *.ogg *.m4a *.opus);;All files (*)"
 
@@ -484,9 +484,9 @@ class ReviewView(QWidget):
             self.open_attempt(int(other), pane="b")
 
     def _set_comparing(self, on: bool) -> None:
-        """Show or hide the compared attempt. While comparing, the attempt list narrows so
-        that each pane keeps a readable width, and the panes stack when even that is not
-        enough (a window of 800x600 leaves about 100 px a pane side by side)."""
+        """Show or hide the compared attempt. While comparing, the attempt list narrows or
+        folds away so that each pane keeps a readable width, and the panes stack when even
+        that is not enough (a window of 800x600 left about 100 px a pane side by side)."""
         if not on:
             self.pane_b.player.stop()
         self.pane_b.setVisible(on)
@@ -502,15 +502,15 @@ class ReviewView(QWidget):
         give up width to a comparison; not when the user has just dragged it)."""
         comparing = self.pane_b.isVisibleTo(self)
         left, right = self.splitter.sizes()
-        if (
-            comparing
-            and narrow_list
-            and left > LIST_WIDTH_COMPARING
-            and right < 2 * PANE_MIN_WIDTH
-        ):
+        total = left + right
+        if comparing and narrow_list and left > 0 and right < 2 * PANE_MIN_WIDTH:
             if self._list_width is None:
                 self._list_width = left
-            self.splitter.setSizes([LIST_WIDTH_COMPARING, left + right - LIST_WIDTH_COMPARING])
+            # Narrow the list; fold it away (its handle stays) when even that leaves the panes
+            # too narrow, as in 800x600, where a narrowed list was one unreadable column.
+            fits = total - LIST_WIDTH_COMPARING >= 2 * PANE_MIN_WIDTH
+            width = LIST_WIDTH_COMPARING if fits else 0
+            self.splitter.setSizes([width, total - width])
         side_by_side = not comparing or self.panes.width() >= 2 * PANE_MIN_WIDTH
         wanted = Qt.Orientation.Horizontal if side_by_side else Qt.Orientation.Vertical
         if self.panes.orientation() != wanted:
