@@ -22,6 +22,7 @@ import numpy as np
 from viva.bank import Bank, Question
 from viva.settings import Settings
 from viva.speech.decoder import Decoder
+from viva.speech.speaker import sentence_spans
 from viva.speech.transcript import Transcript
 
 if TYPE_CHECKING:
@@ -168,21 +169,18 @@ def cached_reference_evidence(question: Question) -> tuple[str | None, ...] | No
         return _reference_cache.get(key)
 
 
-_SENTENCE_END = re.compile(r"[.?!](?=\s|$)")
-
-
 def _whole_sentences(text: str, quote: str | None) -> str | None:
     """The sentences of ``text`` that ``quote`` (a stretch of it) stands in: the reference is
-    marked a sentence at a time (a clause cut at "...so anyone can rerun" read as a slip)."""
+    marked a sentence at a time (a clause cut at "...so anyone can rerun" read as a slip), in
+    the sentences Listen reads it by."""
     if not quote:
         return None
     start = text.find(quote)
     if start < 0:
         return quote
-    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-    first = max((e for e in ends if e <= start), default=0)
-    last = min((e for e in ends if e >= start + len(quote)), default=len(text))
-    return text[first:last].strip()
+    end = start + len(quote)
+    touched = [(a, b) for a, b in sentence_spans(text) if a < end and b > start]
+    return text[touched[0][0] : touched[-1][1]] if touched else quote
 
 
 def reference_evidence(question: Question) -> tuple[str | None, ...]:
