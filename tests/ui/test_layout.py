@@ -330,7 +330,7 @@ def test_feedback_panel_fits_a_narrow_pane(qtbot: Any, test_bank: Any) -> None:
     assert panel.minimumSizeHint().width() <= 280
     panel.resize(260, 600)
     # A shorter caption in whole words, not the full one cut off mid-list.
-    qtbot.waitUntil(lambda: panel.details_button.text() in DETAILS_SHORT, timeout=5_000)
+    qtbot.waitUntil(lambda: panel.details_button.text() == DETAILS_SHORT, timeout=5_000)
     assert "\u2026" not in panel.details_button.text()
     panel.resize(1000, 600)
     qtbot.waitUntil(lambda: panel.details_button.text() == DETAILS_TEXT, timeout=5_000)

@@ -59,8 +59,13 @@ class DayAxis(pg.DateAxisItem):
             levels.append((spacing, values))
         return self._spread(levels, minVal, maxVal, size)
 
+    def _label_px(self, spacing: float) -> int:
+        """The room a tick label at ``spacing`` takes, with a gap, in pixels."""
+        sample = "28 Sep" if spacing >= DAY_S / 2 else "28 Sep 00:00"
+        return QFontMetrics(self.font()).horizontalAdvance(sample) + 16
+
     def _day_ticks(self, low: float, high: float, size: float) -> tuple[float, list[float]]:
-        label = QFontMetrics(self.font()).horizontalAdvance("28 Sep") + 16
+        label = self._label_px(DAY_S)
         day_px = size * DAY_S / (high - low)
         step = next((k for k in DAY_STEPS if k * day_px >= label), DAY_STEPS[-1])
         day = datetime.fromtimestamp(low).date()
@@ -79,12 +84,10 @@ class DayAxis(pg.DateAxisItem):
         levels together printed "1 Dec3 Dec". Coarser levels are kept first."""
         if high <= low or size <= 0:
             return levels
-        metrics = QFontMetrics(self.font())
         kept: list[float] = []
         out = []
         for spacing, values in levels:
-            sample = "28 Sep" if spacing >= DAY_S / 2 else "28 Sep 00:00"
-            gap = (metrics.horizontalAdvance(sample) + 16) * (high - low) / size  # axis units
+            gap = self._label_px(spacing) * (high - low) / size  # in axis units
             level = []
             for value in values:
                 if all(abs(value - k) >= gap for k in kept):

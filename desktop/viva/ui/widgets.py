@@ -157,16 +157,21 @@ class TitledRowDelegate(QStyledItemDelegate):
 
     def _blocks(
         self, option: QStyleOptionViewItem, index: ModelIndex, width: int
-    ) -> tuple[str, str, QRect, QRect]:
+    ) -> tuple[tuple[str, QFont, int], tuple[str, QFont, int]]:
+        """(text, font, wrapped height) of the title and of the detail line."""
         text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
         title, _, detail = text.partition("\n")
         title_font, detail_font = self._fonts(option)
+        box = QRect(0, 0, width, 10_000)
         flags = int(Qt.TextFlag.TextWordWrap)
-        top = QFontMetrics(title_font).boundingRect(QRect(0, 0, width, 10_000), flags, title)
-        bottom = QFontMetrics(detail_font).boundingRect(QRect(0, 0, width, 10_000), flags, detail)
-        if not detail:
-            bottom = QRect(0, 0, 0, 0)
-        return title, detail, top, bottom
+
+        def height(words: str, font: QFont) -> int:
+            return QFontMetrics(font).boundingRect(box, flags, words).height() if words else 0
+
+        return (
+            (title, title_font, height(title, title_font)),
+            (detail, detail_font, height(detail, detail_font)),
+        )
 
     def _text_width(self, option: QStyleOptionViewItem) -> int:
         width = option.rect.width()
@@ -177,8 +182,8 @@ class TitledRowDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:  # noqa: N802
         width = self._text_width(option)
-        _title, _detail, top, bottom = self._blocks(option, index, width)
-        return QSize(width + 2 * self.PAD, top.height() + bottom.height() + 3 * self.PAD)
+        (_, _, top), (_, _, bottom) = self._blocks(option, index, width)
+        return QSize(width + 2 * self.PAD, top + bottom + 3 * self.PAD)
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex
@@ -191,22 +196,21 @@ class TitledRowDelegate(QStyledItemDelegate):
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, view)
         width = self._text_width(opt)
-        title, detail, top, bottom = self._blocks(opt, index, width)
+        (title, title_font, top), (detail, detail_font, bottom) = self._blocks(opt, index, width)
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         palette = opt.palette
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        title_font, detail_font = self._fonts(opt)
         flags = int(Qt.TextFlag.TextWordWrap)
         x = opt.rect.x() + self.PAD
         y = opt.rect.y() + self.PAD
         painter.save()
         painter.setFont(title_font)
         painter.setPen(palette.color(role))
-        painter.drawText(QRect(x, y, width, top.height()), flags, title)
+        painter.drawText(QRect(x, y, width, top), flags, title)
         if detail:
             painter.setFont(detail_font)
             painter.setPen(palette.color(role) if selected else muted_colour(palette))
-            painter.drawText(QRect(x, y + top.height(), width, bottom.height()), flags, detail)
+            painter.drawText(QRect(x, y + top, width, bottom), flags, detail)
         painter.restore()
 
 
@@ -355,9 +359,9 @@ class ThemedBrowser(QTextBrowser):
 
 
 DETAILS_TEXT = "Details: key points, your answer, timing, tips, reference"
-#: The caption's shorter forms, tried in turn when the full one does not fit (a narrow
-#: Compare pane): whole words rather than a caption cut off mid-list.
-DETAILS_SHORT = ("Details",)
+#: The caption when the full one does not fit (a narrow Compare pane): a whole word rather
+#: than a caption cut off mid-list.
+DETAILS_SHORT = "Details"
 #: The key-point list's greatest height where the panel is not in a scroll area (Practice).
 POINTS_CAP = 260
 
@@ -644,10 +648,8 @@ class FeedbackPanel(QFrame):
         super().resizeEvent(event)
         room = max(80, self.width() - 48)  # the arrow and the margins
         metrics = self.details_button.fontMetrics()
-        captions = (DETAILS_TEXT, *DETAILS_SHORT)
-        fits = (text for text in captions if metrics.horizontalAdvance(text) <= room)
-        caption = next(fits, DETAILS_SHORT[-1])
-        self.details_button.setText(caption)
+        fits = metrics.horizontalAdvance(DETAILS_TEXT) <= room
+        self.details_button.setText(DETAILS_TEXT if fits else DETAILS_SHORT)
         if event.size().width() != event.oldSize().width():
             self._fit_points()  # wrapped rows change height with the width
 
